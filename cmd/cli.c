@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Messages of the shape "prog: what failed: why", and shared option parsers. */
+#include <ctype.h>
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli.h"
+#include "config.h"
+
+const char *program_name;
+
+static void vmsg(int r, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: ", program_name);
+	vfprintf(stderr, fmt, ap);
+	if (r)
+		fprintf(stderr, ": %s", strerror(r < 0 ? -r : r));
+	fputc('\n', stderr);
+}
+
+void die(int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(r, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void diex(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(0, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void die_status(int status, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(r, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt) {
+		va_start(ap, fmt);
+		vmsg(0, fmt, ap);
+		va_end(ap);
+	}
+	fprintf(stderr, "Try '%s --help' for more information.\n", program_name);
+	exit(1);
+}
+
+void warnr(int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(r, fmt, ap);
+	va_end(ap);
+}
+
+void warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(0, fmt, ap);
+	va_end(ap);
+}
+
+void print_version(void)
+{
+	printf("%s %s\n", program_name, NS_VERSION);
+	exit(0);
+}
+
+static void check_stdout(void)
+{
+	int bad = ferror(stdout);
+
+	if (fclose(stdout) != 0 || bad) {
+		/* a closed pipe is the reader's choice, not our failure */
+		if (errno == EPIPE)
+			_exit(1);
+		fprintf(stderr, "%s: write error\n", program_name);
+		_exit(1);
+	}
+}
+
+void close_stdout_atexit(void)
+{
+	atexit(check_stdout);
+}
+
+int parse_signal(const char *s)
+{
+	char *end;
+	long n;
+
+	if (!s || !*s)
+		return -EINVAL;
+	if (isdigit((unsigned char)*s)) {
+		errno = 0;
+		n = strtol(s, &end, 10);
+		if (errno || *end || n <= 0 || n >= NSIG)
+			return -EINVAL;
+		return (int)n;
+	}
+	if (strncasecmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (int sig = 1; sig < SIGRTMIN; sig++) {
+		const char *abbrev = sigabbrev_np(sig);
+
+		if (abbrev && strcasecmp(s, abbrev) == 0)
+			return sig;
+	}
+	if (strcasecmp(s, "IOT") == 0)
+		return SIGABRT;
+	if (strcasecmp(s, "CLD") == 0)
+		return SIGCHLD;
+	if (strcasecmp(s, "POLL") == 0)
+		return SIGIO;
+	return -EINVAL;
+}
+
+static int parse_id(const char *s, uint32_t *ret)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v >= UINT32_MAX)
+		return -EINVAL;
+	*ret = (uint32_t)v;
+	return 0;
+}
+
+int parse_user(const char *s, uid_t *ret)
+{
+	struct passwd *pw;
+	uint32_t id;
+
+	if (parse_id(s, &id) == 0) {
+		*ret = id;
+		return 0;
+	}
+	errno = 0;
+	pw = getpwnam(s);
+	if (!pw)
+		return errno ? -errno : -ENOENT;
+	*ret = pw->pw_uid;
+	return 0;
+}
+
+int parse_group(const char *s, gid_t *ret)
+{
+	struct group *gr;
+	uint32_t id;
+
+	if (parse_id(s, &id) == 0) {
+		*ret = id;
+		return 0;
+	}
+	errno = 0;
+	gr = getgrnam(s);
+	if (!gr)
+		return errno ? -errno : -ENOENT;
+	*ret = gr->gr_gid;
+	return 0;
+}

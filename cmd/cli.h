@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The printing and option-parsing helpers every ns* tool shares. */
+#ifndef NSUTILS_CLI_H
+#define NSUTILS_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdnoreturn.h>
+#include <sys/types.h>
+
+/* "prog: <msg>: strerror(-r)", exit 1. */
+noreturn void die(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "prog: <msg>", exit 1. */
+noreturn void diex(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* As die() and diex() with exit status @status. */
+noreturn void die_status(int status, int r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* "prog: <msg>" if fmt is non-NULL, then "Try 'prog --help'...", exit 1. */
+noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* As die(), but returns. */
+void warnr(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "prog: <msg>", returns. */
+void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "prog <version>" on stdout, exit 0. */
+noreturn void print_version(void);
+
+/* Flush stdout and exit 1 with a message if that fails (a full disk or a
+ * closed pipe must not pass silently); registered with atexit(). */
+void close_stdout_atexit(void);
+
+/* A signal by name ("KILL", "SIGKILL", case-insensitive) or number. Returns
+ * the number or -EINVAL. */
+int parse_signal(const char *s);
+
+/* A user by name or decimal uid. Returns 0 or -ENOENT/-EINVAL. */
+int parse_user(const char *s, uid_t *ret);
+/* A group by name or decimal gid. */
+int parse_group(const char *s, gid_t *ret);
+
+extern const char *program_name;
+
+#endif

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* libns: Linux namespaces, id maps, mounts and capabilities for the ns* tools. */
+#ifndef LIBNS_NS_H
+#define LIBNS_NS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Conventions: every function returns 0 (or a count) on success and -errno on
+ * failure; nothing prints, exits or leaves its answer in errno. Out-parameters
+ * are named ret_* and are written only on success.
+ */
+
+/* ---- namespace types (types.c) ---------------------------------------- */
+
+enum ns_type {
+	NS_TYPE_MNT,
+	NS_TYPE_UTS,
+	NS_TYPE_IPC,
+	NS_TYPE_NET,
+	NS_TYPE_PID,
+	NS_TYPE_USER,
+	NS_TYPE_CGROUP,
+	NS_TYPE_TIME,
+	NS_TYPE_MAX
+};
+
+/* ns_type_name - the short name ("mnt", "net", ...) as lsns(8) prints it.
+ * Returns NULL for an out-of-range @type. */
+const char *ns_type_name(enum ns_type type);
+
+/* ns_type_from_name - accepts the short name and the unshare(1) option name
+ * ("mnt" or "mount", "pid", ...). Returns the type, or -EINVAL. */
+int ns_type_from_name(const char *name);
+
+/* ns_type_flag - the CLONE_NEW* flag of @type, or 0 if out of range. */
+int ns_type_flag(enum ns_type type);
+
+/* ns_type_from_flag - the type of a single CLONE_NEW* flag, or -EINVAL. */
+int ns_type_from_flag(int flag);
+
+/* ns_type_proc_name - the entry under /proc/PID/ns/. With @for_children, the
+ * pid and time types give "pid_for_children" / "time_for_children", the
+ * namespace the next child enters (pid_namespaces(7), time_namespaces(7)). */
+const char *ns_type_proc_name(enum ns_type type, bool for_children);
+
+/* ---- processes and namespaces (userns.c) ------------------------------ */
+
+/* ns_unshare - unshare(2) with @clone_flags. Returns 0 or -errno. */
+int ns_unshare(int clone_flags);
+
+/* ns_setns - join the namespace behind @fd (an nsfs file or a pidfd);
+ * @clone_flags selects the types for a pidfd and checks the type of an nsfs
+ * file (0: any). Returns 0 or -errno. */
+int ns_setns(int fd, int clone_flags);
+
+/* ns_pidfd_open - pidfd_open(2) of @pid, close-on-exec. Returns the fd or
+ * -errno (-ENOSYS before Linux 5.3, -ESRCH for no such process). */
+int ns_pidfd_open(pid_t pid);
+
+/* ns_fork - fork a child. With @ret_pidfd non-NULL the child is created with
+ * clone3(CLONE_PIDFD) so the pidfd refers to it with no reuse race (falls back
+ * to fork + pidfd_open where clone3 is missing). Returns the child's pid in
+ * the parent, 0 in the child, or -errno. */
+pid_t ns_fork(int *ret_pidfd);
+
+/* ns_proc_open - open /proc/@pid (0: self) as a directory fd, for openat().
+ * Returns the fd or -errno. */
+int ns_proc_open(pid_t pid);
+
+/* ns_open - open the namespace file of @type of process @pid (0: self).
+ * Returns an O_RDONLY fd or -errno. */
+int ns_open(pid_t pid, enum ns_type type, bool for_children);
+
+/* ns_persist - bind-mount /proc/@pid/ns/<type> onto @target so the namespace
+ * outlives its processes; pid and time use the *_for_children entry as
+ * unshare(1) does. The target must exist. Returns 0 or -errno; -EINVAL from
+ * the kernel usually means @target sits on a shared mount whose peer group
+ * reaches the namespace being persisted (see ns_mount_is_shared()). */
+int ns_persist(pid_t pid, enum ns_type type, const char *target);
+
+/* ns_wait - waitpid(2) for @pid, retrying EINTR. Returns 0 and the wait
+ * status in @ret_status, or -errno. */
+int ns_wait(pid_t pid, int *ret_status);
+
+/* ns_exit_like - end the calling process the way wait status @status says a
+ * child ended: exit with its code, or die of its signal (SIGKILL included)
+ * with the disposition reset and no core file. Returns only if the signal
+ * could not end the process (it was stopped, say); the caller then exits 1. */
+void ns_exit_like(int status);
+
+/* ns_parent_watch - make the calling child receive @sig when the process
+ * behind @parent_pidfd ends (PR_SET_PDEATHSIG), then check through the pidfd
+ * that it has not already ended, which would otherwise go unnoticed.
+ * Returns 0, -ESRCH if the parent is already gone, or -errno. */
+int ns_parent_watch(int parent_pidfd, int sig);
+
+/* ---- id maps (idmap.c, subid.c) --------------------------------------- */
+
+/* The kernel accepts at most this many lines in uid_map or gid_map. */
+#define NS_IDMAP_MAX 340
+/* An inner id of NS_ID_NONE in a range means "start from 0": the form
+ * --map-users=auto produces before the single-ID rule places it. */
+#define NS_ID_NONE ((uint32_t)-1)
+
+enum ns_idmap_kind {
+	NS_UID_MAP,
+	NS_GID_MAP,
+};
+
+struct ns_idmap_range {
+	uint32_t inner;
+	uint32_t outer;
+	uint32_t count;
+};
+
+/* An id map in the order its lines are written. Plain data: copy it freely. */
+struct ns_idmap {
+	size_t n;
+	struct ns_idmap_range r[NS_IDMAP_MAX];
+};
+
+/* ns_idmap_parse_range - parse "inner:outer:count", or the legacy
+ * "outer,inner,count" of util-linux 2.38. Decimal digits only, each value
+ * 32 bits, count at least 1, and inner+count and outer+count must not
+ * overflow. Returns 0, or -EINVAL (form) or -ERANGE (values). */
+int ns_idmap_parse_range(const char *s, struct ns_idmap_range *ret);
+
+/* ns_idmap_prepend - insert @range before the existing ranges, which is the
+ * order unshare(1) gives repeated --map-users options. Returns 0, or -E2BIG
+ * past NS_IDMAP_MAX ranges. */
+int ns_idmap_prepend(struct ns_idmap *map, const struct ns_idmap_range *range);
+
+/* ns_idmap_add_single - place the single mapping @inner -> @outer in front of
+ * @map, cutting a one-id hole out of every range it overlaps so that no two
+ * lines overlap (the rule unshare(1) applies to --map-user and friends when
+ * --map-users is given too). Ranges whose inner id is NS_ID_NONE start from
+ * 0. With @inner == NS_ID_NONE no single mapping is added. Returns 0, or
+ * -E2BIG if the split ranges no longer fit. */
+int ns_idmap_add_single(struct ns_idmap *map, uint32_t outer, uint32_t inner);
+
+/* ns_idmap_read_kernel - the pass-through map of --map-users=all: every
+ * range of ids of the uid_map or gid_map text in @path (e.g.
+ * /proc/self/uid_map), mapped to itself, prepended to @map. */
+int ns_idmap_read_kernel(const char *path, struct ns_idmap *map);
+
+/* ns_idmap_format - the map text, "inner outer count\n" a line, into @buf.
+ * Returns its length, or -E2BIG if it does not fit in @size bytes (the kernel
+ * takes one page). */
+int ns_idmap_format(const struct ns_idmap *map, char *buf, size_t size);
+
+/* ns_idmap_write - write @map as the uid or gid map of the process behind
+ * @proc_pid_fd (see ns_proc_open()) in one write(2), as the kernel requires.
+ * Returns 0 or -errno: -EPERM if the caller may not map these ids or the map
+ * was already written, -EINVAL for overlapping ranges, -EIO on a short write. */
+int ns_idmap_write(int proc_pid_fd, enum ns_idmap_kind kind, const struct ns_idmap *map);
+
+/* ns_idmap_write_single - write the one-line map "inner outer 1". */
+int ns_idmap_write_single(int proc_pid_fd, enum ns_idmap_kind kind, uint32_t inner,
+			  uint32_t outer);
+
+/* ns_setgroups_write - write "allow" or "deny" to /proc/PID/setgroups.
+ * Unprivileged writers must deny setgroups before writing gid_map; see
+ * user_namespaces(7). Returns 0 or -errno (-ENOENT before Linux 3.19). */
+int ns_setgroups_write(int proc_pid_fd, bool allow);
+
+/* ns_idmap_helper_argv - the argument vector of a newuidmap(1)-compatible
+ * helper for @map of process @pid: { helper, pid, inner, outer, count, ...,
+ * NULL }, in one allocation the caller frees with free(). */
+int ns_idmap_helper_argv(const char *helper, pid_t pid, const struct ns_idmap *map,
+			 char ***ret_argv);
+
+/* ns_idmap_run_helper - run @helper (newuidmap or newgidmap, or one with
+ * their interface) for @map of process @pid and wait for it. The helper's
+ * own messages go to our stderr. Returns 0, -ENOENT/-EACCES if it cannot be
+ * run, -EPROTO if it exited non-zero or died, or -errno. */
+int ns_idmap_run_helper(const char *helper, pid_t pid, const struct ns_idmap *map);
+
+/* A line of /etc/subuid or /etc/subgid: "owner:start:count", where owner is
+ * a user name or a numeric uid. */
+struct ns_subid {
+	char owner[256];
+	uint32_t start;
+	uint32_t count;
+};
+
+/* ns_subid_parse_line - parse one line (a trailing newline is allowed).
+ * Returns 0, -ENODATA for a blank or '#' comment line, -EINVAL for a
+ * malformed line, -ERANGE for values out of range. */
+int ns_subid_parse_line(const char *line, struct ns_subid *ret);
+
+/* ns_subid_lookup - the first entry of the subordinate id file @path that
+ * belongs to @user or, numerically, to @uid. Returns 0, -ENOENT if the file
+ * holds none, or -errno from reading it. */
+int ns_subid_lookup(const char *path, const char *user, uid_t uid, struct ns_subid *ret);
+
+/* ---- mounts (mount.c) --------------------------------------------------- */
+
+enum ns_propagation {
+	NS_PROPAGATION_UNCHANGED,
+	NS_PROPAGATION_PRIVATE,
+	NS_PROPAGATION_SLAVE,
+	NS_PROPAGATION_SHARED,
+};
+
+/* ns_propagation_from_name - "private", "slave", "shared" or "unchanged".
+ * Returns the value, or -EINVAL. */
+int ns_propagation_from_name(const char *name);
+
+/* ns_mount_set_propagation - change the propagation of the mount at @path
+ * and, recursively, of all mounts below it. UNCHANGED does nothing. */
+int ns_mount_set_propagation(const char *path, enum ns_propagation prop);
+
+/* ns_mount_is_shared - whether the mount that holds @path is in a shared
+ * peer group (mountinfo's "shared:N" tag). Returns 1, 0 or -errno. */
+int ns_mount_is_shared(const char *path);
+
+/* ns_mount_proc - mount a fresh proc (nosuid, nodev, noexec) on @dir. With
+ * @make_private, first make an existing mount at @dir private (a missing one
+ * is not an error) so the new mount does not propagate out. Returns 0 or
+ * -errno: -EPERM when the caller's PID namespace is not owned by its user
+ * namespace, e.g. after unshare(CLONE_NEWPID) without a fork. */
+int ns_mount_proc(const char *dir, bool make_private);
+
+/* ns_mount_binfmt - mount binfmt_misc (nosuid, nodev, noexec) on @dir. */
+int ns_mount_binfmt(const char *dir);
+
+/* ns_binfmt_register - write interpreter definition @def (binfmt-misc.rst
+ * format, ":name:type:offset:magic:mask:interpreter:flags") to
+ * @dir/register. */
+int ns_binfmt_register(const char *dir, const char *def);
+
+/* ns_binfmt_is_fixed - whether @def has the F (fix binary) flag, which opens
+ * the interpreter at registration time rather than at each exec. */
+bool ns_binfmt_is_fixed(const char *def);
+
+/* ---- capabilities (caps.c) ---------------------------------------------- */
+
+/* ns_caps_keep_ambient - raise every permitted capability into the
+ * inheritable and ambient sets so it survives execve(2) of a non-root
+ * program (capabilities(7)). Returns 0 or -errno. */
+int ns_caps_keep_ambient(void);
+
+/* ns_caps_bound - drop from the bounding set every capability not in @keep
+ * (a bit mask of 1ull << CAP_*); CAP_SETPCAP is raised for the duration and
+ * restored. Returns 0 or -errno. */
+int ns_caps_bound(uint64_t keep);
+
+/* ns_caps_last - the highest capability number the kernel knows. */
+int ns_caps_last(void);
+
+/* ---- time namespaces (timens.c) ----------------------------------------- */
+
+/* ns_timens_parse_offset - parse a signed decimal number of seconds.
+ * Returns 0, -EINVAL or -ERANGE. */
+int ns_timens_parse_offset(const char *s, int64_t *ret);
+
+/* ns_timens_set_offset - set the offset of @clock (CLOCK_MONOTONIC or
+ * CLOCK_BOOTTIME) in the time namespace the caller's next child enters,
+ * through /proc/self/timens_offsets. Must happen before any process is in
+ * it: the kernel then refuses (-EACCES). */
+int ns_timens_set_offset(clockid_t clock, int64_t seconds);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
@@ -189,4 +192,27 @@ int parse_group(const char *s, gid_t *ret)
 		return errno ? -errno : -ENOENT;
 	*ret = gr->gr_gid;
 	return 0;
+}
+
+void exit_like(int status)
+{
+	if (WIFSIGNALED(status)) {
+		int sig = WTERMSIG(status);
+		struct rlimit core;
+		sigset_t set;
+
+		/* the child already dumped core if it was going to */
+		if (getrlimit(RLIMIT_CORE, &core) == 0) {
+			core.rlim_cur = 0;
+			setrlimit(RLIMIT_CORE, &core);
+		}
+		signal(sig, SIG_DFL);
+		sigemptyset(&set);
+		sigaddset(&set, sig);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		kill(getpid(), sig);
+	}
+	if (WIFEXITED(status))
+		exit(WEXITSTATUS(status));
+	diex("child exit failed");
 }

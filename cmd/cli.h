@@ -5,8 +5,10 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdnoreturn.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 /* "prog: <msg>: strerror(-r)", exit 1. */
 noreturn void die(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -37,6 +39,26 @@ int parse_signal(const char *s);
 int parse_user(const char *s, uid_t *ret);
 /* A group by name or decimal gid. */
 int parse_group(const char *s, gid_t *ret);
+
+/* End the calling process the way wait status @status says a child ended:
+ * exit with its code, or die of its signal (SIGKILL included) with the
+ * disposition reset, the signal unblocked and no second core file. */
+noreturn void exit_like(int status);
+
+/* Tools keep to the public API, so they carry their own two cleanups. */
+static inline void cli_freep(void *p)
+{
+	free(*(void **)p);
+}
+
+static inline void cli_closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+
+#define _cleanup_free_ __attribute__((cleanup(cli_freep)))
+#define _cleanup_close_ __attribute__((cleanup(cli_closep)))
 
 extern const char *program_name;
 

@@ -91,12 +91,6 @@ int ns_persist(pid_t pid, enum ns_type type, const char *target);
  * status in @ret_status, or -errno. */
 int ns_wait(pid_t pid, int *ret_status);
 
-/* ns_exit_like - end the calling process the way wait status @status says a
- * child ended: exit with its code, or die of its signal (SIGKILL included)
- * with the disposition reset and no core file. Returns only if the signal
- * could not end the process (it was stopped, say); the caller then exits 1. */
-void ns_exit_like(int status);
-
 /* ns_parent_watch - make the calling child receive @sig when the process
  * behind @parent_pidfd ends (PR_SET_PDEATHSIG), then check through the pidfd
  * that it has not already ended, which would otherwise go unnoticed.

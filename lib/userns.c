@@ -1,2 +1,156 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* placeholder */
+/* Processes and namespaces: unshare, setns, pidfds, fork, wait, persistence. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ns.h"
+#include "ns-internal.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
+int ns_unshare(int clone_flags)
+{
+	if (unshare(clone_flags) < 0)
+		return -errno;
+	return 0;
+}
+
+int ns_setns(int fd, int clone_flags)
+{
+	if (setns(fd, clone_flags) < 0)
+		return -errno;
+	return 0;
+}
+
+int ns_pidfd_open(pid_t pid)
+{
+	/* pidfds are close-on-exec by design; see pidfd_open(2) */
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	if (fd < 0)
+		return -errno;
+	return fd;
+}
+
+pid_t ns_fork(int *ret_pidfd)
+{
+	_cleanup_close_ int pidfd = -1;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0 || !ret_pidfd)
+		return pid;
+	/* Our own unreaped child cannot be replaced by another process with
+	 * the same PID, so opening its pidfd after fork() has no race. */
+	pidfd = ns_pidfd_open(pid);
+	if (pidfd < 0) {
+		int r = pidfd;
+
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return r;
+	}
+	*ret_pidfd = take_fd(&pidfd);
+	return pid;
+}
+
+int ns_proc_open(pid_t pid)
+{
+	char path[32];
+	int fd;
+
+	if (pid < 0)
+		return -EINVAL;
+	if (pid == 0)
+		snprintf(path, sizeof(path), "/proc/self");
+	else
+		snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return fd;
+}
+
+static int ns_path(pid_t pid, enum ns_type type, bool for_children, char *buf, size_t size)
+{
+	const char *name = ns_type_proc_name(type, for_children);
+
+	if (!name || pid < 0)
+		return -EINVAL;
+	if (pid == 0)
+		snprintf(buf, size, "/proc/self/ns/%s", name);
+	else
+		snprintf(buf, size, "/proc/%d/ns/%s", (int)pid, name);
+	return 0;
+}
+
+int ns_open(pid_t pid, enum ns_type type, bool for_children)
+{
+	char path[64];
+	int fd, r;
+
+	r = ns_path(pid, type, for_children, path, sizeof(path));
+	if (r < 0)
+		return r;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return fd;
+}
+
+int ns_persist(pid_t pid, enum ns_type type, const char *target)
+{
+	char path[64];
+	int r;
+
+	r = ns_path(pid, type, true, path, sizeof(path));
+	if (r < 0)
+		return r;
+	if (mount(path, target, NULL, MS_BIND, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+int ns_wait(pid_t pid, int *ret_status)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	*ret_status = status;
+	return 0;
+}
+
+int ns_parent_watch(int parent_pidfd, int sig)
+{
+	struct pollfd p = { .fd = parent_pidfd, .events = POLLIN };
+	int n;
+
+	if (prctl(PR_SET_PDEATHSIG, sig) < 0)
+		return -errno;
+	/* The parent may have died before the prctl() took effect; the pidfd
+	 * turns readable once it has, so one poll closes that window. */
+	do
+		n = poll(&p, 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if (n > 0)
+		return -ESRCH;
+	return 0;
+}

@@ -1,2 +1,448 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* placeholder */
+/* Id maps: parse ranges, place single mappings, write uid_map/gid_map or run newuidmap. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ns.h"
+#include "ns-internal.h"
+
+/* The kernel formats each line of uid_map as "%10u %10u %10u\n"; three
+ * decimal uint32 values and their separators never take more than this. */
+#define IDMAP_LINE_MAX (3 * 11 + 1)
+
+static const char *idmap_file(enum ns_idmap_kind kind)
+{
+	return kind == NS_GID_MAP ? "gid_map" : "uid_map";
+}
+
+static bool all_digits(const char *s, size_t len)
+{
+	if (len == 0)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/* Splits @s at @sep into exactly three non-empty digit fields and parses
+ * them. Form is checked for every field before any value, so "x:99999999999:1"
+ * is a form error rather than a range error. */
+static int parse_triple(const char *s, char sep, uint32_t v[3])
+{
+	_cleanup_free_ char *copy = NULL;
+	char *field[3];
+	char *p;
+
+	copy = strdup(s);
+	if (!copy)
+		return -ENOMEM;
+	field[0] = copy;
+	p = copy;
+	for (int i = 1; i < 3; i++) {
+		p = strchr(p, sep);
+		if (!p)
+			return -EINVAL;
+		*p++ = '\0';
+		field[i] = p;
+	}
+	if (strchr(p, sep))
+		return -EINVAL;
+	for (int i = 0; i < 3; i++)
+		if (!all_digits(field[i], strlen(field[i])))
+			return -EINVAL;
+	for (int i = 0; i < 3; i++)
+		if (parse_u32(field[i], &v[i]) < 0)
+			return -ERANGE;
+	return 0;
+}
+
+int ns_idmap_parse_range(const char *s, struct ns_idmap_range *ret)
+{
+	struct ns_idmap_range range;
+	uint32_t v[3];
+	int r;
+
+	if (!s || !ret)
+		return -EINVAL;
+
+	/* util-linux 2.38 took "outer,inner,count"; later versions take
+	 * "inner:outer:count" and still accept the old form (unshare(1)). */
+	if (strchr(s, ':') && !strchr(s, ',')) {
+		r = parse_triple(s, ':', v);
+		if (r < 0)
+			return r;
+		range = (struct ns_idmap_range){ .inner = v[0], .outer = v[1], .count = v[2] };
+	} else if (strchr(s, ',') && !strchr(s, ':')) {
+		r = parse_triple(s, ',', v);
+		if (r < 0)
+			return r;
+		range = (struct ns_idmap_range){ .outer = v[0], .inner = v[1], .count = v[2] };
+	} else {
+		return -EINVAL;
+	}
+
+	if (range.count == 0)
+		return -ERANGE;
+	if ((uint64_t)range.inner + range.count > (uint64_t)UINT32_MAX + 1 ||
+	    (uint64_t)range.outer + range.count > (uint64_t)UINT32_MAX + 1)
+		return -ERANGE;
+	*ret = range;
+	return 0;
+}
+
+int ns_idmap_prepend(struct ns_idmap *map, const struct ns_idmap_range *range)
+{
+	if (map->n >= NS_IDMAP_MAX)
+		return -E2BIG;
+	memmove(&map->r[1], &map->r[0], map->n * sizeof(map->r[0]));
+	map->r[0] = *range;
+	map->n++;
+	return 0;
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* Prepends the non-empty pieces of one range to @out: hi, then mid, then lo,
+ * so they read lo, mid, hi, as unshare(1) builds its list. */
+static int split_range(struct ns_idmap *out, struct ns_idmap_range range, uint32_t outer,
+		       uint32_t inner)
+{
+	uint64_t count, outer_off, inner_off;
+	uint64_t lo_count, mid_count, hi_count;
+	uint64_t mid_outer, mid_inner, hi_outer, hi_inner;
+	struct ns_idmap_range piece;
+	int r;
+
+	count = range.count;
+	if (range.inner == NS_ID_NONE) {
+		/* --map-users=auto: the range starts from 0 inside */
+		range.inner = 0;
+	} else if (inner != NS_ID_NONE && count > 0 &&
+		   ((outer >= range.outer && outer <= (uint64_t)range.outer + count) ||
+		    (inner >= range.inner && inner <= (uint64_t)range.inner + count))) {
+		/* The single id overlaps: give up one id of the range. Both ends
+		 * count as overlapping, one past the end included, as unshare(1)
+		 * does, so that maps come out identical to its own. */
+		count--;
+	}
+
+	outer_off = min_u64(outer > range.outer ? (uint64_t)outer - range.outer : 0, count);
+	inner_off = min_u64(inner > range.inner ? (uint64_t)inner - range.inner : 0, count);
+
+	lo_count = min_u64(outer_off, inner_off);
+
+	mid_outer = (uint64_t)range.outer + lo_count;
+	mid_outer += mid_outer == outer;
+	mid_inner = (uint64_t)range.inner + lo_count;
+	mid_inner += mid_inner == inner;
+	mid_count = outer_off > inner_off ? outer_off - inner_off : inner_off - outer_off;
+
+	hi_outer = mid_outer + mid_count;
+	hi_outer += hi_outer == outer;
+	hi_inner = mid_inner + mid_count;
+	hi_inner += hi_inner == inner;
+	hi_count = count - lo_count - mid_count;
+
+	if (hi_count) {
+		piece = (struct ns_idmap_range){ (uint32_t)hi_inner, (uint32_t)hi_outer,
+						 (uint32_t)hi_count };
+		r = ns_idmap_prepend(out, &piece);
+		if (r < 0)
+			return r;
+	}
+	if (mid_count) {
+		piece = (struct ns_idmap_range){ (uint32_t)mid_inner, (uint32_t)mid_outer,
+						 (uint32_t)mid_count };
+		r = ns_idmap_prepend(out, &piece);
+		if (r < 0)
+			return r;
+	}
+	if (lo_count) {
+		piece = (struct ns_idmap_range){ range.inner, range.outer, (uint32_t)lo_count };
+		r = ns_idmap_prepend(out, &piece);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int ns_idmap_add_single(struct ns_idmap *map, uint32_t outer, uint32_t inner)
+{
+	_cleanup_free_ struct ns_idmap *out = NULL;
+	int r;
+
+	if (map->n > NS_IDMAP_MAX)
+		return -EINVAL;
+	out = calloc(1, sizeof(*out));
+	if (!out)
+		return -ENOMEM;
+
+	/* With no single mapping there is no outer id to keep clear either. */
+	if (inner == NS_ID_NONE)
+		outer = NS_ID_NONE;
+
+	for (size_t i = 0; i < map->n; i++) {
+		r = split_range(out, map->r[i], outer, inner);
+		if (r < 0)
+			return r;
+	}
+	if (inner != NS_ID_NONE) {
+		struct ns_idmap_range single = { .inner = inner, .outer = outer, .count = 1 };
+
+		r = ns_idmap_prepend(out, &single);
+		if (r < 0)
+			return r;
+	}
+	*map = *out;
+	return 0;
+}
+
+/* Takes "inner outer count" with any blanks around and between the fields,
+ * as the kernel prints them padded to ten columns. */
+static int parse_kernel_line(const char *line, struct ns_idmap_range *ret)
+{
+	uint32_t v[3];
+	const char *p = line;
+	char num[16];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		size_t len;
+
+		p += strspn(p, " \t");
+		len = strspn(p, "0123456789");
+		if (len == 0)
+			return -EINVAL;
+		if (len >= sizeof(num))
+			return -ERANGE;
+		memcpy(num, p, len);
+		num[len] = '\0';
+		if (parse_u32(num, &v[i]) < 0)
+			return -ERANGE;
+		p += len;
+		if (i < 2 && *p != ' ' && *p != '\t')
+			return -EINVAL;
+	}
+	p += strspn(p, " \t\n");
+	if (*p)
+		return -EINVAL;
+	if (v[2] == 0)
+		return -ERANGE;
+	*ret = (struct ns_idmap_range){ .inner = v[0], .outer = v[1], .count = v[2] };
+	return 0;
+}
+
+int ns_idmap_read_kernel(const char *path, struct ns_idmap *map)
+{
+	_cleanup_fclose_ FILE *f = NULL;
+	_cleanup_free_ struct ns_idmap *out = NULL;
+	_cleanup_free_ char *line = NULL;
+	size_t size = 0;
+	int r;
+
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	out = malloc(sizeof(*out));
+	if (!out)
+		return -ENOMEM;
+	*out = *map;
+
+	errno = 0;
+	while (getline(&line, &size, f) >= 0) {
+		struct ns_idmap_range range;
+
+		if (line[strspn(line, " \t\n")] == '\0')
+			continue;
+		r = parse_kernel_line(line, &range);
+		if (r < 0)
+			return r;
+		/* Every id we have is passed through unchanged: the range of
+		 * inner ids of our own map (the ids as we see them). */
+		range.outer = range.inner;
+		r = ns_idmap_prepend(out, &range);
+		if (r < 0)
+			return r;
+		errno = 0;
+	}
+	if (ferror(f))
+		return errno > 0 ? -errno : -EIO;
+	*map = *out;
+	return 0;
+}
+
+int ns_idmap_format(const struct ns_idmap *map, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	if (map->n > NS_IDMAP_MAX)
+		return -EINVAL;
+	if (size == 0)
+		return -E2BIG;
+	buf[0] = '\0';
+	for (size_t i = 0; i < map->n; i++) {
+		const struct ns_idmap_range *r = &map->r[i];
+		int n;
+
+		n = snprintf(buf + len, size - len, "%u %u %u\n", r->inner, r->outer, r->count);
+		if (n < 0)
+			return -EINVAL;
+		if ((size_t)n >= size - len)
+			return -E2BIG;
+		len += (size_t)n;
+	}
+	return (int)len;
+}
+
+int ns_idmap_write(int proc_pid_fd, enum ns_idmap_kind kind, const struct ns_idmap *map)
+{
+	_cleanup_free_ char *buf = NULL;
+	long page;
+	int r;
+
+	/* The kernel takes the whole map in one write(2) of less than a page
+	 * (user_namespaces(7)); ns_idmap_format() keeps room for the NUL. */
+	page = sysconf(_SC_PAGESIZE);
+	if (page <= 0)
+		page = 4096;
+	buf = malloc((size_t)page);
+	if (!buf)
+		return -ENOMEM;
+	r = ns_idmap_format(map, buf, (size_t)page);
+	if (r < 0)
+		return r;
+	if (r == 0)
+		return -EINVAL;
+	return write_file_at(proc_pid_fd, idmap_file(kind), buf);
+}
+
+int ns_idmap_write_single(int proc_pid_fd, enum ns_idmap_kind kind, uint32_t inner, uint32_t outer)
+{
+	char buf[IDMAP_LINE_MAX];
+
+	snprintf(buf, sizeof(buf), "%u %u 1\n", inner, outer);
+	return write_file_at(proc_pid_fd, idmap_file(kind), buf);
+}
+
+int ns_setgroups_write(int proc_pid_fd, bool allow)
+{
+	return write_file_at(proc_pid_fd, "setgroups", allow ? "allow\n" : "deny\n");
+}
+
+int ns_idmap_helper_argv(const char *helper, pid_t pid, const struct ns_idmap *map,
+			 char ***ret_argv)
+{
+	char **argv;
+	size_t nptr, strings, i = 0;
+	char *p, *end;
+	int n;
+
+	if (!helper || map->n > NS_IDMAP_MAX)
+		return -EINVAL;
+
+	/* helper, pid, three numbers a range, NULL. The pid, and the three
+	 * numbers of a range with their NULs, each fit in IDMAP_LINE_MAX. */
+	nptr = 2 + 3 * map->n + 1;
+	strings = strlen(helper) + 1 + IDMAP_LINE_MAX + map->n * IDMAP_LINE_MAX;
+	argv = malloc(nptr * sizeof(char *) + strings);
+	if (!argv)
+		return -ENOMEM;
+	p = (char *)(argv + nptr);
+	end = p + strings;
+
+	argv[i++] = p;
+	p = stpcpy(p, helper) + 1;
+
+	n = snprintf(p, (size_t)(end - p), "%d", (int)pid);
+	argv[i++] = p;
+	p += n + 1;
+
+	for (size_t k = 0; k < map->n; k++) {
+		const uint32_t v[3] = { map->r[k].inner, map->r[k].outer, map->r[k].count };
+
+		for (int j = 0; j < 3; j++) {
+			n = snprintf(p, (size_t)(end - p), "%u", v[j]);
+			argv[i++] = p;
+			p += n + 1;
+		}
+	}
+	argv[i] = NULL;
+	*ret_argv = argv;
+	return 0;
+}
+
+/* In the forked child: clean signal state, exec, and on failure send errno
+ * up the close-on-exec pipe @err_fd. Never returns. */
+static void __attribute__((noreturn)) exec_helper(const char *helper, char **argv, int err_fd)
+{
+	sigset_t none;
+	int e;
+
+	/* The helper is a set-user-ID program: hand it default dispositions
+	 * and an empty mask rather than whatever the caller runs with. */
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	/* Search PATH only for a bare name, as a shell would (execvp(3)). */
+	if (strchr(helper, '/'))
+		execv(helper, argv);
+	else
+		execvp(helper, argv);
+	e = errno;
+	while (write(err_fd, &e, sizeof(e)) < 0 && errno == EINTR)
+		;
+	_exit(127);
+}
+
+int ns_idmap_run_helper(const char *helper, pid_t pid, const struct ns_idmap *map)
+{
+	_cleanup_free_ char **argv = NULL;
+	_cleanup_close_ int rfd = -1, wfd = -1;
+	int pipefd[2], status, e = 0, r;
+	ssize_t n;
+	pid_t child;
+
+	r = ns_idmap_helper_argv(helper, pid, map, &argv);
+	if (r < 0)
+		return r;
+
+	/* An exec failure comes back through this pipe; a successful exec
+	 * closes it (O_CLOEXEC) and the read sees end of file. */
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	rfd = pipefd[0];
+	wfd = pipefd[1];
+
+	child = fork();
+	if (child < 0)
+		return -errno;
+	if (child == 0)
+		exec_helper(helper, argv, wfd);
+
+	close(take_fd(&wfd));
+	do
+		n = read(rfd, &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+
+	while (waitpid(child, &status, 0) < 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	if (n == (ssize_t)sizeof(e) && e > 0)
+		return -e;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return -EPROTO;
+	return 0;
+}

@@ -66,10 +66,10 @@ int ns_setns(int fd, int clone_flags);
  * -errno (-ENOSYS before Linux 5.3, -ESRCH for no such process). */
 int ns_pidfd_open(pid_t pid);
 
-/* ns_fork - fork a child. With @ret_pidfd non-NULL the child is created with
- * clone3(CLONE_PIDFD) so the pidfd refers to it with no reuse race (falls back
- * to fork + pidfd_open where clone3 is missing). Returns the child's pid in
- * the parent, 0 in the child, or -errno. */
+/* ns_fork - fork a child. With @ret_pidfd non-NULL the parent also gets a
+ * pidfd of the child, opened before anyone could reap it, so it cannot refer
+ * to a recycled PID. Returns the child's pid in the parent, 0 in the child,
+ * or -errno. */
 pid_t ns_fork(int *ret_pidfd);
 
 /* ns_proc_open - open /proc/@pid (0: self) as a directory fd, for openat().

@@ -2,6 +2,7 @@
 /* nsrun: run a program in new namespaces; a drop-in for unshare(1). */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
@@ -11,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -520,40 +520,45 @@ static void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m)
 	}
 }
 
-/* Fork a child that blocks until the parent calls release_child(). */
-static pid_t fork_waiting(int *ret_efd)
+/* Fork a child that blocks until the parent calls release_child(). A pipe,
+ * not an eventfd: if the parent dies first the child reads end-of-file and
+ * leaves instead of waiting forever. */
+static pid_t fork_waiting(int *ret_fd)
 {
-	uint64_t v;
+	int p[2];
+	char c;
 	pid_t pid;
-	int efd;
+	ssize_t n;
 
-	efd = eventfd(0, EFD_CLOEXEC);
-	if (efd < 0)
-		die(-errno, "cannot create eventfd");
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die(-errno, "cannot create pipe");
 	pid = ns_fork(NULL);
 	if (pid < 0)
 		die(pid, "cannot fork");
 	if (pid > 0) {
-		*ret_efd = efd;
+		close(p[0]);
+		*ret_fd = p[1];
 		return pid;
 	}
-	while (read(efd, &v, sizeof(v)) < 0)
-		if (errno != EINTR)
-			_exit(1);
-	close(efd);
+	close(p[1]);
+	do
+		n = read(p[0], &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(1);
+	close(p[0]);
 	return 0;
 }
 
 /* Let the child go, wait for it, and fail the way it failed. Its own
  * message is already on stderr. */
-static void release_child(pid_t pid, int efd)
+static void release_child(pid_t pid, int fd)
 {
-	uint64_t v = 1;
 	int status, r;
 
-	if (write(efd, &v, sizeof(v)) != sizeof(v))
+	if (write(fd, "", 1) != 1)
 		die(-errno, "cannot signal child %d", (int)pid);
-	close(efd);
+	close(fd);
 	r = ns_wait(pid, &status);
 	if (r < 0)
 		die(r, "cannot wait for child %d", (int)pid);

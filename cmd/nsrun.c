@@ -924,6 +924,9 @@ int main(int argc, char **argv)
 		_cleanup_close_ int proc = ns_proc_open(0);
 
 		r = proc < 0 ? proc : ns_setgroups_write(proc, o.setgroups == SETGROUPS_ALLOW);
+		if (r == -EPERM && o.map_group != NS_ID_NONE)
+			diex("cannot write /proc/self/setgroups: %s (-r, -c and --map-group deny setgroups themselves before writing the gid map, after which it cannot change)",
+			     strerror(EPERM));
 		if (r < 0 && r != -ENOENT)
 			die(r, "cannot write /proc/self/setgroups");
 	}

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck shell=bash
 # Shared helpers for tests/integ/*.sh: TAP output, a scratch directory, the
 # tools staged where an unprivileged user can run them, and running one case
 # as root and again as nobody.
@@ -6,7 +7,7 @@
 # A test script:
 #   . "$(dirname "$0")/../lib.sh"
 #   ns_setup                    # scratch dir, staged tools, probe, traps
-#   case_foo() { run_as "$1" "$NSRUN" -r id -u; expect_out "$1: uid" 0 "0"; }
+#   case_foo() { run_as "$1" "$NSRUN" -r id -u; expect "$1: uid" 0 "0"; }
 #   for_each_mode case_foo      # calls case_foo root, then case_foo user
 #   ns_done                     # prints the plan, exits 0 or 1
 
@@ -51,7 +52,36 @@ check() {
 	fi
 }
 
+# kill_tree PID: SIGKILL to PID and everything below it, children first
+# (for processes a test started and that would not end).
+kill_tree() {
+	local c
+	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		kill_tree "$c"
+	done
+	kill -KILL "$1" 2>/dev/null
+}
+
+# no_leftovers: no process started from the staged tools or naming the
+# scratch directory is still running (a helper child blocked forever after
+# its parent failed, say); any found are shown and killed.
+no_leftovers() {
+	local p left=
+	sleep 0.1
+	for p in $(pgrep -f "$T/"); do
+		left="$left $p"
+	done
+	[ -z "$left" ] && return 0
+	# shellcheck disable=SC2086
+	diag "$(ps -o pid,ppid,user,stat,args -p ${left# })"
+	for p in $left; do
+		kill_tree "$p"
+	done
+	return 1
+}
+
 ns_done() {
+	check "no process left behind" no_leftovers
 	echo "1..$NS_TESTS"
 	[ "$NS_FAILED" -eq 0 ]
 	exit $?
@@ -60,7 +90,12 @@ ns_done() {
 # --- set-up -------------------------------------------------------------
 
 ns_cleanup() {
-	local rc=$?
+	local rc=$? j
+	# background jobs still running are ours (spawn_as): stop them first
+	for j in $(jobs -p); do
+		kill -KILL "$j" 2>/dev/null
+	done
+	wait 2>/dev/null
 	# scratch mounts made by a test (persistence targets) go first
 	if [ -n "${T:-}" ] && [ -d "$T" ]; then
 		awk -v t="$T" 'index($5, t) == 1 {print $5}' /proc/self/mountinfo | sort -r |
@@ -82,12 +117,20 @@ ns_stage() {
 }
 
 ns_setup() {
+	# a PATH every mode can search (execvp reports EACCES, not ENOENT, when
+	# a directory on the way is closed to nobody) and untranslated messages
+	export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+	export LC_ALL=C
+	unset LANGUAGE
 	T=$(mktemp -d /tmp/nsutils-test.XXXXXX)
 	chmod 755 "$T"
 	trap ns_cleanup EXIT
 	trap 'exit 130' INT TERM
 	ns_stage nsrun "$NSRUN"
-	cp -P "$NS_BUILD_ROOT"/lib/libns.so* "$T/lib/"
+	local f
+	for f in "$NS_BUILD_ROOT"/lib/libns.so*; do
+		[ -d "$f" ] || cp -P "$f" "$T/lib/"
+	done
 	chmod 755 "$T/lib"
 	NSRUN_BUILD=$NSRUN
 	NSRUN=$T/bin/nsrun
@@ -112,23 +155,169 @@ require_root() {
 	return 0
 }
 
-# --- running as root or as nobody --------------------------------------
+# --- running as root, as nobody, or as a user with subordinate ids -----
 
-# run_as MODE CMD...: runs CMD as root ("root") or as nobody ("user") from
-# the scratch directory; stdout, stderr and the status land in $OUT, $ERR
-# and $RC.
+# as_mode_exec MODE CMD...: changes to the scratch directory and replaces
+# the current (sub)shell with CMD run as root ("root"), nobody ("user") or
+# the throwaway user of ns_subuser_create ("sub").
+as_mode_exec() {
+	local mode=$1
+	shift
+	cd "$T" || exit 1
+	if [ "$mode" = root ] || { [ "$mode" = user ] && [ "$(id -u)" -ne 0 ]; }; then
+		exec "$@"
+	elif [ "$mode" = sub ]; then
+		HOME=/nonexistent exec setpriv --reuid="$SUB_UID" --regid="$SUB_GID" \
+			--clear-groups -- "$@"
+	else
+		HOME=/nonexistent exec setpriv --reuid=$NOBODY_UID --regid=$NOBODY_GID \
+			--clear-groups -- "$@"
+	fi
+}
+
+# as_mode MODE CMD...: as_mode_exec in a subshell.
+as_mode() {
+	(as_mode_exec "$@")
+}
+
+# mode_uid MODE, mode_gid MODE: the ids MODE runs with.
+mode_uid() {
+	case $1 in
+	root) echo 0 ;;
+	sub) echo "$SUB_UID" ;;
+	*) if [ "$(id -u)" -ne 0 ]; then id -u; else echo $NOBODY_UID; fi ;;
+	esac
+}
+
+mode_gid() {
+	case $1 in
+	root) echo 0 ;;
+	sub) echo "$SUB_GID" ;;
+	*) if [ "$(id -u)" -ne 0 ]; then id -g; else echo $NOBODY_GID; fi ;;
+	esac
+}
+
+# run_as MODE CMD...: runs CMD as MODE (see as_mode); stdout, stderr and the
+# status land in $OUT, $ERR and $RC. Standard input is $NS_STDIN, /dev/null
+# unless set.
 run_as() {
 	local mode=$1
 	shift
-	if [ "$mode" = root ] || [ "$(id -u)" -ne 0 ]; then
-		(cd "$T" && "$@") >"$T/out" 2>"$T/err" </dev/null
-	else
-		(cd "$T" && HOME=/nonexistent setpriv --reuid=$NOBODY_UID --regid=$NOBODY_GID \
-			--clear-groups -- "$@") >"$T/out" 2>"$T/err" </dev/null
-	fi
+	as_mode "$mode" "$@" >"$T/out" 2>"$T/err" <"${NS_STDIN:-/dev/null}"
 	RC=$?
 	OUT=$(cat "$T/out")
 	ERR=$(cat "$T/err")
+}
+
+# run_in INPUT MODE CMD...: run_as with INPUT on standard input.
+run_in() {
+	printf '%s\n' "$1" >"$T/in"
+	shift
+	NS_STDIN=$T/in run_as "$@"
+}
+
+# spawn_as MODE CMD...: starts CMD as MODE in the background, output in
+# $T/bg.out and $T/bg.err; its PID (CMD itself, not a wrapper) is $BG_PID.
+# SIGINT and SIGQUIT are reset to their defaults, which a shell without job
+# control sets to ignored for background commands.
+spawn_as() {
+	local mode=$1
+	shift
+	as_mode_exec "$mode" env --default-signal=INT,QUIT "$@" >"$T/bg.out" 2>"$T/bg.err" \
+		</dev/null &
+	BG_PID=$!
+}
+
+# gone PID: PID has exited (or is a zombie waiting for us)
+gone() {
+	[ ! -e "/proc/$1" ] || [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" = Z ]
+}
+
+# reap PID: waits (at most 10s) for the background PID to end and puts its
+# status in $RC; a PID that would not end is killed and reap returns 1.
+reap() {
+	local hung=0
+	if ! wait_for 10 gone "$1"; then
+		hung=1
+		kill_tree "$1"
+	fi
+	wait "$1"
+	RC=$?
+	return $hung
+}
+
+# wait_for SECONDS CMD...: polls CMD every 50ms until it succeeds; returns 1
+# when SECONDS pass first.
+wait_for() {
+	local n=$(($1 * 20))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.05
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# kmap "INNER OUTER COUNT"...: the lines as the kernel prints a uid_map.
+kmap() {
+	local l
+	for l in "$@"; do
+		# shellcheck disable=SC2086
+		printf '%10u %10u %10u\n' $l
+	done
+}
+
+# --- a throwaway user with subordinate ids (root only) -------------------
+
+SUB_USER=
+SUB_UID=
+SUB_GID=
+SUBUID_START=3000000
+SUBGID_START=4000000
+SUBID_COUNT=65536
+# a second, later line: --map-auto and --map-subids must not take it
+SUBUID2_START=5000000
+SUBGID2_START=5100000
+SUBID2_COUNT=100
+
+# ns_subuser_create: adds a system user without home or login shell and
+# gives it two lines in /etc/subuid and /etc/subgid: first SUBID_COUNT ids
+# from SUBUID_START / SUBGID_START, then SUBID2_COUNT from SUBUID2_START /
+# SUBGID2_START. The EXIT trap removes all of it. Returns 1 if that fails.
+ns_subuser_create() {
+	local name=nsutils-t$$
+	useradd --system -M -d /nonexistent -s /usr/sbin/nologin -U "$name" || return 1
+	SUB_USER=$name
+	NS_EXTRA_CLEANUP="ns_subuser_remove${NS_EXTRA_CLEANUP:+; $NS_EXTRA_CLEANUP}"
+	usermod --add-subuids "$(subid_range $SUBUID_START $SUBID_COUNT)" \
+		--add-subgids "$(subid_range $SUBGID_START $SUBID_COUNT)" "$name" &&
+		usermod --add-subuids "$(subid_range $SUBUID2_START $SUBID2_COUNT)" \
+			--add-subgids "$(subid_range $SUBGID2_START $SUBID2_COUNT)" "$name" ||
+		return 1
+	SUB_UID=$(id -u "$name") && SUB_GID=$(id -g "$name")
+}
+
+subid_range() {
+	echo "$1-$(($1 + $2 - 1))"
+}
+
+# ns_subuser_remove: undoes ns_subuser_create; fails if a trace is left in
+# /etc/passwd, /etc/group, /etc/subuid or /etc/subgid.
+ns_subuser_remove() {
+	[ -n "$SUB_USER" ] || return 0
+	usermod --del-subuids "$(subid_range $SUBUID_START $SUBID_COUNT)" \
+		--del-subgids "$(subid_range $SUBGID_START $SUBID_COUNT)" "$SUB_USER" 2>/dev/null
+	usermod --del-subuids "$(subid_range $SUBUID2_START $SUBID2_COUNT)" \
+		--del-subgids "$(subid_range $SUBGID2_START $SUBID2_COUNT)" "$SUB_USER" 2>/dev/null
+	userdel "$SUB_USER" 2>/dev/null
+	getent group "$SUB_USER" >/dev/null && groupdel "$SUB_USER" 2>/dev/null
+	if grep -q "^$SUB_USER:" /etc/passwd /etc/group /etc/shadow /etc/gshadow \
+		/etc/subuid /etc/subgid; then
+		return 1
+	fi
+	SUB_USER=
+	return 0
 }
 
 for_each_mode() {
@@ -159,6 +348,19 @@ expect_err() {
 		! printf '%s\n' "$ERR" | grep -Eq -- "$pat"; then
 		not_ok "$desc"
 		diag "exit status $RC (wanted $rc)" "stderr: $ERR" "wanted stderr: $pat"
+		return 1
+	fi
+	ok "$desc"
+}
+
+# expect_re DESC RC PATTERN: status RC and stdout matching the extended
+# regular expression PATTERN (anywhere, as grep -E).
+expect_re() {
+	local desc=$1 rc=$2 pat=$3
+	if [ "$RC" -ne "$rc" ] || ! printf '%s\n' "$OUT" | grep -Eq -- "$pat"; then
+		not_ok "$desc"
+		diag "exit status $RC (wanted $rc)" "stdout: $OUT" "stderr: $ERR" \
+			"wanted stdout matching: $pat"
 		return 1
 	fi
 	ok "$desc"

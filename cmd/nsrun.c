@@ -740,6 +740,9 @@ static void setup_mounts(const struct nsrun_opts *o)
 		if (r == -EPERM && (o->flags & CLONE_NEWPID) && !o->fork)
 			diex("cannot mount proc on '%s': %s (a new PID namespace needs --fork before its /proc can be mounted)",
 			    o->procmnt, strerror(EPERM));
+		if (r == -EPERM && (o->flags & CLONE_NEWUSER) && !(o->flags & CLONE_NEWPID))
+			diex("cannot mount proc on '%s': %s (a new user namespace may only mount the proc of a PID namespace it owns; add --pid --fork)",
+			     o->procmnt, strerror(EPERM));
 		if (r < 0)
 			die(r, "cannot mount proc on '%s'", o->procmnt);
 	}

@@ -43,8 +43,8 @@ host-proc-kept"
 		"^nsrun: cannot mount proc on '$T/procdir': Operation not permitted \(a new PID namespace needs --fork before its /proc can be mounted\)\$"
 	differ "$m" "-r --mount-proc without --pid" -r --mount-proc true
 	run_as "$m" "$NSRUN" -r --mount-proc true
-	expect_err "$m: -r --mount-proc without --pid: no fork hint" 1 \
-		"^nsrun: cannot mount proc on '/proc': Operation not permitted\$"
+	expect_err "$m: -r --mount-proc without --pid: the PID namespace hint" 1 \
+		"^nsrun: cannot mount proc on '/proc': Operation not permitted \(a new user namespace may only mount the proc of a PID namespace it owns; add --pid --fork\)\$"
 	if [ "$m" = root ]; then
 		differ "$m" "--mount-proc without --pid, as root" --mount-proc \
 			sh -c 'findmnt -no FSTYPE /proc | tail -n 1; test -e /proc/1 && echo host-pids'

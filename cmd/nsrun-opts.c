@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* nsrun's command line: unshare(1)'s options, parsed into struct nsrun_opts. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ns.h"
+#include "cli.h"
+#include "nsrun.h"
+
+static noreturn void usage(void)
+{
+	fputs("\nUsage:\n"
+	      " nsrun [options] [<program> [<argument>...]]\n"
+	      "\n"
+	      "Run a program with some namespaces unshared from the parent.\n"
+	      "\n"
+	      "Options:\n"
+	      " -m, --mount[=<file>]      unshare mounts namespace\n"
+	      " -u, --uts[=<file>]        unshare UTS namespace (hostname etc)\n"
+	      " -i, --ipc[=<file>]        unshare System V IPC namespace\n"
+	      " -n, --net[=<file>]        unshare network namespace\n"
+	      " -p, --pid[=<file>]        unshare pid namespace\n"
+	      " -U, --user[=<file>]       unshare user namespace\n"
+	      " -C, --cgroup[=<file>]     unshare cgroup namespace\n"
+	      " -T, --time[=<file>]       unshare time namespace\n"
+	      "\n"
+	      " --mount-proc[=<dir>]      mount proc filesystem first (implies --mount)\n"
+	      " --mount-binfmt[=<dir>]    mount binfmt filesystem first (implies --user and --mount)\n"
+	      " -l, --load-interp <file>  load binfmt definition in the namespace (implies --mount-binfmt)\n"
+	      " --propagation slave|shared|private|unchanged\n"
+	      "                           modify mount propagation in mount namespace\n"
+	      " -R, --root <dir>          run the command with root directory set to <dir>\n"
+	      " -w, --wd <dir>            change working directory to <dir>\n"
+	      "\n"
+	      " -S, --setuid <uid>        set uid in entered namespace\n"
+	      " -G, --setgid <gid>        set gid in entered namespace\n"
+	      " --map-user <uid>|<name>   map current user to uid (implies --user)\n"
+	      " --map-group <gid>|<name>  map current group to gid (implies --user)\n"
+	      " -r, --map-root-user       map current user to root (implies --user)\n"
+	      " -c, --map-current-user    map current user to itself (implies --user)\n"
+	      " --map-auto                map users and groups automatically (implies --user)\n"
+	      " --map-subids              map the first block of user IDs owned by euid (implies --user)\n"
+	      " --map-users <inneruid>:<outeruid>:<count>\n"
+	      "                           map count users from outeruid to inneruid (implies --user)\n"
+	      " --map-groups <innergid>:<outergid>:<count>\n"
+	      "                           map count groups from outergid to innergid (implies --user)\n"
+	      " --owner <uid>:<gid>       set the user namespace owner (implies --user)\n"
+	      "\n"
+	      " -f, --fork                fork before launching <program>\n"
+	      " --kill-child[=<signame>]  when dying, kill the forked child (implies --fork)\n"
+	      "                             defaults to SIGKILL\n"
+	      " --forward-signals         forward SIGTERM and SIGINT to child (implies --fork)\n"
+	      "\n"
+	      " --setgroups allow|deny    control the setgroups syscall in user namespaces\n"
+	      " --keep-caps               retain capabilities granted in user namespaces\n"
+	      "\n"
+	      " --monotonic <offset>      set clock monotonic offset (seconds) in time namespaces\n"
+	      " --boottime <offset>       set clock boottime offset (seconds) in time namespaces\n"
+	      " --clear-env               do not inherit environment variables from the calling process\n"
+	      " --whitelist-env <list>    clear environment except for specified variables\n"
+	      "\n"
+	      " -h, --help                display this help\n"
+	      " -V, --version             display version\n"
+	      "\n"
+	      "See nsrun(1).\n",
+	      stdout);
+	exit(0);
+}
+
+static void set_ns(struct nsrun_opts *o, enum ns_type type, const char *file)
+{
+	o->flags |= ns_type_flag(type);
+	if (!file)
+		return;
+	if (!o->persist[type])
+		o->npersist++;
+	o->persist[type] = file;
+}
+
+static void add_spec(struct nsrun_opts *o, enum ns_idmap_kind kind, const char *arg)
+{
+	struct map_spec *s = realloc(o->specs, (o->nspecs + 1) * sizeof(*s));
+
+	if (!s)
+		die(-ENOMEM, "cannot parse options");
+	s[o->nspecs++] = (struct map_spec){ kind, arg };
+	o->specs = s;
+}
+
+/* --whitelist-env takes the values the variables have now, before
+ * --clear-env or the whitelist itself clears the environment. */
+static void keep_env(struct nsrun_opts *o, const char *list)
+{
+	_cleanup_free_ char *copy = strdup(list);
+	char *save = NULL;
+
+	if (!copy)
+		die(-ENOMEM, "cannot parse options");
+	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		const char *value = getenv(name);
+		char **k;
+
+		if (!value)
+			continue;
+		k = realloc(o->keep_env, (o->nkeep_env + 1) * sizeof(*k));
+		if (!k || asprintf(&k[o->nkeep_env], "%s=%s", name, value) < 0)
+			die(-ENOMEM, "cannot parse options");
+		o->keep_env = k;
+		o->nkeep_env++;
+	}
+	o->clear_env = true;
+}
+
+static bool parse_u32_strict(const char *s, uint32_t *ret)
+{
+	char *end;
+	unsigned long v;
+
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v >= UINT32_MAX)
+		return false;
+	*ret = (uint32_t)v;
+	return true;
+}
+
+static uint32_t parse_id_or_die(const char *s, const char *what)
+{
+	uint32_t v;
+
+	if (!parse_u32_strict(s, &v))
+		diex("invalid %s '%s'", what, s);
+	return v;
+}
+
+static void parse_owner(struct nsrun_opts *o, const char *s)
+{
+	_cleanup_free_ char *copy = strdup(s);
+	char *colon = copy ? strchr(copy, ':') : NULL;
+
+	if (!colon)
+		diex("invalid owner '%s' (expected uid:gid)", s);
+	*colon = '\0';
+	if (!parse_u32_strict(copy, &o->owner_uid) || !parse_u32_strict(colon + 1, &o->owner_gid))
+		diex("invalid owner '%s' (expected uid:gid)", s);
+}
+
+void parse_options(int argc, char **argv, struct nsrun_opts *o)
+{
+	enum {
+		OPT_MOUNT_PROC = CHAR_MAX + 1,
+		OPT_MOUNT_BINFMT,
+		OPT_PROPAGATION,
+		OPT_SETGROUPS,
+		OPT_KILL_CHILD,
+		OPT_KEEP_CAPS,
+		OPT_MONOTONIC,
+		OPT_BOOTTIME,
+		OPT_MAP_USER,
+		OPT_MAP_USERS,
+		OPT_MAP_GROUP,
+		OPT_MAP_GROUPS,
+		OPT_MAP_AUTO,
+		OPT_MAP_SUBIDS,
+		OPT_OWNER,
+		OPT_FORWARD_SIGNALS,
+		OPT_CLEAR_ENV,
+		OPT_WHITELIST_ENV,
+	};
+	static const struct option longopts[] = {
+		{ "help",             no_argument,       NULL, 'h'                 },
+		{ "version",          no_argument,       NULL, 'V'                 },
+		{ "mount",            optional_argument, NULL, 'm'                 },
+		{ "uts",              optional_argument, NULL, 'u'                 },
+		{ "ipc",              optional_argument, NULL, 'i'                 },
+		{ "net",              optional_argument, NULL, 'n'                 },
+		{ "pid",              optional_argument, NULL, 'p'                 },
+		{ "user",             optional_argument, NULL, 'U'                 },
+		{ "cgroup",           optional_argument, NULL, 'C'                 },
+		{ "time",             optional_argument, NULL, 'T'                 },
+		{ "fork",             no_argument,       NULL, 'f'                 },
+		{ "kill-child",       optional_argument, NULL, OPT_KILL_CHILD      },
+		{ "forward-signals",  no_argument,       NULL, OPT_FORWARD_SIGNALS },
+		{ "mount-proc",       optional_argument, NULL, OPT_MOUNT_PROC      },
+		{ "mount-binfmt",     optional_argument, NULL, OPT_MOUNT_BINFMT    },
+		{ "map-user",         required_argument, NULL, OPT_MAP_USER        },
+		{ "map-users",        required_argument, NULL, OPT_MAP_USERS       },
+		{ "map-group",        required_argument, NULL, OPT_MAP_GROUP       },
+		{ "map-groups",       required_argument, NULL, OPT_MAP_GROUPS      },
+		{ "map-root-user",    no_argument,       NULL, 'r'                 },
+		{ "map-current-user", no_argument,       NULL, 'c'                 },
+		{ "map-auto",         no_argument,       NULL, OPT_MAP_AUTO        },
+		{ "map-subids",       no_argument,       NULL, OPT_MAP_SUBIDS      },
+		{ "owner",            required_argument, NULL, OPT_OWNER           },
+		{ "propagation",      required_argument, NULL, OPT_PROPAGATION     },
+		{ "setgroups",        required_argument, NULL, OPT_SETGROUPS       },
+		{ "keep-caps",        no_argument,       NULL, OPT_KEEP_CAPS       },
+		{ "setuid",           required_argument, NULL, 'S'                 },
+		{ "setgid",           required_argument, NULL, 'G'                 },
+		{ "root",             required_argument, NULL, 'R'                 },
+		{ "wd",               required_argument, NULL, 'w'                 },
+		{ "monotonic",        required_argument, NULL, OPT_MONOTONIC       },
+		{ "boottime",         required_argument, NULL, OPT_BOOTTIME        },
+		{ "load-interp",      required_argument, NULL, 'l'                 },
+		{ "clear-env",        no_argument,       NULL, OPT_CLEAR_ENV       },
+		{ "whitelist-env",    required_argument, NULL, OPT_WHITELIST_ENV   },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "+fhVmuinpCTUrR:w:S:G:cl:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			set_ns(o, NS_TYPE_MNT, optarg);
+			break;
+		case 'u':
+			set_ns(o, NS_TYPE_UTS, optarg);
+			break;
+		case 'i':
+			set_ns(o, NS_TYPE_IPC, optarg);
+			break;
+		case 'n':
+			set_ns(o, NS_TYPE_NET, optarg);
+			break;
+		case 'p':
+			set_ns(o, NS_TYPE_PID, optarg);
+			break;
+		case 'U':
+			set_ns(o, NS_TYPE_USER, optarg);
+			break;
+		case 'C':
+			set_ns(o, NS_TYPE_CGROUP, optarg);
+			break;
+		case 'T':
+			set_ns(o, NS_TYPE_TIME, optarg);
+			break;
+		case 'f':
+			o->fork = true;
+			break;
+		case OPT_KILL_CHILD:
+			o->fork = true;
+			o->kill_child_sig = optarg ? parse_signal(optarg) : SIGKILL;
+			if (o->kill_child_sig < 0)
+				diex("invalid signal '%s'", optarg);
+			break;
+		case OPT_FORWARD_SIGNALS:
+			o->fork = true;
+			o->forward_signals = true;
+			break;
+		case OPT_MOUNT_PROC:
+			o->flags |= CLONE_NEWNS;
+			o->procmnt = optarg ? optarg : "/proc";
+			break;
+		case OPT_MOUNT_BINFMT:
+			o->flags |= CLONE_NEWNS | CLONE_NEWUSER;
+			o->binfmt_mnt = optarg;
+			if (!optarg) {
+				if (!o->procmnt)
+					o->procmnt = "/proc";
+				o->binfmt_mnt = PROC_BINFMT_MISC;
+			}
+			break;
+		case 'l':
+			o->flags |= CLONE_NEWNS | CLONE_NEWUSER;
+			if (!o->binfmt_mnt) {
+				if (!o->procmnt)
+					o->procmnt = "/proc";
+				o->binfmt_mnt = PROC_BINFMT_MISC;
+			}
+			o->interp = optarg;
+			break;
+		case OPT_MAP_USER:
+			o->flags |= CLONE_NEWUSER;
+			if (parse_user(optarg, &o->map_user) < 0 || o->map_user == NS_ID_NONE)
+				diex("invalid user '%s'", optarg);
+			break;
+		case OPT_MAP_GROUP:
+			o->flags |= CLONE_NEWUSER;
+			if (parse_group(optarg, &o->map_group) < 0 || o->map_group == NS_ID_NONE)
+				diex("invalid group '%s'", optarg);
+			break;
+		case 'r':
+			o->flags |= CLONE_NEWUSER;
+			o->map_user = 0;
+			o->map_group = 0;
+			break;
+		case 'c':
+			o->flags |= CLONE_NEWUSER;
+			o->map_user = geteuid();
+			o->map_group = getegid();
+			break;
+		case OPT_MAP_USERS:
+			o->flags |= CLONE_NEWUSER;
+			add_spec(o, NS_UID_MAP, optarg);
+			break;
+		case OPT_MAP_GROUPS:
+			o->flags |= CLONE_NEWUSER;
+			add_spec(o, NS_GID_MAP, optarg);
+			break;
+		case OPT_MAP_AUTO:
+		case OPT_MAP_SUBIDS:
+			o->flags |= CLONE_NEWUSER;
+			add_spec(o, NS_UID_MAP, c == OPT_MAP_AUTO ? "auto" : "subids");
+			add_spec(o, NS_GID_MAP, c == OPT_MAP_AUTO ? "auto" : "subids");
+			break;
+		case OPT_OWNER:
+			o->flags |= CLONE_NEWUSER;
+			parse_owner(o, optarg);
+			break;
+		case OPT_SETGROUPS:
+			if (strcmp(optarg, "allow") == 0)
+				o->setgroups = SETGROUPS_ALLOW;
+			else if (strcmp(optarg, "deny") == 0)
+				o->setgroups = SETGROUPS_DENY;
+			else
+				diex("invalid --setgroups argument '%s' (expected allow or deny)", optarg);
+			break;
+		case OPT_PROPAGATION:
+			r = ns_propagation_from_name(optarg);
+			if (r < 0)
+				diex("invalid propagation mode '%s' (expected slave, shared, private or unchanged)", optarg);
+			o->propagation = r;
+			break;
+		case OPT_KEEP_CAPS:
+			o->keep_caps = true;
+			break;
+		case 'S':
+			o->uid = parse_id_or_die(optarg, "uid");
+			o->force_uid = true;
+			break;
+		case 'G':
+			o->gid = parse_id_or_die(optarg, "gid");
+			o->force_gid = true;
+			break;
+		case 'R':
+			o->root = optarg;
+			break;
+		case 'w':
+			o->wd = optarg;
+			break;
+		case OPT_MONOTONIC:
+			if (ns_timens_parse_offset(optarg, &o->monotonic) < 0)
+				diex("invalid monotonic offset '%s'", optarg);
+			o->force_monotonic = true;
+			break;
+		case OPT_BOOTTIME:
+			if (ns_timens_parse_offset(optarg, &o->boottime) < 0)
+				diex("invalid boottime offset '%s'", optarg);
+			o->force_boottime = true;
+			break;
+		case OPT_CLEAR_ENV:
+			o->clear_env = true;
+			break;
+		case OPT_WHITELIST_ENV:
+			keep_env(o, optarg);
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			print_version();
+		default:
+			die_usage(NULL);
+		}
+	}
+	o->argv = argv + optind;
+
+	if ((o->force_monotonic || o->force_boottime) && !(o->flags & CLONE_NEWTIME))
+		diex("options --monotonic and --boottime require unsharing of a time namespace (-T)");
+}

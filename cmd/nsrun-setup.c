@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* nsrun's setup steps: id maps, persistence, mounts, credentials, exec. */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ns.h"
+#include "cli.h"
+#include "nsrun.h"
+#include "config.h"
+
+/* The first subordinate range of the caller in @path: "auto" maps it from
+ * inner id 0, "subids" maps it onto itself. */
+static void subid_range(const char *path, uid_t euid, bool identity, struct ns_idmap_range *ret)
+{
+	struct passwd *pw = getpwuid(euid);
+	struct ns_subid s;
+	int r;
+
+	if (!pw)
+		diex("cannot look up user %u: no such user", (unsigned)euid);
+	r = ns_subid_lookup(path, pw->pw_name, euid, &s);
+	if (r == -ENOENT)
+		diex("no line for user '%s' in %s", pw->pw_name, path);
+	if (r < 0)
+		die(r, "cannot read %s", path);
+	*ret = (struct ns_idmap_range){
+		.inner = identity ? s.start : NS_ID_NONE,
+		.outer = s.start,
+		.count = s.count,
+	};
+}
+
+void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m)
+{
+	for (size_t i = 0; i < o->nspecs; i++) {
+		const struct map_spec *s = &o->specs[i];
+		bool uids = s->kind == NS_UID_MAP;
+		struct ns_idmap *map = uids ? &m->users : &m->groups;
+		const char *subid = uids ? PATH_SUBUID : PATH_SUBGID;
+		struct ns_idmap_range range;
+		int r;
+
+		if (strcmp(s->arg, "all") == 0) {
+			const char *path = uids ? "/proc/self/uid_map" : "/proc/self/gid_map";
+
+			r = ns_idmap_read_kernel(path, map);
+			if (r < 0)
+				die(r, "cannot read %s", path);
+		} else {
+			if (strcmp(s->arg, "auto") == 0 || strcmp(s->arg, "subids") == 0) {
+				subid_range(subid, m->euid, strcmp(s->arg, "subids") == 0, &range);
+			} else {
+				r = ns_idmap_parse_range(s->arg, &range);
+				if (r < 0)
+					diex("invalid mapping '%s' (expected inner:outer:count)", s->arg);
+			}
+			r = ns_idmap_prepend(map, &range);
+			if (r < 0)
+				die(r, "cannot map '%s'", s->arg);
+		}
+		if (uids)
+			m->have_users = true;
+		else
+			m->have_groups = true;
+	}
+
+	/* A single-ID map given with ranges (or with --owner, where the
+	 * privileged helper child must write it) joins the range map, with a
+	 * hole cut where it overlaps. */
+	if (m->have_users || (o->map_user != NS_ID_NONE && o->owner_uid != NS_ID_NONE)) {
+		if (ns_idmap_add_single(&m->users, m->euid, o->map_user) < 0)
+			diex("too many uid map ranges (the kernel takes %d)", NS_IDMAP_MAX);
+		m->have_users = true;
+		o->map_user = NS_ID_NONE;
+	}
+	if (m->have_groups || (o->map_group != NS_ID_NONE && o->owner_gid != NS_ID_NONE)) {
+		if (ns_idmap_add_single(&m->groups, m->egid, o->map_group) < 0)
+			diex("too many gid map ranges (the kernel takes %d)", NS_IDMAP_MAX);
+		m->have_groups = true;
+		o->map_group = NS_ID_NONE;
+	}
+}
+
+/* Fork a child that blocks until the parent calls release_child(). A pipe,
+ * not an eventfd: if the parent dies first the child reads end-of-file and
+ * leaves instead of waiting forever. */
+pid_t fork_waiting(int *ret_fd)
+{
+	int p[2];
+	char c;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die(-errno, "cannot create pipe");
+	pid = ns_fork(NULL);
+	if (pid < 0)
+		die(pid, "cannot fork");
+	if (pid > 0) {
+		close(p[0]);
+		*ret_fd = p[1];
+		return pid;
+	}
+	close(p[1]);
+	do
+		n = read(p[0], &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(1);
+	close(p[0]);
+	return 0;
+}
+
+/* Let the child go, wait for it, and fail the way it failed. Its own
+ * message is already on stderr. */
+void release_child(pid_t pid, int fd)
+{
+	int status, r;
+
+	if (write(fd, "", 1) != 1)
+		die(-errno, "cannot signal child %d", (int)pid);
+	close(fd);
+	r = ns_wait(pid, &status);
+	if (r < 0)
+		die(r, "cannot wait for child %d", (int)pid);
+	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		exit(WEXITSTATUS(status));
+	if (WIFSIGNALED(status))
+		diex("child %d died of signal %d", (int)pid, WTERMSIG(status));
+}
+
+static void persist_one(pid_t pid, enum ns_type type, const char *target)
+{
+	int r = ns_persist(pid, type, target);
+
+	if (r == -EINVAL && ns_mount_is_shared(target) > 0)
+		diex("cannot bind /proc/%d/ns/%s onto '%s': %s (the mount holding '%s' is shared; make it private first, e.g. mount --make-private on its mount point)",
+		    (int)pid, ns_type_proc_name(type, true), target, strerror(EINVAL), target);
+	if (r < 0)
+		die(r, "cannot bind /proc/%d/ns/%s onto '%s'", (int)pid,
+		    ns_type_proc_name(type, true), target);
+}
+
+void persist_all(const struct nsrun_opts *o, pid_t pid)
+{
+	for (int t = 0; t < NS_TYPE_MAX; t++)
+		if (o->persist[t])
+			persist_one(pid, t, o->persist[t]);
+}
+
+static const char *helper_path(enum ns_idmap_kind kind)
+{
+	const char *env = secure_getenv(kind == NS_UID_MAP ? "NSRUN_NEWUIDMAP" : "NSRUN_NEWGIDMAP");
+
+	if (env && *env)
+		return env;
+	return kind == NS_UID_MAP ? NS_NEWUIDMAP : NS_NEWGIDMAP;
+}
+
+/* Runs in the child forked before unshare(2), once the parent is in its new
+ * user namespace: root writes the maps itself, anyone else needs the
+ * privileged helpers. Exits with the status of the first failure. */
+void write_maps_for(pid_t ppid, const struct nsrun_maps *m)
+{
+	if (geteuid() == 0) {
+		_cleanup_close_ int proc = ns_proc_open(ppid);
+		int r;
+
+		if (proc < 0)
+			die(proc, "cannot open /proc/%d", (int)ppid);
+		if (m->have_users) {
+			r = ns_idmap_write(proc, NS_UID_MAP, &m->users);
+			if (r < 0)
+				die(r, "cannot write /proc/%d/uid_map", (int)ppid);
+		}
+		if (m->have_groups) {
+			r = ns_idmap_write(proc, NS_GID_MAP, &m->groups);
+			if (r < 0)
+				die(r, "cannot write /proc/%d/gid_map", (int)ppid);
+		}
+		_exit(0);
+	}
+	for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++) {
+		const struct ns_idmap *map = k == NS_UID_MAP ? &m->users : &m->groups;
+		const char *helper = helper_path(k);
+		int r;
+
+		if (!(k == NS_UID_MAP ? m->have_users : m->have_groups))
+			continue;
+		r = ns_idmap_run_helper(helper, ppid, map);
+		if (r == -EPROTO)
+			_exit(1);
+		if (r < 0)
+			die(r, "cannot execute '%s'", helper);
+	}
+	_exit(0);
+}
+
+void unshare_or_die(int flags)
+{
+	int r = ns_unshare(flags);
+
+	if (r == -EPERM && !(flags & CLONE_NEWUSER) && geteuid() != 0)
+		diex("cannot unshare namespaces: %s (only root may create these namespaces; add --user or -r to create a user namespace as well)",
+		    strerror(EPERM));
+	if (r == -ENOSPC)
+		diex("cannot unshare namespaces: %s (a limit in /proc/sys/user/ is reached)",
+		    strerror(ENOSPC));
+	if (r == -EINVAL && (flags & CLONE_NEWUSER))
+		diex("cannot unshare namespaces: %s (a chrooted process cannot create a user namespace)",
+		    strerror(EINVAL));
+	if (r < 0)
+		die(r, "cannot unshare namespaces");
+}
+
+void set_single_maps(const struct nsrun_opts *o, const struct nsrun_maps *m)
+{
+	_cleanup_close_ int proc = -1;
+	int r;
+
+	if (o->map_user == NS_ID_NONE && o->map_group == NS_ID_NONE)
+		return;
+	proc = ns_proc_open(0);
+	if (proc < 0)
+		die(proc, "cannot open /proc/self");
+	if (o->map_user != NS_ID_NONE) {
+		r = ns_idmap_write_single(proc, NS_UID_MAP, o->map_user, m->euid);
+		if (r < 0)
+			die(r, "cannot write /proc/self/uid_map");
+	}
+	if (o->map_group != NS_ID_NONE) {
+		/* unprivileged writers must deny setgroups before gid_map;
+		 * see user_namespaces(7) */
+		r = ns_setgroups_write(proc, false);
+		if (r < 0 && r != -ENOENT)
+			die(r, "cannot write /proc/self/setgroups");
+		r = ns_idmap_write_single(proc, NS_GID_MAP, o->map_group, m->egid);
+		if (r < 0)
+			die(r, "cannot write /proc/self/gid_map");
+	}
+}
+
+void setup_mounts(const struct nsrun_opts *o)
+{
+	bool fixed_in_root = o->interp && o->root && ns_binfmt_is_fixed(o->interp);
+	int r;
+
+	if ((o->flags & CLONE_NEWNS) && o->propagation != NS_PROPAGATION_UNCHANGED) {
+		r = ns_mount_set_propagation("/", o->propagation);
+		if (r < 0)
+			die(r, "cannot change root filesystem propagation");
+	}
+
+	/* An interpreter registered with F is opened at once, so it must be
+	 * found before chroot(2) hides it. */
+	if (fixed_in_root) {
+		r = ns_mount_binfmt(PROC_BINFMT_MISC);
+		if (r < 0)
+			die(r, "cannot mount binfmt_misc on '%s'", PROC_BINFMT_MISC);
+		r = ns_binfmt_register(PROC_BINFMT_MISC, o->interp);
+		if (r < 0)
+			die(r, "cannot register interpreter '%s'", o->interp);
+	}
+
+	if (o->root && chroot(o->root) < 0)
+		die(-errno, "cannot change root directory to '%s'", o->root);
+	if ((o->wd || o->root) && chdir(o->wd ? o->wd : "/") < 0)
+		die(-errno, "cannot change directory to '%s'", o->wd ? o->wd : "/");
+
+	if (o->procmnt) {
+		/* With the default propagation, making / private recursively
+		 * already covered an existing /proc. */
+		r = ns_mount_proc(o->procmnt,
+				  !o->root && o->propagation != NS_PROPAGATION_PRIVATE);
+		if (r == -EPERM && (o->flags & CLONE_NEWPID) && !o->fork)
+			diex("cannot mount proc on '%s': %s (a new PID namespace needs --fork before its /proc can be mounted)",
+			    o->procmnt, strerror(EPERM));
+		if (r == -EPERM && (o->flags & CLONE_NEWUSER) && !(o->flags & CLONE_NEWPID))
+			diex("cannot mount proc on '%s': %s (a new user namespace may only mount the proc of a PID namespace it owns; add --pid --fork)",
+			     o->procmnt, strerror(EPERM));
+		if (r < 0)
+			die(r, "cannot mount proc on '%s'", o->procmnt);
+	}
+	if (o->binfmt_mnt) {
+		r = ns_mount_binfmt(o->binfmt_mnt);
+		if (r < 0)
+			die(r, "cannot mount binfmt_misc on '%s'", o->binfmt_mnt);
+	}
+	if (o->interp && !fixed_in_root) {
+		r = ns_binfmt_register(o->binfmt_mnt, o->interp);
+		if (r < 0)
+			die(r, "cannot register interpreter '%s'", o->interp);
+	}
+}
+
+void set_credentials(const struct nsrun_opts *o)
+{
+	int r;
+
+	if (o->force_gid) {
+		if (setgroups(0, NULL) < 0)
+			die(-errno, "cannot drop supplementary groups");
+		if (setgid(o->gid) < 0)
+			die(-errno, "cannot set gid to %u", (unsigned)o->gid);
+	}
+	if (o->force_uid && setuid(o->uid) < 0)
+		die(-errno, "cannot set uid to %u", (unsigned)o->uid);
+	if (o->keep_caps && (o->flags & CLONE_NEWUSER)) {
+		r = ns_caps_keep_ambient();
+		if (r < 0)
+			die(r, "cannot raise ambient capabilities");
+	}
+}
+
+void set_environment(const struct nsrun_opts *o)
+{
+	if (!o->clear_env)
+		return;
+	clearenv();
+	for (size_t i = 0; i < o->nkeep_env; i++)
+		if (putenv(o->keep_env[i]) != 0)
+			die(-errno, "cannot set environment");
+}
+
+noreturn void exec_program(char **argv)
+{
+	const char *shell;
+	_cleanup_free_ char *arg0 = NULL;
+	const char *base;
+
+	if (argv[0]) {
+		execvp(argv[0], argv);
+		die_status(errno == ENOENT ? 127 : 126, -errno, "cannot execute '%s'", argv[0]);
+	}
+
+	shell = getenv("SHELL");
+	if (!shell || !*shell) {
+		struct passwd *pw = getpwuid(getuid());
+
+		shell = pw && pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh";
+	}
+	base = strrchr(shell, '/');
+	base = base ? base + 1 : shell;
+	if (asprintf(&arg0, "-%s", base) < 0)
+		die(-ENOMEM, "cannot execute '%s'", shell);
+	execl(shell, arg0, (char *)NULL);
+	die_status(errno == ENOENT ? 127 : 126, -errno, "cannot execute '%s'", shell);
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* nsrun's options and the setup steps main() runs through. */
+#ifndef NSUTILS_NSRUN_H
+#define NSUTILS_NSRUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdnoreturn.h>
+#include <sys/types.h>
+
+#include "ns.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+#define PROC_BINFMT_MISC "/proc/sys/fs/binfmt_misc"
+#define PATH_SUBUID "/etc/subuid"
+#define PATH_SUBGID "/etc/subgid"
+
+enum setgroups_mode { SETGROUPS_NONE = -1, SETGROUPS_DENY, SETGROUPS_ALLOW };
+
+/* A --map-users/--map-groups/--map-auto/--map-subids argument, resolved
+ * after parsing so that errors about /etc/subuid come after usage errors. */
+struct map_spec {
+	enum ns_idmap_kind kind;
+	const char *arg; /* "auto", "subids", "all" or a range */
+};
+
+struct nsrun_opts {
+	int flags;
+	const char *persist[NS_TYPE_MAX];
+	unsigned npersist;
+	bool fork;
+	int kill_child_sig;
+	bool forward_signals;
+	const char *procmnt;
+	const char *binfmt_mnt;
+	const char *interp;
+	enum ns_propagation propagation;
+	enum setgroups_mode setgroups;
+	uint32_t map_user;
+	uint32_t map_group;
+	struct map_spec *specs;
+	size_t nspecs;
+	uint32_t owner_uid;
+	uint32_t owner_gid;
+	bool keep_caps;
+	const char *root;
+	const char *wd;
+	bool force_uid;
+	uid_t uid;
+	bool force_gid;
+	gid_t gid;
+	bool force_monotonic;
+	int64_t monotonic;
+	bool force_boottime;
+	int64_t boottime;
+	bool clear_env;
+	char **keep_env; /* "NAME=value" strings saved before clearing */
+	size_t nkeep_env;
+	char **argv;
+};
+
+/* The maps resolved from the options, and the caller's ids as unshare sees
+ * them: taken before any namespace changes them. */
+struct nsrun_maps {
+	uid_t euid;
+	gid_t egid;
+	bool have_users;
+	bool have_groups;
+	struct ns_idmap users;
+	struct ns_idmap groups;
+};
+
+/* nsrun-opts.c */
+void parse_options(int argc, char **argv, struct nsrun_opts *o);
+
+/* nsrun-setup.c: the steps of main(), in the order unshare(1) takes them */
+void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m);
+pid_t fork_waiting(int *ret_fd);
+void release_child(pid_t pid, int fd);
+void persist_all(const struct nsrun_opts *o, pid_t pid);
+noreturn void write_maps_for(pid_t ppid, const struct nsrun_maps *m);
+void unshare_or_die(int flags);
+void set_single_maps(const struct nsrun_opts *o, const struct nsrun_maps *m);
+void setup_mounts(const struct nsrun_opts *o);
+void set_credentials(const struct nsrun_opts *o);
+void set_environment(const struct nsrun_opts *o);
+noreturn void exec_program(char **argv);
+
+#endif

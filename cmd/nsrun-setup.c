@@ -178,11 +178,17 @@ void write_maps_for(pid_t ppid, const struct nsrun_maps *m)
 			die(proc, "cannot open /proc/%d", (int)ppid);
 		if (m->have_users) {
 			r = ns_idmap_write(proc, NS_UID_MAP, &m->users);
+			if (r == -EINVAL)
+				diex("cannot write /proc/%d/uid_map: %s (two ranges overlap inside or outside)",
+				     (int)ppid, strerror(EINVAL));
 			if (r < 0)
 				die(r, "cannot write /proc/%d/uid_map", (int)ppid);
 		}
 		if (m->have_groups) {
 			r = ns_idmap_write(proc, NS_GID_MAP, &m->groups);
+			if (r == -EINVAL)
+				diex("cannot write /proc/%d/gid_map: %s (two ranges overlap inside or outside)",
+				     (int)ppid, strerror(EINVAL));
 			if (r < 0)
 				die(r, "cannot write /proc/%d/gid_map", (int)ppid);
 		}

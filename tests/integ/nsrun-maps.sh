@@ -98,7 +98,7 @@ deny"
 	expect "$m: --map-users=all with -r" 0 "$(kmap "0 0 1" "1 1 4294967294")"
 	run_as $m "$NSRUN" --map-users=0:1000:10 --map-users=5:2000:10 true
 	expect_err "$m: overlapping ranges: the kernel's refusal" 1 \
-		"^nsrun: cannot write /proc/([0-9]+|self)/uid_map: Invalid argument\$"
+		"^nsrun: cannot write /proc/([0-9]+|self)/uid_map: Invalid argument \(two ranges overlap inside or outside\)\$"
 	run_as $m setpriv --groups=4 -- "$NSRUN" --map-users=0:100000:65536 \
 		--map-groups=0:100000:65536 -S 1000 -G 2000 sh -c 'id -u; id -g; id -G'
 	expect "$m: ranges, then -S/-G to mapped ids, supplementary groups dropped" 0 "1000

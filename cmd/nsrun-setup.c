@@ -165,6 +165,19 @@ static const char *helper_path(enum ns_idmap_kind kind)
 	return kind == NS_UID_MAP ? NS_NEWUIDMAP : NS_NEWGIDMAP;
 }
 
+static void write_map_or_die(int proc, pid_t ppid, enum ns_idmap_kind kind,
+			     const struct ns_idmap *map)
+{
+	const char *file = kind == NS_UID_MAP ? "uid_map" : "gid_map";
+	int r = ns_idmap_write(proc, kind, map);
+
+	if (r == -EINVAL)
+		diex("cannot write /proc/%d/%s: %s (two ranges overlap inside or outside)",
+		     (int)ppid, file, strerror(EINVAL));
+	if (r < 0)
+		die(r, "cannot write /proc/%d/%s", (int)ppid, file);
+}
+
 /* Runs in the child forked before unshare(2), once the parent is in its new
  * user namespace: root writes the maps itself, anyone else needs the
  * privileged helpers. Exits with the status of the first failure. */
@@ -172,26 +185,13 @@ void write_maps_for(pid_t ppid, const struct nsrun_maps *m)
 {
 	if (geteuid() == 0) {
 		_cleanup_close_ int proc = ns_proc_open(ppid);
-		int r;
 
 		if (proc < 0)
 			die(proc, "cannot open /proc/%d", (int)ppid);
-		if (m->have_users) {
-			r = ns_idmap_write(proc, NS_UID_MAP, &m->users);
-			if (r == -EINVAL)
-				diex("cannot write /proc/%d/uid_map: %s (two ranges overlap inside or outside)",
-				     (int)ppid, strerror(EINVAL));
-			if (r < 0)
-				die(r, "cannot write /proc/%d/uid_map", (int)ppid);
-		}
-		if (m->have_groups) {
-			r = ns_idmap_write(proc, NS_GID_MAP, &m->groups);
-			if (r == -EINVAL)
-				diex("cannot write /proc/%d/gid_map: %s (two ranges overlap inside or outside)",
-				     (int)ppid, strerror(EINVAL));
-			if (r < 0)
-				die(r, "cannot write /proc/%d/gid_map", (int)ppid);
-		}
+		if (m->have_users)
+			write_map_or_die(proc, ppid, NS_UID_MAP, &m->users);
+		if (m->have_groups)
+			write_map_or_die(proc, ppid, NS_GID_MAP, &m->groups);
 		_exit(0);
 	}
 	for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++) {

@@ -110,20 +110,21 @@ int main(int argc, char **argv)
 	if (o.fork) {
 		sigset_t block;
 
-		sigprocmask(SIG_SETMASK, NULL, &oldmask);
+		/* Blocked across the fork: a signal the parent gets before it
+		 * knows the child's pid would otherwise be forwarded nowhere.
+		 * Without --forward-signals they stay blocked in the parent,
+		 * so the terminal's signals end the child, and the parent
+		 * stays to report its status. */
+		sigemptyset(&block);
+		sigaddset(&block, SIGINT);
+		sigaddset(&block, SIGTERM);
+		sigprocmask(SIG_BLOCK, &block, &oldmask);
 		if (o.forward_signals) {
 			struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
 
 			sigemptyset(&sa.sa_mask);
 			if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
 				die(-errno, "cannot install signal handlers");
-		} else {
-			/* the terminal's signals reach the child; the parent
-			 * stays to report its status */
-			sigemptyset(&block);
-			sigaddset(&block, SIGINT);
-			sigaddset(&block, SIGTERM);
-			sigprocmask(SIG_BLOCK, &block, NULL);
 		}
 		if (o.kill_child_sig) {
 			parent_pidfd = ns_pidfd_open(getpid());
@@ -137,7 +138,13 @@ int main(int argc, char **argv)
 			die(pid, "cannot fork");
 		if (pid > 0) {
 			child_pid = pid;
+			if (o.forward_signals)
+				sigprocmask(SIG_SETMASK, &oldmask, NULL);
 			run_parent(&o, pid, pid_bind, fd_bind);
+		}
+		if (o.forward_signals) {
+			signal(SIGTERM, SIG_DFL);
+			signal(SIGINT, SIG_DFL);
 		}
 		sigprocmask(SIG_SETMASK, &oldmask, NULL);
 		if (fd_bind >= 0)

@@ -223,7 +223,11 @@ run_in() {
 spawn_as() {
 	local mode=$1
 	shift
-	as_mode_exec "$mode" env --default-signal=INT,QUIT "$@" >"$T/bg.out" 2>"$T/bg.err" \
+	# emptied here, not by the background job's own redirection, which
+	# may run late: a wait for its output must not see the previous job's
+	: >"$T/bg.out"
+	: >"$T/bg.err"
+	as_mode_exec "$mode" env --default-signal=INT,QUIT "$@" >>"$T/bg.out" 2>>"$T/bg.err" \
 		</dev/null &
 	BG_PID=$!
 }

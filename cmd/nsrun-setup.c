@@ -137,23 +137,31 @@ void release_child(pid_t pid, int fd)
 		diex("child %d died of signal %d", (int)pid, WTERMSIG(status));
 }
 
-static void persist_one(pid_t pid, enum ns_type type, const char *target)
+static noreturn void persist_failed(int r, pid_t pid, enum ns_type type, const char *target)
 {
-	int r = ns_persist(pid, type, target);
-
 	if (r == -EINVAL && ns_mount_is_shared(target) > 0)
 		diex("cannot bind /proc/%d/ns/%s onto '%s': %s (the mount holding '%s' is shared; make it private first, e.g. mount --make-private on its mount point)",
 		    (int)pid, ns_type_proc_name(type, true), target, strerror(EINVAL), target);
-	if (r < 0)
-		die(r, "cannot bind /proc/%d/ns/%s onto '%s'", (int)pid,
-		    ns_type_proc_name(type, true), target);
+	die(r, "cannot bind /proc/%d/ns/%s onto '%s'", (int)pid, ns_type_proc_name(type, true),
+	    target);
 }
 
+/* All or nothing: a failure takes back the binds made before it. */
 void persist_all(const struct nsrun_opts *o, pid_t pid)
 {
-	for (int t = 0; t < NS_TYPE_MAX; t++)
-		if (o->persist[t])
-			persist_one(pid, t, o->persist[t]);
+	for (int t = 0; t < NS_TYPE_MAX; t++) {
+		int r;
+
+		if (!o->persist[t])
+			continue;
+		r = ns_persist(pid, t, o->persist[t]);
+		if (r == 0)
+			continue;
+		for (int done = t - 1; done >= 0; done--)
+			if (o->persist[done])
+				ns_unpersist(o->persist[done]);
+		persist_failed(r, pid, t, o->persist[t]);
+	}
 }
 
 static const char *helper_path(enum ns_idmap_kind kind)

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,6 +22,18 @@ static void forward_signal(int sig)
 		kill(child_pid, sig);
 }
 
+/* While the parent of --fork persists namespaces, a failure must not leave
+ * the program running as if all had gone well. */
+static pid_t abandoned_child;
+
+static void kill_abandoned_child(void)
+{
+	if (abandoned_child > 0) {
+		kill(abandoned_child, SIGKILL);
+		waitpid(abandoned_child, NULL, 0);
+	}
+}
+
 /* The parent of --fork: forwards or ignores the terminal's signals, persists
  * the namespaces that need a process inside them, and ends as the child did. */
 static void run_parent(const struct nsrun_opts *o, pid_t pid, pid_t pid_bind, int fd_bind)
@@ -28,10 +41,13 @@ static void run_parent(const struct nsrun_opts *o, pid_t pid, pid_t pid_bind, in
 	int status, r;
 
 	if (o->npersist) {
+		abandoned_child = pid;
+		atexit(kill_abandoned_child);
 		if (pid_bind)
 			release_child(pid_bind, fd_bind);
 		else
 			persist_all(o, getpid());
+		abandoned_child = 0;
 	}
 	r = ns_wait(pid, &status);
 	if (r < 0)

@@ -87,6 +87,10 @@ int ns_open(pid_t pid, enum ns_type type, bool for_children);
  * reaches the namespace being persisted (see ns_mount_is_shared()). */
 int ns_persist(pid_t pid, enum ns_type type, const char *target);
 
+/* ns_unpersist - detach the bind mount ns_persist() made on @target; the
+ * namespace lives on while a process or another bind holds it. */
+int ns_unpersist(const char *target);
+
 /* ns_wait - waitpid(2) for @pid, retrying EINTR. Returns 0 and the wait
  * status in @ret_status, or -errno. */
 int ns_wait(pid_t pid, int *ret_status);

@@ -125,6 +125,13 @@ int ns_persist(pid_t pid, enum ns_type type, const char *target)
 	return 0;
 }
 
+int ns_unpersist(const char *target)
+{
+	if (umount2(target, MNT_DETACH | UMOUNT_NOFOLLOW) < 0)
+		return -errno;
+	return 0;
+}
+
 int ns_wait(pid_t pid, int *ret_status)
 {
 	int status;

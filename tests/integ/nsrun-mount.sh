@@ -249,6 +249,25 @@ case_persist_root() {
 	run_as root "$NSRUN" --net="$f/nonexistent" true
 	expect_err "root: persisting onto a missing file" 1 \
 		"^nsrun: cannot bind /proc/[0-9]+/ns/net onto '$f/nonexistent': No such file or directory\$"
+	# all or nothing: a later failure takes back the binds already made,
+	# from nsrun itself (net) and from its helper child (user)
+	run_as root "$NSRUN" -r --user="$f/a" --net="$f/b" --uts="$f/nonexistent" true
+	expect_err "root: one of three persistence targets missing" 1 \
+		"^nsrun: cannot bind /proc/[0-9]+/ns/uts onto '$f/nonexistent': No such file or directory\$"
+	check "root: one of three targets missing: the other two released" \
+		eval 'mountpoint_free "$f/a" && mountpoint_free "$f/b"'
+	for extra in "" "--mount=$f/c"; do
+		rm -f "$T/ran"
+		run_as root "$NSRUN" --net="$f/a" $extra --uts="$f/nonexistent" -f \
+			sh -c "sleep 0.5; touch $T/ran"
+		expect_err "root: with --fork${extra:+ and a helper}, a target missing" 1 \
+			"^nsrun: cannot bind /proc/[0-9]+/ns/uts onto '$f/nonexistent': No such file or directory\$"
+		check "root: with --fork${extra:+ and a helper}, a target missing: others released" \
+			eval 'mountpoint_free "$f/a" && mountpoint_free "$f/c"'
+		sleep 1
+		check "root: with --fork${extra:+ and a helper}, a target missing: the program was stopped" \
+			test ! -e "$T/ran"
+	done
 	# a shared mount cannot hold a mount namespace file (mount_namespaces(7))
 	mkdir -p "$T/s"
 	mount --bind "$T/s" "$T/s" && mount --make-shared "$T/s" && touch "$T/s/f"

@@ -112,6 +112,16 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
+/* The pieces fit in 32 bits: each lies inside the range it was cut from. */
+static int prepend_piece(struct ns_idmap *out, uint64_t inner, uint64_t outer, uint64_t count)
+{
+	struct ns_idmap_range piece = { (uint32_t)inner, (uint32_t)outer, (uint32_t)count };
+
+	if (count == 0)
+		return 0;
+	return ns_idmap_prepend(out, &piece);
+}
+
 /* Prepends the non-empty pieces of one range to @out: hi, then mid, then lo,
  * so they read lo, mid, hi, as unshare(1) builds its list. */
 static int split_range(struct ns_idmap *out, struct ns_idmap_range range, uint32_t outer,
@@ -120,7 +130,6 @@ static int split_range(struct ns_idmap *out, struct ns_idmap_range range, uint32
 	uint64_t count, outer_off, inner_off;
 	uint64_t lo_count, mid_count, hi_count;
 	uint64_t mid_outer, mid_inner, hi_outer, hi_inner;
-	struct ns_idmap_range piece;
 	int r;
 
 	count = range.count;
@@ -153,27 +162,12 @@ static int split_range(struct ns_idmap *out, struct ns_idmap_range range, uint32
 	hi_inner += hi_inner == inner;
 	hi_count = count - lo_count - mid_count;
 
-	if (hi_count) {
-		piece = (struct ns_idmap_range){ (uint32_t)hi_inner, (uint32_t)hi_outer,
-						 (uint32_t)hi_count };
-		r = ns_idmap_prepend(out, &piece);
-		if (r < 0)
-			return r;
-	}
-	if (mid_count) {
-		piece = (struct ns_idmap_range){ (uint32_t)mid_inner, (uint32_t)mid_outer,
-						 (uint32_t)mid_count };
-		r = ns_idmap_prepend(out, &piece);
-		if (r < 0)
-			return r;
-	}
-	if (lo_count) {
-		piece = (struct ns_idmap_range){ range.inner, range.outer, (uint32_t)lo_count };
-		r = ns_idmap_prepend(out, &piece);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	r = prepend_piece(out, hi_inner, hi_outer, hi_count);
+	if (r == 0)
+		r = prepend_piece(out, mid_inner, mid_outer, mid_count);
+	if (r == 0)
+		r = prepend_piece(out, range.inner, range.outer, lo_count);
+	return r;
 }
 
 int ns_idmap_add_single(struct ns_idmap *map, uint32_t outer, uint32_t inner)
@@ -213,7 +207,6 @@ static int parse_kernel_line(const char *line, struct ns_idmap_range *ret)
 {
 	uint32_t v[3];
 	const char *p = line;
-	char num[16];
 	int i;
 
 	for (i = 0; i < 3; i++) {
@@ -223,11 +216,7 @@ static int parse_kernel_line(const char *line, struct ns_idmap_range *ret)
 		len = strspn(p, "0123456789");
 		if (len == 0)
 			return -EINVAL;
-		if (len >= sizeof(num))
-			return -ERANGE;
-		memcpy(num, p, len);
-		num[len] = '\0';
-		if (parse_u32(num, &v[i]) < 0)
+		if (parse_u32_n(p, len, &v[i]) < 0)
 			return -ERANGE;
 		p += len;
 		if (i < 2 && *p != ' ' && *p != '\t')

@@ -69,5 +69,6 @@ int write_all(int fd, const void *buf, size_t len);
 int write_file_at(int dirfd, const char *path, const char *text);
 int read_file_at(int dirfd, const char *path, char *buf, size_t size);
 int parse_u32(const char *s, uint32_t *ret);
+int parse_u32_n(const char *s, size_t n, uint32_t *ret);
 
 #endif

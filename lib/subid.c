@@ -13,23 +13,6 @@ static bool digit_span(const char *s, size_t n)
 	return n > 0 && strspn(s, "0123456789") >= n;
 }
 
-/* Parses the @n digits at @s, which need not be NUL-terminated. Leading
- * zeros carry no value, so any number of them is accepted. */
-static int span_u32(const char *s, size_t n, uint32_t *ret)
-{
-	char num[16];
-
-	while (n > 1 && *s == '0') {
-		s++;
-		n--;
-	}
-	if (n >= sizeof(num))
-		return -ERANGE;
-	memcpy(num, s, n);
-	num[n] = '\0';
-	return parse_u32(num, ret);
-}
-
 int ns_subid_parse_line(const char *line, struct ns_subid *ret)
 {
 	const char *p, *c1, *c2, *nl, *start_s, *count_s;
@@ -75,7 +58,7 @@ int ns_subid_parse_line(const char *line, struct ns_subid *ret)
 	/* form first, for both numbers, then range */
 	if (!digit_span(start_s, start_n) || !digit_span(count_s, count_n))
 		return -EINVAL;
-	if (span_u32(start_s, start_n, &v[0]) < 0 || span_u32(count_s, count_n, &v[1]) < 0)
+	if (parse_u32_n(start_s, start_n, &v[0]) < 0 || parse_u32_n(count_s, count_n, &v[1]) < 0)
 		return -ERANGE;
 	if (v[1] == 0 || (uint64_t)v[0] + v[1] > (uint64_t)UINT32_MAX + 1)
 		return -ERANGE;

@@ -96,3 +96,22 @@ int parse_u32(const char *s, uint32_t *ret)
 	*ret = (uint32_t)v;
 	return 0;
 }
+
+/* The @n digits at @s, which need not be NUL-terminated. Leading zeros
+ * carry no value, so any number of them is accepted. */
+int parse_u32_n(const char *s, size_t n, uint32_t *ret)
+{
+	char num[16];
+
+	while (n > 1 && *s == '0') {
+		s++;
+		n--;
+	}
+	if (n == 0)
+		return -EINVAL;
+	if (n >= sizeof(num))
+		return -ERANGE;
+	memcpy(num, s, n);
+	num[n] = '\0';
+	return parse_u32(num, ret);
+}

@@ -72,24 +72,6 @@ void die_usage(const char *fmt, ...)
 	exit(1);
 }
 
-void warnr(int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(r, fmt, ap);
-	va_end(ap);
-}
-
-void warnx(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(0, fmt, ap);
-	va_end(ap);
-}
-
 void print_version(void)
 {
 	printf("%s %s\n", program_name, NS_VERSION);
@@ -145,7 +127,7 @@ int parse_signal(const char *s)
 	return -EINVAL;
 }
 
-static int parse_id(const char *s, uint32_t *ret)
+int parse_id(const char *s, uint32_t *ret)
 {
 	char *end;
 	unsigned long v;

@@ -19,10 +19,6 @@ noreturn void die_status(int status, int r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* "prog: <msg>" if fmt is non-NULL, then "Try 'prog --help'...", exit 1. */
 noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* As die(), but returns. */
-void warnr(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* "prog: <msg>", returns. */
-void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* "prog <version>" on stdout, exit 0. */
 noreturn void print_version(void);
@@ -35,6 +31,9 @@ void close_stdout_atexit(void);
  * the number or -EINVAL. */
 int parse_signal(const char *s);
 
+/* A decimal user or group id: digits only, below (uint32_t)-1, which the
+ * kernel reserves. Returns 0 or -EINVAL. */
+int parse_id(const char *s, uint32_t *ret);
 /* A user by name or decimal uid. Returns 0 or -ENOENT/-EINVAL. */
 int parse_user(const char *s, uid_t *ret);
 /* A group by name or decimal gid. */

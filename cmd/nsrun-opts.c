@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nsrun's command line: unshare(1)'s options, parsed into struct nsrun_opts. */
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -119,26 +118,11 @@ static void keep_env(struct nsrun_opts *o, const char *list)
 	o->clear_env = true;
 }
 
-static bool parse_u32_strict(const char *s, uint32_t *ret)
-{
-	char *end;
-	unsigned long v;
-
-	if (!isdigit((unsigned char)*s))
-		return false;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v >= UINT32_MAX)
-		return false;
-	*ret = (uint32_t)v;
-	return true;
-}
-
 static uint32_t parse_id_or_die(const char *s, const char *what)
 {
 	uint32_t v;
 
-	if (!parse_u32_strict(s, &v))
+	if (parse_id(s, &v) < 0)
 		diex("invalid %s '%s'", what, s);
 	return v;
 }
@@ -151,7 +135,7 @@ static void parse_owner(struct nsrun_opts *o, const char *s)
 	if (!colon)
 		diex("invalid owner '%s' (expected uid:gid)", s);
 	*colon = '\0';
-	if (!parse_u32_strict(copy, &o->owner_uid) || !parse_u32_strict(colon + 1, &o->owner_gid))
+	if (parse_id(copy, &o->owner_uid) < 0 || parse_id(colon + 1, &o->owner_gid) < 0)
 		diex("invalid owner '%s' (expected uid:gid)", s);
 }
 

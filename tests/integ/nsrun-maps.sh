@@ -120,27 +120,17 @@ deny"
 
 # no /etc/subuid line for root or nobody; nobody may not map other ids
 case_subids_missing() {
-	local m=$1 name
+	local m=$1 name opt file
 	name=$(getent passwd "$(mode_uid "$m")" | cut -d: -f1)
 	differ "$m" "--map-auto without a subuid line" --map-auto true
-	run_as "$m" "$NSRUN" --map-auto true
-	expect_err "$m: --map-auto without a subuid line" 1 \
-		"^nsrun: no line for user '$name' in /etc/subuid\$"
-	run_as "$m" "$NSRUN" --map-subids true
-	expect_err "$m: --map-subids without a subuid line" 1 \
-		"^nsrun: no line for user '$name' in /etc/subuid\$"
-	run_as "$m" "$NSRUN" --map-users=auto true
-	expect_err "$m: --map-users=auto without a subuid line" 1 \
-		"^nsrun: no line for user '$name' in /etc/subuid\$"
-	run_as "$m" "$NSRUN" --map-users=subids true
-	expect_err "$m: --map-users=subids without a subuid line" 1 \
-		"^nsrun: no line for user '$name' in /etc/subuid\$"
-	run_as "$m" "$NSRUN" --map-groups=auto true
-	expect_err "$m: --map-groups=auto without a subgid line" 1 \
-		"^nsrun: no line for user '$name' in /etc/subgid\$"
-	run_as "$m" "$NSRUN" --map-groups=subids true
-	expect_err "$m: --map-groups=subids without a subgid line" 1 \
-		"^nsrun: no line for user '$name' in /etc/subgid\$"
+	for opt in --map-auto:subuid --map-subids:subuid --map-users=auto:subuid \
+		--map-users=subids:subuid --map-groups=auto:subgid --map-groups=subids:subgid; do
+		file=${opt##*:}
+		opt=${opt%:*}
+		run_as "$m" "$NSRUN" "$opt" true
+		expect_err "$m: $opt without a $file line" 1 \
+			"^nsrun: no line for user '$name' in /etc/$file\$"
+	done
 }
 
 # same_err MODE DESC NSRUN-ARGS -- UNSHARE-ARGS: status, stdout and the

@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Process and namespace helpers: fork with a pidfd, ns files, setns, persistence, parent watch. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ns.h"
+#include "test.h"
+
+static ino_t fd_ino(int fd)
+{
+	struct stat st;
+
+	test_assert(fstat(fd, &st) == 0);
+	return st.st_ino;
+}
+
+static ino_t path_ino(const char *path)
+{
+	struct stat st;
+
+	test_assert(stat(path, &st) == 0);
+	return st.st_ino;
+}
+
+/* Runs @fn in a child and returns its exit status; a child killed by a
+ * signal (a failed assert) fails the test here. */
+static int in_child(int (*fn)(void))
+{
+	int status;
+	pid_t pid = ns_fork(NULL);
+
+	test_assert(pid >= 0);
+	if (pid == 0)
+		_exit(fn());
+	test_assert_int(ns_wait(pid, &status), 0);
+	test_assert(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void test_fork_pidfd(void)
+{
+	struct pollfd p = { .events = POLLIN };
+	int status, pidfd = -1;
+	pid_t pid;
+
+	pid = ns_fork(&pidfd);
+	test_assert(pid >= 0);
+	if (pid == 0)
+		_exit(3);
+	test_assert(pidfd >= 0);
+	test_assert(fcntl(pidfd, F_GETFD) & FD_CLOEXEC);
+	/* the pidfd turns readable when its process ends */
+	p.fd = pidfd;
+	test_assert_int(poll(&p, 1, 5000), 1);
+	test_assert_int(ns_wait(pid, &status), 0);
+	test_assert(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+	test_assert_int(ns_wait(pid, &status), -ECHILD);
+	close(pidfd);
+
+	test_assert_int(ns_pidfd_open(-1), -EINVAL);
+}
+
+static void test_files(void)
+{
+	int fd, dir;
+
+	dir = ns_proc_open(0);
+	test_assert(dir >= 0);
+	test_assert(faccessat(dir, "uid_map", F_OK, 0) == 0);
+	close(dir);
+	dir = ns_proc_open(getpid());
+	test_assert(dir >= 0);
+	close(dir);
+	test_assert_int(ns_proc_open(-1), -EINVAL);
+
+	for (int t = 0; t < NS_TYPE_MAX; t++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns_type_proc_name(t, false));
+		if (access(path, F_OK) < 0)
+			continue;
+		fd = ns_open(0, t, false);
+		test_assert(fd >= 0);
+		test_assert(fd_ino(fd) == path_ino(path));
+		close(fd);
+	}
+	test_assert_int(ns_open(0, NS_TYPE_MAX, false), -EINVAL);
+	test_assert_int(ns_open(-2, NS_TYPE_NET, false), -EINVAL);
+}
+
+/* A child in new user and network namespaces holds them while a second
+ * child joins them, once through the pidfd and once through the ns files. */
+static int holder_ready[2];
+
+static int hold_namespaces(void)
+{
+	char c = 0;
+
+	if (ns_unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0)
+		return 77;
+	if (write(holder_ready[1], &c, 1) != 1)
+		return 1;
+	pause();
+	return 0;
+}
+
+static pid_t holder;
+static int holder_pidfd;
+
+static int join_by_pidfd(void)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)holder);
+	if (ns_setns(holder_pidfd, CLONE_NEWUSER | CLONE_NEWNET) < 0)
+		return 1;
+	return path_ino("/proc/self/ns/net") == path_ino(path) ? 0 : 2;
+}
+
+static int join_by_file(void)
+{
+	int user = ns_open(holder, NS_TYPE_USER, false);
+	int net = ns_open(holder, NS_TYPE_NET, false);
+
+	if (user < 0 || net < 0)
+		return 1;
+	/* the type check of an ns file */
+	if (ns_setns(net, CLONE_NEWUSER) != -EINVAL)
+		return 2;
+	if (ns_setns(user, CLONE_NEWUSER) < 0 || ns_setns(net, CLONE_NEWNET) < 0)
+		return 3;
+	return fd_ino(net) == path_ino("/proc/self/ns/net") ? 0 : 4;
+}
+
+/* In our own user and mount namespaces, persist the holder's network
+ * namespace on a file, check the bind, and take it back. */
+static int persist_and_unpersist(void)
+{
+	char file[] = "/tmp/nsutils-test-persist.XXXXXX";
+	char path[64];
+	int fd, r = 0;
+
+	fd = mkstemp(file);
+	if (fd < 0)
+		return 1;
+	close(fd);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)holder);
+	if (ns_setns(holder_pidfd, CLONE_NEWUSER) < 0 || ns_unshare(CLONE_NEWNS) < 0)
+		r = 2;
+	else if (ns_persist(holder, NS_TYPE_NET, file) < 0)
+		r = 3;
+	else if (path_ino(file) != path_ino(path))
+		r = 4;
+	else if (ns_unpersist(file) < 0)
+		r = 5;
+	else if (path_ino(file) == path_ino(path))
+		r = 6;
+	else if (ns_unpersist(file) != -EINVAL)
+		r = 7;
+	unlink(file);
+	return r;
+}
+
+static void test_setns_persist(void)
+{
+	char c;
+	int status, r;
+
+	test_assert(pipe(holder_ready) == 0);
+	holder = ns_fork(&holder_pidfd);
+	test_assert(holder >= 0);
+	if (holder == 0) {
+		close(holder_ready[0]);
+		_exit(hold_namespaces());
+	}
+	close(holder_ready[1]);
+	if (read(holder_ready[0], &c, 1) != 1) {
+		test_assert_int(ns_wait(holder, &status), 0);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
+			fprintf(stderr, "SKIP: user namespaces unavailable\n");
+			exit(77);
+		}
+		test_assert(!"namespace holder failed");
+	}
+	close(holder_ready[0]);
+
+	test_assert_int(in_child(join_by_pidfd), 0);
+	test_assert_int(in_child(join_by_file), 0);
+	r = in_child(persist_and_unpersist);
+	test_assert_int(r, 0);
+
+	kill(holder, SIGKILL);
+	test_assert_int(ns_wait(holder, &status), 0);
+	close(holder_pidfd);
+}
+
+/* ns_parent_watch sees a living parent and reports one already gone. */
+static int watch_living_parent(void)
+{
+	int pidfd = ns_pidfd_open(getppid());
+
+	if (pidfd < 0)
+		return 1;
+	return ns_parent_watch(pidfd, SIGTERM) == 0 ? 0 : 2;
+}
+
+/* The grandchild outlives its parent and writes its verdict, 'y' for the
+ * expected -ESRCH, to the pipe at @fd. */
+static int watch_dead_parent(int fd)
+{
+	struct pollfd p = { .events = POLLIN };
+	pid_t pid;
+	char verdict;
+
+	p.fd = ns_pidfd_open(getpid());
+	if (p.fd < 0)
+		return 1;
+	pid = ns_fork(NULL);
+	if (pid < 0)
+		return 2;
+	if (pid > 0)
+		return 0;
+	if (poll(&p, 1, 5000) != 1)
+		verdict = 't';
+	else
+		verdict = ns_parent_watch(p.fd, SIGTERM) == -ESRCH ? 'y' : 'n';
+	_exit(write(fd, &verdict, 1) == 1 ? 0 : 1);
+}
+
+static void test_parent_watch(void)
+{
+	int fds[2], status;
+	pid_t pid;
+	char c = 0;
+
+	test_assert_int(in_child(watch_living_parent), 0);
+
+	test_assert(pipe(fds) == 0);
+	pid = ns_fork(NULL);
+	test_assert(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		_exit(watch_dead_parent(fds[1]));
+	}
+	close(fds[1]);
+	test_assert_int(ns_wait(pid, &status), 0);
+	test_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	test_assert_int(read(fds[0], &c, 1), 1);
+	test_assert_int(c, 'y');
+	close(fds[0]);
+}
+
+int main(void)
+{
+	test_fork_pidfd();
+	test_files();
+	test_setns_persist();
+	test_parent_watch();
+	return 0;
+}

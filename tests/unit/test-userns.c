@@ -101,10 +101,13 @@ static void test_files(void)
  * child joins them, once through the pidfd and once through the ns files. */
 static int holder_ready[2];
 
-static int hold_namespaces(void)
+static int hold_namespaces(int parent_pidfd)
 {
 	char c = 0;
 
+	/* a failed assert in the test must not leave the holder behind */
+	if (ns_parent_watch(parent_pidfd, SIGKILL) < 0)
+		return 1;
 	if (ns_unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0)
 		return 77;
 	if (write(holder_ready[1], &c, 1) != 1)
@@ -172,16 +175,19 @@ static int persist_and_unpersist(void)
 
 static void test_setns_persist(void)
 {
-	char c;
+	int self = ns_pidfd_open(getpid());
 	int status, r;
+	char c;
 
+	test_assert(self >= 0);
 	test_assert(pipe(holder_ready) == 0);
 	holder = ns_fork(&holder_pidfd);
 	test_assert(holder >= 0);
 	if (holder == 0) {
 		close(holder_ready[0]);
-		_exit(hold_namespaces());
+		_exit(hold_namespaces(self));
 	}
+	close(self);
 	close(holder_ready[1]);
 	if (read(holder_ready[0], &c, 1) != 1) {
 		test_assert_int(ns_wait(holder, &status), 0);

@@ -126,14 +126,21 @@ ns_setup() {
 	chmod 755 "$T"
 	trap ns_cleanup EXIT
 	trap 'exit 130' INT TERM
-	ns_stage nsrun "$NSRUN"
-	local f
+	local f t
+	# every tool the build made (NSRUN, NSMAP, ... from tests/meson.build)
+	# is staged and its variable pointed at the copy; NSRUN_BUILD and the
+	# like keep the build tree's path
+	for t in nsrun nsmap nsls nsveth; do
+		f=${t^^}
+		[ -n "${!f:-}" ] || continue
+		ns_stage "$t" "${!f}"
+		printf -v "${f}_BUILD" '%s' "${!f}"
+		printf -v "$f" '%s' "$T/bin/$t"
+	done
 	for f in "$NS_BUILD_ROOT"/lib/libns.so*; do
 		[ -d "$f" ] || cp -P "$f" "$T/lib/"
 	done
 	chmod 755 "$T/lib"
-	NSRUN_BUILD=$NSRUN
-	NSRUN=$T/bin/nsrun
 	UNSHARE=${UNSHARE:-/usr/bin/unshare}
 	mkdir -p "$T/tmp" && chmod 1777 "$T/tmp"
 	if [ "$(id -u)" -ne 0 ]; then

@@ -95,6 +95,13 @@ int ns_unpersist(const char *target);
  * status in @ret_status, or -errno. */
 int ns_wait(pid_t pid, int *ret_status);
 
+/* ns_kill_descendants - send @sig to every descendant of the caller, found
+ * through /proc/PID/task/TID/children; each is stopped while its own
+ * children are listed, so none forks out of reach. A caller that is a child
+ * subreaper (PR_SET_CHILD_SUBREAPER) also reaches the orphans of its tree.
+ * Returns the number of processes signalled, or -errno. */
+int ns_kill_descendants(int sig);
+
 /* ns_parent_watch - make the calling child receive @sig when the process
  * behind @parent_pidfd ends (PR_SET_PDEATHSIG), then check through the pidfd
  * that it has not already ended, which would otherwise go unnoticed.
@@ -266,6 +273,72 @@ int ns_timens_parse_offset(const char *s, int64_t *ret);
  * through /proc/self/timens_offsets. Must happen before any process is in
  * it: the kernel then refuses (-EACCES). */
 int ns_timens_set_offset(clockid_t clock, int64_t seconds);
+
+/* ---- sysctls (sysctl.c) ------------------------------------------------- */
+
+/* ns_sysctl_path - the path below /proc/sys of sysctl @key, given as
+ * sysctl(8) takes it: "net.ipv4.ip_forward" or "net/ipv4/conf/eth0.5/mtu"
+ * (a key with a slash keeps its dots). Returns 0, or -EINVAL for an empty,
+ * too long or ".."-climbing key. */
+int ns_sysctl_path(const char *key, char *buf, size_t size);
+
+/* ns_sysctl_type - the namespace @key belongs to (net.*: NS_TYPE_NET,
+ * kernel.hostname: NS_TYPE_UTS, kernel.shm*, kernel.msg*, kernel.sem and
+ * fs.mqueue.*: NS_TYPE_IPC, kernel.ns_last_pid: NS_TYPE_PID, user.*:
+ * NS_TYPE_USER). Returns the type, -EOPNOTSUPP for a key of the whole
+ * system, or -EINVAL for a malformed key. */
+int ns_sysctl_type(const char *key);
+
+/* ns_sysctl_write - write @value to @key below @sys_fd, a directory fd of
+ * /proc/sys, in one write(2). The namespace written is the caller's own of
+ * the key's type. Returns 0 or -errno: -ENOENT for no such key (a network
+ * key of the whole system is absent from a new network namespace), -EACCES
+ * or -EPERM when the caller holds no capability over the namespace or the
+ * key is read-only there, -EINVAL for a value the key refuses. */
+int ns_sysctl_write(int sys_fd, const char *key, const char *value);
+
+/* ---- resource limits (rlimit.c) ------------------------------------------ */
+
+#define NS_RLIM_INFINITY UINT64_MAX
+
+enum {
+	NS_RLIMIT_SOFT = 1 << 0,
+	NS_RLIMIT_HARD = 1 << 1,
+	NS_RLIMIT_SOFT_MAX = 1 << 2, /* soft "max": the hard limit */
+	NS_RLIMIT_HARD_MAX = 1 << 3, /* hard "max": as it is */
+};
+
+/* A limit to set: which of soft and hard (NS_RLIMIT_* in @set). */
+struct ns_rlimit {
+	int resource;
+	unsigned set;
+	uint64_t soft;
+	uint64_t hard;
+};
+
+/* ns_rlimit_name - prlimit(1)'s upper-case name of RLIMIT_* @resource
+ * ("NOFILE"), or NULL. */
+const char *ns_rlimit_name(int resource);
+
+/* ns_rlimit_from_name - the RLIMIT_* of the @len bytes at @name, any case,
+ * with or without "RLIMIT_". Returns it or -EINVAL. */
+int ns_rlimit_from_name(const char *name, size_t len);
+
+/* ns_rlimit_parse - "NAME=SOFT", "NAME=SOFT:HARD", "NAME=SOFT:" or
+ * "NAME=:HARD"; a value is decimal, "unlimited" (or "infinity"), or "max":
+ * for SOFT the hard limit, for HARD the current hard limit. A single value
+ * sets the soft limit only. Returns 0, -EINVAL or -ERANGE. */
+int ns_rlimit_parse(const char *spec, struct ns_rlimit *ret);
+
+/* ns_rlimit_resolve - the soft and hard values @rl gives against the
+ * caller's current limits. Returns 0, -ERANGE when soft would exceed hard,
+ * or -errno. */
+int ns_rlimit_resolve(const struct ns_rlimit *rl, uint64_t *ret_soft, uint64_t *ret_hard);
+
+/* ns_rlimit_apply - set @rl on the caller. Returns 0 or -errno: -EPERM when
+ * raising a hard limit needs CAP_SYS_RESOURCE (in the initial user
+ * namespace) or NOFILE passes fs.nr_open, -ERANGE as ns_rlimit_resolve. */
+int ns_rlimit_apply(const struct ns_rlimit *rl);
 
 #ifdef __cplusplus
 }

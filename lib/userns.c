@@ -161,3 +161,52 @@ int ns_parent_watch(int parent_pidfd, int sig)
 		return -ESRCH;
 	return 0;
 }
+
+/* The children of every thread of @pid, from /proc/PID/task/TID/children
+ * (a kernel with CONFIG_PROC_CHILDREN), signalled and then walked. */
+static int kill_children(pid_t pid, int sig, unsigned depth)
+{
+	char path[sizeof("/proc//task//children") + 2 * 21 + 256];
+	_cleanup_closedir_ DIR *tasks = NULL;
+	struct dirent *de;
+	int count = 0;
+
+	/* a chain deeper than this is not one a process tree can build
+	 * before the kernel's pid limit; it guards the recursion */
+	if (depth > 4096)
+		return -ELOOP;
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	tasks = opendir(path);
+	if (!tasks)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(tasks))) {
+		_cleanup_fclose_ FILE *f = NULL;
+		int child;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/children", (int)pid, de->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue; /* the thread ended */
+		while (fscanf(f, "%d", &child) == 1) {
+			int r;
+
+			/* stopped first, so it cannot fork behind our back
+			 * while its own children are listed */
+			if (kill(child, SIGSTOP) == 0)
+				count++;
+			r = kill_children(child, sig, depth + 1);
+			if (r > 0)
+				count += r;
+			kill(child, sig);
+			kill(child, SIGCONT);
+		}
+	}
+	return count;
+}
+
+int ns_kill_descendants(int sig)
+{
+	return kill_children(getpid(), sig, 0);
+}

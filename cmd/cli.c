@@ -198,3 +198,45 @@ void exit_like(int status)
 		exit(WEXITSTATUS(status));
 	diex("child exit failed");
 }
+
+int parse_duration(const char *s, uint64_t *ret_ms)
+{
+	double v, unit = 1000;
+	char *end;
+
+	/* strtod() alone would take hex, "inf", "nan" and leading blanks */
+	if (!s || !(isdigit((unsigned char)*s) || (*s == '.' && isdigit((unsigned char)s[1]))))
+		return -EINVAL;
+	for (const char *c = s; *c; c++)
+		if (*c == 'x' || *c == 'X')
+			return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno)
+		return -ERANGE;
+	switch (*end) {
+	case '\0':
+	case 's':
+		break;
+	case 'm':
+		unit = 60e3;
+		break;
+	case 'h':
+		unit = 3600e3;
+		break;
+	case 'd':
+		unit = 86400e3;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (*end && end[1])
+		return -EINVAL;
+	v *= unit;
+	if (v >= 18e18)
+		return -ERANGE;
+	*ret_ms = (uint64_t)v;
+	if ((double)*ret_ms < v)
+		(*ret_ms)++;
+	return 0;
+}

@@ -39,6 +39,12 @@ int parse_user(const char *s, uid_t *ret);
 /* A group by name or decimal gid. */
 int parse_group(const char *s, gid_t *ret);
 
+/* A duration as timeout(1) takes it: a non-negative decimal number, maybe
+ * with a fraction, and an optional unit s (default), m, h or d. Stored in
+ * milliseconds, rounded up so that a tiny duration is not 0. Returns 0 or
+ * -EINVAL/-ERANGE. */
+int parse_duration(const char *s, uint64_t *ret_ms);
+
 /* End the calling process the way wait status @status says a child ended:
  * exit with its code, or die of its signal (SIGKILL included) with the
  * disposition reset, the signal unblocked and no second core file. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nsrun's command line: unshare(1)'s options, parsed into struct nsrun_opts. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <sched.h>
@@ -66,6 +67,19 @@ static noreturn void usage(void)
 	      " --clear-env               do not inherit environment variables from the calling process\n"
 	      " --whitelist-env <list>    clear environment except for specified variables\n"
 	      "\n"
+	      "Set-up beyond unshare(1):\n"
+	      " --loopback                bring lo up in the new network namespace (implies --net)\n"
+	      " --sysctl <key>=<value>    set a sysctl of a new namespace (repeatable)\n"
+	      " --rlimit <name>=<soft>[:<hard>]\n"
+	      "                           set a resource limit before unsharing (repeatable)\n"
+	      " --hostname <name>         set the hostname (implies --uts)\n"
+	      " --new-session             run the program in a new session (implies --fork)\n"
+	      " --die-with-parent         the same as --kill-child\n"
+	      " --json-status-fd <fd>     report the child and its exit as JSON lines (implies --fork)\n"
+	      " --timeout <duration>      kill the program and all it started after <duration>\n"
+	      "                             and exit 124 (implies --fork)\n"
+	      " --dry-run                 print what would be done, and do nothing\n"
+	      "\n"
 	      " -h, --help                display this help\n"
 	      " -V, --version             display version\n"
 	      "\n"
@@ -118,6 +132,54 @@ static void keep_env(struct nsrun_opts *o, const char *list)
 	o->clear_env = true;
 }
 
+static void *grow(void *array, size_t n, size_t size)
+{
+	void *p = reallocarray(array, n + 1, size);
+
+	if (!p)
+		die(-ENOMEM, "cannot parse options");
+	return p;
+}
+
+static void add_sysctl(struct nsrun_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char *key;
+
+	if (!eq || eq == arg)
+		diex("invalid --sysctl '%s' (expected key=value)", arg);
+	key = strndup(arg, (size_t)(eq - arg));
+	if (!key)
+		die(-ENOMEM, "cannot parse options");
+	o->sysctls = grow(o->sysctls, o->nsysctls, sizeof(*o->sysctls));
+	o->sysctls[o->nsysctls++] = (struct sysctl_spec){ .key = key, .value = eq + 1 };
+}
+
+static void add_rlimit(struct nsrun_opts *o, const char *arg)
+{
+	struct ns_rlimit rl;
+	int r = ns_rlimit_parse(arg, &rl);
+
+	if (r == -ERANGE)
+		diex("invalid --rlimit '%s': value out of range", arg);
+	if (r < 0)
+		diex("invalid --rlimit '%s' (expected NAME=SOFT[:HARD], NAME as prlimit(1) names it, e.g. NOFILE=4096:8192)",
+		     arg);
+	o->rlimits = grow(o->rlimits, o->nrlimits, sizeof(*o->rlimits));
+	o->rlimits[o->nrlimits++] = rl;
+}
+
+static int parse_status_fd(const char *s)
+{
+	uint32_t fd;
+
+	if (parse_id(s, &fd) < 0 || fd > INT_MAX)
+		diex("invalid --json-status-fd '%s'", s);
+	if (fcntl((int)fd, F_GETFD) < 0)
+		die(-errno, "invalid --json-status-fd '%s'", s);
+	return (int)fd;
+}
+
 static uint32_t parse_id_or_die(const char *s, const char *what)
 {
 	uint32_t v;
@@ -160,6 +222,15 @@ void parse_options(int argc, char **argv, struct nsrun_opts *o)
 		OPT_FORWARD_SIGNALS,
 		OPT_CLEAR_ENV,
 		OPT_WHITELIST_ENV,
+		OPT_LOOPBACK,
+		OPT_SYSCTL,
+		OPT_RLIMIT,
+		OPT_HOSTNAME,
+		OPT_NEW_SESSION,
+		OPT_DIE_WITH_PARENT,
+		OPT_JSON_STATUS_FD,
+		OPT_TIMEOUT,
+		OPT_DRY_RUN,
 	};
 	static const struct option longopts[] = {
 		{ "help",             no_argument,       NULL, 'h'                 },
@@ -198,6 +269,15 @@ void parse_options(int argc, char **argv, struct nsrun_opts *o)
 		{ "load-interp",      required_argument, NULL, 'l'                 },
 		{ "clear-env",        no_argument,       NULL, OPT_CLEAR_ENV       },
 		{ "whitelist-env",    required_argument, NULL, OPT_WHITELIST_ENV   },
+		{ "loopback",         no_argument,       NULL, OPT_LOOPBACK        },
+		{ "sysctl",           required_argument, NULL, OPT_SYSCTL          },
+		{ "rlimit",           required_argument, NULL, OPT_RLIMIT          },
+		{ "hostname",         required_argument, NULL, OPT_HOSTNAME        },
+		{ "new-session",      no_argument,       NULL, OPT_NEW_SESSION     },
+		{ "die-with-parent",  no_argument,       NULL, OPT_DIE_WITH_PARENT },
+		{ "json-status-fd",   required_argument, NULL, OPT_JSON_STATUS_FD  },
+		{ "timeout",          required_argument, NULL, OPT_TIMEOUT         },
+		{ "dry-run",          no_argument,       NULL, OPT_DRY_RUN         },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, r;
@@ -347,6 +427,50 @@ void parse_options(int argc, char **argv, struct nsrun_opts *o)
 			break;
 		case OPT_WHITELIST_ENV:
 			keep_env(o, optarg);
+			break;
+		case OPT_LOOPBACK:
+			o->flags |= CLONE_NEWNET;
+			o->loopback = true;
+			break;
+		case OPT_SYSCTL:
+			add_sysctl(o, optarg);
+			break;
+		case OPT_RLIMIT:
+			add_rlimit(o, optarg);
+			break;
+		case OPT_HOSTNAME:
+			/* sethostname(2) takes at most HOST_NAME_MAX bytes */
+			if (!*optarg || strlen(optarg) > HOST_NAME_MAX)
+				diex("invalid hostname '%s' (1 to %d bytes)", optarg, HOST_NAME_MAX);
+			o->flags |= CLONE_NEWUTS;
+			o->hostname = optarg;
+			break;
+		case OPT_NEW_SESSION:
+			/* setsid(2) fails in a process group leader, which a
+			 * shell makes of nsrun; a forked child never is one */
+			o->fork = true;
+			o->new_session = true;
+			/* the terminal's signals now reach nsrun alone */
+			o->forward_signals = true;
+			break;
+		case OPT_DIE_WITH_PARENT:
+			o->fork = true;
+			o->kill_child_sig = SIGKILL;
+			break;
+		case OPT_JSON_STATUS_FD:
+			o->fork = true;
+			o->status_fd = parse_status_fd(optarg);
+			break;
+		case OPT_TIMEOUT:
+			r = parse_duration(optarg, &o->timeout_ms);
+			if (r < 0)
+				diex("invalid --timeout '%s' (expected a number of seconds, or with a unit s, m, h or d)",
+				     optarg);
+			if (o->timeout_ms)
+				o->fork = true;
+			break;
+		case OPT_DRY_RUN:
+			o->dry_run = true;
 			break;
 		case 'h':
 			usage();

@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nsrun: run a program in new namespaces; a drop-in for unshare(1). */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,9 +40,124 @@ static void kill_abandoned_child(void)
 	}
 }
 
+/* --json-status-fd: the first line once the child is set up, as
+ * bubblewrap writes it: its pid as we see it and the inodes of the new
+ * namespaces, named "<lsns type>-namespace". */
+static void report_child(const struct nsrun_opts *o, pid_t pid)
+{
+	char line[512];
+	int n = snprintf(line, sizeof(line), "{ \"child-pid\": %d", (int)pid);
+
+	for (int t = 0; t < NS_TYPE_MAX; t++) {
+		struct stat st;
+		char path[64];
+
+		if (!(o->flags & ns_type_flag(t)))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns_type_proc_name(t, false));
+		if (stat(path, &st) == 0)
+			n += snprintf(line + n, sizeof(line) - (size_t)n, ", \"%s-namespace\": %llu",
+				      ns_type_name(t), (unsigned long long)st.st_ino);
+	}
+	snprintf(line + n, sizeof(line) - (size_t)n, " }\n");
+	/* a reader that went away must not end the program it watches */
+	(void)!write(o->status_fd, line, strlen(line));
+}
+
+static void report_exit(const struct nsrun_opts *o, int status)
+{
+	int code = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+
+	dprintf(o->status_fd, "{ \"exit-code\": %d }\n", code);
+	close(o->status_fd);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The tree is killed from the bottom up; as a child subreaper nsrun also
+ * inherits the orphans, so it reaps until no child is left. */
+static int kill_everything(pid_t pid)
+{
+	int status = 0, st;
+	pid_t w;
+
+	kill(pid, SIGKILL);
+	for (;;) {
+		ns_kill_descendants(SIGKILL);
+		w = waitpid(-1, &st, 0);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			break;
+		if (w == pid)
+			status = st;
+	}
+	return status;
+}
+
+/* Waits for the child while watching the clock of --timeout and the pipe
+ * the child closes when it execs (--json-status-fd). Returns its status;
+ * exits 124 when time ran out. */
+static int supervise(const struct nsrun_opts *o, pid_t pid, int pidfd, int ready_fd)
+{
+	uint64_t deadline = o->timeout_ms ? now_ms() + o->timeout_ms : 0;
+	int status, r;
+
+	for (;;) {
+		struct pollfd p[2] = {
+			{ .fd = pidfd, .events = POLLIN },
+			{ .fd = ready_fd, .events = POLLIN },
+		};
+		int wait_ms = -1, n;
+
+		if (deadline) {
+			uint64_t now = now_ms();
+
+			wait_ms = now >= deadline ? 0 : (int)(deadline - now > INT_MAX ? INT_MAX : deadline - now);
+		}
+		n = poll(p, ready_fd >= 0 ? 2 : 1, wait_ms);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			die(-errno, "cannot wait for child %d", (int)pid);
+		if (n == 0 && deadline && now_ms() >= deadline) {
+			status = kill_everything(pid);
+			if (o->status_fd >= 0)
+				report_exit(o, status);
+			exit(124);
+		}
+		if (ready_fd >= 0 && p[1].revents) {
+			char c;
+			ssize_t got = read(ready_fd, &c, 1);
+
+			if (got == 1 && o->status_fd >= 0)
+				report_child(o, pid);
+			if (got <= 0 && !(got < 0 && errno == EINTR)) {
+				close(ready_fd);
+				ready_fd = -1;
+			}
+		}
+		if (p[0].revents)
+			break;
+	}
+	r = ns_wait(pid, &status);
+	if (r < 0)
+		die(r, "cannot wait for child %d", (int)pid);
+	if (o->status_fd >= 0)
+		report_exit(o, status);
+	return status;
+}
+
 /* The parent of --fork: forwards or ignores the terminal's signals, persists
  * the namespaces that need a process inside them, and ends as the child did. */
-static void run_parent(const struct nsrun_opts *o, pid_t pid, pid_t pid_bind, int fd_bind)
+static void run_parent(const struct nsrun_opts *o, pid_t pid, pid_t pid_bind, int fd_bind,
+		       int pidfd, int ready_fd)
 {
 	int status, r;
 
@@ -49,9 +170,13 @@ static void run_parent(const struct nsrun_opts *o, pid_t pid, pid_t pid_bind, in
 			persist_all(o, getpid());
 		abandoned_child = 0;
 	}
-	r = ns_wait(pid, &status);
-	if (r < 0)
-		die(r, "cannot wait for child %d", (int)pid);
+	if (pidfd >= 0) {
+		status = supervise(o, pid, pidfd, ready_fd);
+	} else {
+		r = ns_wait(pid, &status);
+		if (r < 0)
+			die(r, "cannot wait for child %d", (int)pid);
+	}
 	exit_like(status);
 }
 
@@ -64,21 +189,29 @@ int main(int argc, char **argv)
 		.map_group = NS_ID_NONE,
 		.owner_uid = NS_ID_NONE,
 		.owner_gid = NS_ID_NONE,
+		.status_fd = -1,
 	};
 	static struct nsrun_maps m;
 	pid_t pid = 0, pid_idmap = 0, pid_bind = 0;
-	int fd_idmap = -1, fd_bind = -1, parent_pidfd = -1, r;
+	int fd_idmap = -1, fd_bind = -1, parent_pidfd = -1, pidfd = -1, sys_fd, r;
+	int ready[2] = { -1, -1 };
+	bool supervised;
 	sigset_t oldmask;
 
 	program_name = "nsrun";
 	close_stdout_atexit();
 	parse_options(argc, argv, &o);
+	supervised = o.timeout_ms || o.status_fd >= 0;
 
 	m.euid = geteuid();
 	m.egid = getegid();
 	resolve_maps(&o, &m);
 	if (o.map_group != NS_ID_NONE && o.setgroups == SETGROUPS_ALLOW)
 		diex("options --setgroups=allow and --map-group are mutually exclusive");
+	check_sysctls(&o);
+	if (o.dry_run)
+		print_plan(&o, &m);
+	apply_rlimits(&o);
 
 	/* clear inherited settings */
 	signal(SIGCHLD, SIG_DFL);
@@ -147,16 +280,31 @@ int main(int argc, char **argv)
 			if (parent_pidfd < 0)
 				die(parent_pidfd, "cannot open a pidfd for process %d", (int)getpid());
 		}
+		if (supervised) {
+			if (pipe2(ready, O_CLOEXEC) < 0)
+				die(-errno, "cannot create pipe");
+			if (o.timeout_ms && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+				die(-errno, "cannot become a child subreaper");
+		}
 		/* forked before the persistent bind mounts so that
 		 * pid_for_children has a process to refer to */
-		pid = ns_fork(NULL);
+		pid = ns_fork(supervised ? &pidfd : NULL);
 		if (pid < 0)
 			die(pid, "cannot fork");
 		if (pid > 0) {
 			child_pid = pid;
 			if (o.forward_signals)
 				sigprocmask(SIG_SETMASK, &oldmask, NULL);
-			run_parent(&o, pid, pid_bind, fd_bind);
+			if (o.status_fd >= 0)
+				signal(SIGPIPE, SIG_IGN);
+			if (supervised)
+				close(ready[1]);
+			run_parent(&o, pid, pid_bind, fd_bind, pidfd, ready[0]);
+		}
+		if (supervised) {
+			close(ready[0]);
+			if (o.status_fd >= 0)
+				close(o.status_fd);
 		}
 		if (o.forward_signals) {
 			signal(SIGTERM, SIG_DFL);
@@ -183,9 +331,14 @@ int main(int argc, char **argv)
 		if (r < 0 && r != -ENOENT)
 			die(r, "cannot write /proc/self/setgroups");
 	}
+	sys_fd = open_proc_sys(&o);
 	setup_mounts(&o);
+	setup_namespaces(&o, sys_fd);
+	if (sys_fd >= 0)
+		close(sys_fd);
 	set_credentials(&o);
 	set_environment(&o);
+	new_session(&o);
 
 	/* Last, after any uid change that would clear it; see prctl(2). */
 	if (o.kill_child_sig) {
@@ -196,5 +349,8 @@ int main(int argc, char **argv)
 			die(r, "cannot watch the parent process");
 		close(parent_pidfd);
 	}
+	/* setup is complete: the pipe tells the parent, and closes on exec */
+	if (ready[1] >= 0 && write(ready[1], "", 1) != 1)
+		die(-errno, "cannot report to the parent");
 	exec_program(o.argv);
 }

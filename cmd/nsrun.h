@@ -27,6 +27,13 @@ struct map_spec {
 	const char *arg; /* "auto", "subids", "all" or a range */
 };
 
+/* A --sysctl KEY=VALUE, with the namespace its key belongs to. */
+struct sysctl_spec {
+	const char *key;
+	const char *value;
+	enum ns_type type;
+};
+
 struct nsrun_opts {
 	int flags;
 	const char *persist[NS_TYPE_MAX];
@@ -59,6 +66,17 @@ struct nsrun_opts {
 	bool clear_env;
 	char **keep_env; /* "NAME=value" strings saved before clearing */
 	size_t nkeep_env;
+	/* beyond unshare(1): set-up for test harnesses */
+	bool loopback;
+	struct sysctl_spec *sysctls;
+	size_t nsysctls;
+	struct ns_rlimit *rlimits;
+	size_t nrlimits;
+	const char *hostname;
+	bool new_session;
+	int status_fd; /* --json-status-fd, or -1 */
+	uint64_t timeout_ms; /* 0: none */
+	bool dry_run;
 	char **argv;
 };
 
@@ -87,6 +105,15 @@ void set_single_maps(const struct nsrun_opts *o, const struct nsrun_maps *m);
 void setup_mounts(const struct nsrun_opts *o);
 void set_credentials(const struct nsrun_opts *o);
 void set_environment(const struct nsrun_opts *o);
+void apply_rlimits(const struct nsrun_opts *o);
+int open_proc_sys(const struct nsrun_opts *o);
+void setup_namespaces(const struct nsrun_opts *o, int sys_fd);
+void new_session(const struct nsrun_opts *o);
 noreturn void exec_program(char **argv);
+
+/* nsrun-plan.c */
+const char *ns_title_of(enum ns_type type); /* "network", "mount", ... */
+void check_sysctls(const struct nsrun_opts *o);
+noreturn void print_plan(const struct nsrun_opts *o, const struct nsrun_maps *m);
 
 #endif

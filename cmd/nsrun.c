@@ -40,6 +40,10 @@ static void kill_abandoned_child(void)
 	}
 }
 
+/* /proc as nsrun found it: the child may mount another on /proc, of a PID
+ * namespace where its pid as we know it means nothing. */
+static int proc_fd = -1;
+
 /* --json-status-fd: the first line once the child is set up, as
  * bubblewrap writes it: its pid as we see it and the inodes of the new
  * namespaces, named "<lsns type>-namespace". */
@@ -54,8 +58,8 @@ static void report_child(const struct nsrun_opts *o, pid_t pid)
 
 		if (!(o->flags & ns_type_flag(t)))
 			continue;
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns_type_proc_name(t, false));
-		if (stat(path, &st) == 0)
+		snprintf(path, sizeof(path), "%d/ns/%s", (int)pid, ns_type_proc_name(t, false));
+		if (fstatat(proc_fd, path, &st, 0) == 0)
 			n += snprintf(line + n, sizeof(line) - (size_t)n, ", \"%s-namespace\": %llu",
 				      ns_type_name(t), (unsigned long long)st.st_ino);
 	}
@@ -202,6 +206,11 @@ int main(int argc, char **argv)
 	close_stdout_atexit();
 	parse_options(argc, argv, &o);
 	supervised = o.timeout_ms || o.status_fd >= 0;
+	if (o.status_fd >= 0) {
+		proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (proc_fd < 0)
+			die(-errno, "cannot open /proc");
+	}
 
 	m.euid = geteuid();
 	m.egid = getegid();

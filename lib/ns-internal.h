@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,5 +71,54 @@ int write_file_at(int dirfd, const char *path, const char *text);
 int read_file_at(int dirfd, const char *path, char *buf, size_t size);
 int parse_u32(const char *s, uint32_t *ret);
 int parse_u32_n(const char *s, size_t n, uint32_t *ret);
+
+
+/* netlink.c: rtnetlink over libmnl. A request builder nl_put_*() writes one
+ * message into @buf (at least NL_MSG_MAX bytes) and returns it, so tests can
+ * check the bytes without a socket; every request asks for an ack. */
+#define NL_MSG_MAX 1024
+
+struct mnl_socket;
+struct nlmsghdr;
+struct ns_nl_error;
+
+/* An address or a prefix: family AF_INET or AF_INET6 (0: none). */
+struct nl_addr {
+	uint8_t family;
+	uint8_t prefix;
+	uint8_t a[16];
+};
+
+struct nl_route {
+	struct nl_addr dst; /* prefix 0: default */
+	struct nl_addr gw;  /* family 0: directly connected */
+};
+
+int nl_open(int netns_fd, struct mnl_socket **ret);
+void nl_closep(struct mnl_socket **nl);
+#define _cleanup_mnl_ _cleanup_(nl_closep)
+uint32_t nl_seq_next(size_t count);
+const char *nl_ext_ack_msg(const struct nlmsghdr *nlh);
+void nl_err_set(struct ns_nl_error *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int nl_batch(struct mnl_socket *nl, const void *buf, size_t len, size_t n, int *ret_errs,
+	     char *msg, size_t msgsize, int (*cb)(const struct nlmsghdr *, void *), void *data);
+int nl_request(struct mnl_socket *nl, const struct nlmsghdr *req, char *msg, size_t msgsize,
+	       int (*cb)(const struct nlmsghdr *, void *), void *data);
+int nl_addr_parse(const char *s, bool need_prefix_ok, struct nl_addr *ret);
+const char *nl_addr_format(const struct nl_addr *a, bool with_prefix, char *buf, size_t size);
+struct nlmsghdr *nl_put_link_up(void *buf, uint32_t seq, int ifindex);
+struct nlmsghdr *nl_put_link_get(void *buf, uint32_t seq, const char *name);
+struct nlmsghdr *nl_put_link_dump(void *buf, uint32_t seq);
+struct nlmsghdr *nl_put_link_get_nsid(void *buf, uint32_t seq, int ifindex, int nsid);
+struct nlmsghdr *nl_put_link_del(void *buf, uint32_t seq, int ifindex, const char *name);
+struct nlmsghdr *nl_put_group_del(void *buf, uint32_t seq, uint32_t group);
+struct nlmsghdr *nl_put_bridge_new(void *buf, uint32_t seq, const char *name, bool up);
+struct nlmsghdr *nl_put_addr_new(void *buf, uint32_t seq, int ifindex, const struct nl_addr *a);
+struct nlmsghdr *nl_put_route_new(void *buf, uint32_t seq, int ifindex, const struct nl_route *rt);
+struct nlmsghdr *nl_put_nsid_get(void *buf, uint32_t seq, int netns_fd);
+
+/* veth.c */
+struct ns_veth;
+struct nlmsghdr *veth_put_new(void *buf, uint32_t seq, const struct ns_veth *v, int master_ifindex);
 
 #endif

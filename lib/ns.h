@@ -339,6 +339,145 @@ int ns_rlimit_resolve(const struct ns_rlimit *rl, uint64_t *ret_soft, uint64_t *
  * raising a hard limit needs CAP_SYS_RESOURCE (in the initial user
  * namespace) or NOFILE passes fs.nr_open, -ERANGE as ns_rlimit_resolve. */
 int ns_rlimit_apply(const struct ns_rlimit *rl);
+/* ---- network links: veth pairs, loopback (netlink.c, veth.c) ------------ */
+
+/* Interface names are at most 15 bytes (IFNAMSIZ - 1). */
+#define NS_IFNAME_MAX 15
+
+/* Which end of a veth pair a setting applies to: LOCAL stays in the
+ * caller's network namespace, PEER goes to the one ns_veth_set_netns()
+ * names. */
+enum ns_veth_end {
+	NS_VETH_LOCAL,
+	NS_VETH_PEER,
+};
+
+/* What failed, for a one-line message: @step says what was being done
+ * ("add address 10.0.0.2/24 to 'eth0'"), @msg holds the kernel's
+ * extended-ack text (NLMSGERR_ATTR_MSG) or, for -EPERM, which capability
+ * is missing over which namespace; or is empty. */
+struct ns_nl_error {
+	char step[192];
+	char msg[256];
+};
+
+/* The description of one veth pair to create; opaque, filled through the
+ * ns_veth_set_* and ns_veth_add_* calls. */
+struct ns_veth;
+
+/* ns_veth_new - a pair named @name (stays here) and @peer. Names must be
+ * 1 to NS_IFNAME_MAX bytes without '/', ':' or white space, and not "." or
+ * "..". Returns 0, -EINVAL or -ENOMEM. */
+int ns_veth_new(const char *name, const char *peer, struct ns_veth **ret);
+
+/* ns_veth_free - release @v (NULL is fine); does not touch any link. */
+void ns_veth_free(struct ns_veth *v);
+
+/* ns_veth_set_netns - put the peer in the network namespace behind
+ * @netns_fd (an nsfs file: /proc/PID/ns/net, a bind mount of one, or what
+ * ns_netns_open() returns). The fd is borrowed: it must stay open until
+ * ns_veth_create() returns. -1 (the default) keeps the peer here. */
+void ns_veth_set_netns(struct ns_veth *v, int netns_fd);
+
+/* ns_veth_add_address - an IPv4 or IPv6 address "ADDR[/PREFIX]" for @end
+ * (no prefix: /32 or /128). IPv6 addresses skip duplicate address
+ * detection so they are usable at once. Returns 0, -EINVAL (form), -ERANGE
+ * (prefix) or -ENOMEM. */
+int ns_veth_add_address(struct ns_veth *v, enum ns_veth_end end, const char *cidr);
+
+/* ns_veth_set_mac - the Ethernet address "xx:xx:xx:xx:xx:xx" of @end.
+ * Returns 0 or -EINVAL. */
+int ns_veth_set_mac(struct ns_veth *v, enum ns_veth_end end, const char *mac);
+
+/* ns_veth_set_mtu - the MTU of @end (0: the kernel's default). */
+void ns_veth_set_mtu(struct ns_veth *v, enum ns_veth_end end, uint32_t mtu);
+
+/* ns_veth_set_master - enslave the local end to bridge @bridge; with
+ * @create, make the bridge first if it does not exist (and remove it again
+ * if the pair cannot be completed). Returns 0 or -EINVAL for a bad name. */
+int ns_veth_set_master(struct ns_veth *v, const char *bridge, bool create);
+
+/* ns_veth_add_route - a route in the peer's namespace out of the peer:
+ * @dst is "default" or "ADDR[/PREFIX]", @gateway an address of the same
+ * family, or NULL for a directly connected route. Returns 0, -EINVAL,
+ * -ERANGE or -ENOMEM. */
+int ns_veth_add_route(struct ns_veth *v, const char *dst, const char *gateway);
+
+/* ns_veth_set_group - tag the local end with link group @group
+ * (IFLA_GROUP), for ns_veth_delete_group(). */
+void ns_veth_set_group(struct ns_veth *v, uint32_t group);
+
+/* ns_veth_set_up - bring both ends up as they are created (and the bridge
+ * of ns_veth_set_master() when ns_veth_create() makes it). */
+void ns_veth_set_up(struct ns_veth *v, bool up);
+
+/* ns_veth_set_loopback_up - also bring up lo in the peer's namespace, as
+ * ns_link_up_loopback() does. */
+void ns_veth_set_loopback_up(struct ns_veth *v, bool up);
+
+/* ns_veth_create - create the pair in one RTM_NEWLINK request with the
+ * peer placed directly in its namespace (IFLA_NET_NS_FD), MAC, MTU, group,
+ * master and up state included; then add each end's addresses, lo and the
+ * routes in the peer's namespace. If any step fails, the pair (and a
+ * bridge made for it) is deleted again and @reterr (may be NULL) says
+ * which step failed and why.
+ * Work inside the peer's namespace goes through a netlink socket opened by
+ * a short-lived thread that setns(2)s into it; the calling thread never
+ * changes namespace. That needs CAP_SYS_ADMIN over the peer's namespace
+ * and happens only when the peer is to come up or has addresses, routes
+ * or lo to set.
+ * Returns 0 or -errno: -EEXIST (a name is taken), -EPERM (see
+ * @reterr->msg), -ENODEV (no such bridge), or what the kernel said. */
+int ns_veth_create(struct ns_veth *v, struct ns_nl_error *reterr);
+
+/* ns_veth_create_many - ns_veth_create() for @n pairs over one socket
+ * per namespace, the requests of each step pipelined (sent together, acks
+ * read after). All or nothing: on failure every pair made so far is
+ * deleted again and @reterr_index (may be NULL) gets the index of the pair
+ * that failed. */
+int ns_veth_create_many(struct ns_veth *const *v, size_t n, size_t *reterr_index,
+			struct ns_nl_error *reterr);
+
+/* ns_veth_delete - delete the veth @name of the caller's namespace, and
+ * with it its peer wherever that lives. Returns 0, -ENODEV (no such link),
+ * -EMEDIUMTYPE (@name is not a veth), or -errno. */
+int ns_veth_delete(const char *name, struct ns_nl_error *reterr);
+
+/* ns_veth_delete_group - delete every link of group @group in the caller's
+ * namespace in one request (RTM_DELLINK with IFLA_GROUP and ifindex 0).
+ * Returns 0, -ENODEV if no link has that group, or -errno. */
+int ns_veth_delete_group(uint32_t group, struct ns_nl_error *reterr);
+
+/* One veth of the caller's namespace, as ns_veth_list() reports it. */
+struct ns_veth_info {
+	char name[NS_IFNAME_MAX + 1];
+	int ifindex;
+	char peer[NS_IFNAME_MAX + 1]; /* "" if the peer cannot be read */
+	int peer_ifindex;
+	int peer_nsid;		      /* -1: the peer is in this namespace */
+	char peer_netns[64];	      /* "", a name under /run/netns, "pid N" or "nsid N" */
+	uint32_t group;
+	uint32_t mtu;
+	bool up;
+};
+
+/* ns_veth_list - the veth pairs of the caller's namespace, by ifindex; a
+ * pair with both ends here is listed once, by the end named first when it
+ * was created (the one with the higher ifindex). Returns the count, with an
+ * array the caller frees with free() in @ret, or -errno. */
+int ns_veth_list(struct ns_veth_info **ret);
+
+/* ns_link_up_loopback - bring lo up with 127.0.0.1/8 and ::1 in the
+ * network namespace behind @netns_fd (-1: the caller's). Returns 0 or
+ * -errno. */
+int ns_link_up_loopback(int netns_fd, struct ns_nl_error *reterr);
+
+/* ns_netns_open - open a network namespace the way a user names it: a name
+ * under /run/netns first, then a PID, then a path (/proc/PID/ns/net, a
+ * bind mount), as ip(8) looks them up. Returns an O_RDONLY fd, -ENOENT if
+ * nothing matches, -EINVAL if the file is not a network namespace, or
+ * -errno (-EACCES: not ours to open). */
+int ns_netns_open(const char *target);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,481 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* rtnetlink over libmnl: sockets (also in another netns), pipelined requests, acks, ext-ack text. */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <sys/socket.h>
+#include <linux/if_link.h>
+#include <linux/net_namespace.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+
+#include <libmnl/libmnl.h>
+
+#include "ns.h"
+#include "ns-internal.h"
+
+/* Requests go out in slices of at most this many bytes, and each slice's
+ * acks are read before the next is sent: the kernel handles a whole
+ * sendmsg(2) before it returns, and queues every ack at once, so a slice
+ * must not produce more acks than the default receive buffer (~208 KiB)
+ * holds, or they are dropped (ENOBUFS). A capped ack with an ext-ack
+ * message is well under 400 bytes; 300 requests of 200 bytes fit. */
+#define NL_SLICE (64 * 1024)
+
+/* A dump's messages come in skbs of at most 32 KiB (libmnl's later
+ * MNL_SOCKET_DUMP_SIZE); a smaller buffer would truncate them. */
+#define NL_RECV_SIZE (32 * 1024)
+
+static int nl_open_here(struct mnl_socket **ret)
+{
+	struct mnl_socket *nl;
+	int on = 1;
+
+	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl)
+		return -errno;
+	/* Acks without a copy of the request keep the receive buffer for
+	 * many of them; the kernel's reason text comes as NLMSGERR_ATTR_MSG. */
+	if (mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &on, sizeof(on)) < 0 ||
+	    mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &on, sizeof(on)) < 0 ||
+	    mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int r = -errno;
+
+		mnl_socket_close(nl);
+		return r;
+	}
+	*ret = nl;
+	return 0;
+}
+
+struct nl_open_job {
+	int netns_fd;
+	int r;
+	struct mnl_socket *nl;
+};
+
+/* A socket stays in the netns it was created in. The thread enters the
+ * target netns alone (setns(2) of CLONE_NEWNET changes the calling thread
+ * only), so the caller's threads never leave theirs and nothing needs to
+ * be restored. */
+static void *nl_open_thread(void *arg)
+{
+	struct nl_open_job *job = arg;
+
+	if (setns(job->netns_fd, CLONE_NEWNET) < 0) {
+		job->r = -errno;
+		return NULL;
+	}
+	job->r = nl_open_here(&job->nl);
+	return NULL;
+}
+
+int nl_open(int netns_fd, struct mnl_socket **ret)
+{
+	struct nl_open_job job = { .netns_fd = netns_fd };
+	pthread_t t;
+	int r;
+
+	if (netns_fd < 0)
+		return nl_open_here(ret);
+	r = pthread_create(&t, NULL, nl_open_thread, &job);
+	if (r)
+		return -r;
+	r = pthread_join(t, NULL);
+	if (r)
+		return -r;
+	if (job.r < 0)
+		return job.r;
+	*ret = job.nl;
+	return 0;
+}
+
+void nl_closep(struct mnl_socket **nl)
+{
+	if (*nl)
+		mnl_socket_close(*nl);
+}
+
+/* The text of NLMSGERR_ATTR_MSG in an error message, or NULL. With
+ * NETLINK_CAP_ACK the request is not copied, so the TLVs follow the
+ * nlmsgerr's own header directly. */
+const char *nl_ext_ack_msg(const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+	size_t off = sizeof(*err);
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NULL;
+	if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*err))
+		return NULL;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += err->msg.nlmsg_len - sizeof(err->msg);
+	mnl_attr_for_each_payload((void *)((const char *)err + off),
+				  (size_t)nlh->nlmsg_len - NLMSG_HDRLEN - off) {
+		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			return mnl_attr_get_str(attr);
+	}
+	return NULL;
+}
+
+void nl_err_set(struct ns_nl_error *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!e)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(e->step, sizeof(e->step), fmt, ap);
+	va_end(ap);
+	e->msg[0] = '\0';
+}
+
+struct nl_batch_state {
+	uint32_t seq0;
+	size_t n;
+	int *errs;
+	size_t *answered;
+	size_t first_failed;
+	char *msg;
+	size_t msgsize;
+	mnl_cb_t cb;
+	void *data;
+	bool done_seen;
+};
+
+/* Answers: data for @cb, NLMSG_ERROR as the per-request result (an error
+ * of 0 is the ack), NLMSG_DONE ends a dump. */
+static int nl_batch_msg(const struct nlmsghdr *nlh, struct nl_batch_state *st)
+{
+	size_t i = nlh->nlmsg_seq - st->seq0;
+
+	if (nlh->nlmsg_seq - st->seq0 >= st->n)
+		return 0; /* a late answer to something else: not ours */
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+		const char *text;
+
+		if (nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*err))
+			return -EBADMSG;
+		st->errs[i] = err->error;
+		(*st->answered)++;
+		if (err->error < 0 && i < st->first_failed) {
+			st->first_failed = i;
+			text = nl_ext_ack_msg(nlh);
+			if (st->msg && st->msgsize)
+				snprintf(st->msg, st->msgsize, "%s", text ? text : "");
+		}
+		return 0;
+	}
+	if (nlh->nlmsg_type == NLMSG_DONE) {
+		/* a dump ends with DONE, and its ack (if any) never comes */
+		st->errs[i] = 0;
+		(*st->answered)++;
+		return 0;
+	}
+	if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+		return 0;
+	if (st->cb)
+		return st->cb(nlh, st->data) < 0 ? -EBADMSG : 0;
+	return 0;
+}
+
+int nl_batch(struct mnl_socket *nl, const void *buf, size_t len, size_t n, int *ret_errs,
+	     char *msg, size_t msgsize, mnl_cb_t cb, void *data)
+{
+	char rbuf[NL_RECV_SIZE] __attribute__((aligned(4)));
+	const struct nlmsghdr *first = buf;
+	struct nl_batch_state st = {
+		.n = n, .errs = ret_errs, .first_failed = SIZE_MAX,
+		.msg = msg, .msgsize = msgsize, .cb = cb, .data = data,
+	};
+	size_t off = 0, sent = 0, answered = 0;
+
+	if (msg && msgsize)
+		msg[0] = '\0';
+	if (n == 0)
+		return 0;
+	st.seq0 = first->nlmsg_seq;
+	st.answered = &answered;
+	for (size_t i = 0; i < n; i++)
+		ret_errs[i] = 1; /* unanswered */
+	while (off < len) {
+		size_t end = off, count = 0;
+		ssize_t w;
+
+		/* whole messages up to the slice size, at least one */
+		while (end < len) {
+			const struct nlmsghdr *h = (const void *)((const char *)buf + end);
+			size_t l = NLMSG_ALIGN(h->nlmsg_len);
+
+			if (count && end + l - off > NL_SLICE)
+				break;
+			end += l;
+			count++;
+		}
+		w = mnl_socket_sendto(nl, (const char *)buf + off, end - off);
+		if (w < 0)
+			return -errno;
+		if ((size_t)w != end - off)
+			return -EIO;
+		sent += count;
+		off = end;
+		while (answered < sent) {
+			ssize_t rl = mnl_socket_recvfrom(nl, rbuf, sizeof(rbuf));
+			const struct nlmsghdr *h;
+			int left;
+
+			if (rl < 0) {
+				if (errno == EINTR)
+					continue;
+				return -errno;
+			}
+			left = (int)rl;
+			for (h = (const void *)rbuf; mnl_nlmsg_ok(h, left);
+			     h = mnl_nlmsg_next(h, &left)) {
+				int r;
+
+				if (h->nlmsg_pid != mnl_socket_get_portid(nl))
+					continue;
+				r = nl_batch_msg(h, &st);
+				if (r < 0)
+					return r;
+			}
+		}
+	}
+	return 0;
+}
+
+int nl_request(struct mnl_socket *nl, const struct nlmsghdr *req, char *msg, size_t msgsize,
+	       mnl_cb_t cb, void *data)
+{
+	int err, r;
+
+	r = nl_batch(nl, req, req->nlmsg_len, 1, &err, msg, msgsize, cb, data);
+	if (r < 0)
+		return r;
+	return err;
+}
+
+/* Sequence numbers only need to tell our own requests apart. */
+uint32_t nl_seq_next(size_t count)
+{
+	static uint32_t seq;
+	uint32_t s;
+
+	if (seq == 0)
+		seq = (uint32_t)getpid() << 8;
+	s = seq;
+	seq += (uint32_t)count;
+	return s;
+}
+
+/* "ADDR[/PREFIX]"; without a prefix, a host address (/32, /128). */
+int nl_addr_parse(const char *s, bool prefix_ok, struct nl_addr *ret)
+{
+	struct nl_addr a = { 0 };
+	const char *slash = strchr(s, '/');
+	char host[INET6_ADDRSTRLEN];
+	size_t len = slash ? (size_t)(slash - s) : strlen(s);
+	uint32_t prefix;
+
+	if (len == 0 || len >= sizeof(host) || (slash && !prefix_ok))
+		return -EINVAL;
+	memcpy(host, s, len);
+	host[len] = '\0';
+	if (inet_pton(AF_INET, host, a.a) == 1) {
+		a.family = AF_INET;
+		a.prefix = 32;
+	} else if (inet_pton(AF_INET6, host, a.a) == 1) {
+		a.family = AF_INET6;
+		a.prefix = 128;
+	} else {
+		return -EINVAL;
+	}
+	if (slash) {
+		int r = parse_u32(slash + 1, &prefix);
+
+		if (r < 0)
+			return r;
+		if (prefix > a.prefix)
+			return -ERANGE;
+		a.prefix = (uint8_t)prefix;
+	}
+	*ret = a;
+	return 0;
+}
+
+const char *nl_addr_format(const struct nl_addr *a, bool with_prefix, char *buf, size_t size)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(a->family, a->a, host, sizeof(host)))
+		snprintf(host, sizeof(host), "?");
+	if (with_prefix)
+		snprintf(buf, size, "%s/%u", host, a->prefix);
+	else
+		snprintf(buf, size, "%s", host);
+	return buf;
+}
+
+static size_t addr_len(const struct nl_addr *a)
+{
+	return a->family == AF_INET ? 4 : 16;
+}
+
+static struct nlmsghdr *put_link_hdr(void *buf, uint32_t seq, uint16_t type, uint16_t flags,
+				     int ifindex, struct ifinfomsg **ret_ifm)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifm;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	nlh->nlmsg_seq = seq;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	if (ret_ifm)
+		*ret_ifm = ifm;
+	return nlh;
+}
+
+struct nlmsghdr *nl_put_link_up(void *buf, uint32_t seq, int ifindex)
+{
+	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh = put_link_hdr(buf, seq, RTM_NEWLINK, NLM_F_ACK, ifindex, &ifm);
+
+	ifm->ifi_flags = IFF_UP;
+	ifm->ifi_change = IFF_UP;
+	return nlh;
+}
+
+struct nlmsghdr *nl_put_link_get(void *buf, uint32_t seq, const char *name)
+{
+	struct nlmsghdr *nlh = put_link_hdr(buf, seq, RTM_GETLINK, NLM_F_ACK, 0, NULL);
+
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	return nlh;
+}
+
+struct nlmsghdr *nl_put_link_dump(void *buf, uint32_t seq)
+{
+	return put_link_hdr(buf, seq, RTM_GETLINK, NLM_F_DUMP, 0, NULL);
+}
+
+/* A link of another namespace by its id there (IFLA_TARGET_NETNSID,
+ * Linux 4.20), without entering it. */
+struct nlmsghdr *nl_put_link_get_nsid(void *buf, uint32_t seq, int ifindex, int nsid)
+{
+	struct nlmsghdr *nlh = put_link_hdr(buf, seq, RTM_GETLINK, NLM_F_ACK, ifindex, NULL);
+
+	mnl_attr_put_u32(nlh, IFLA_TARGET_NETNSID, (uint32_t)nsid);
+	return nlh;
+}
+
+struct nlmsghdr *nl_put_link_del(void *buf, uint32_t seq, int ifindex, const char *name)
+{
+	struct nlmsghdr *nlh = put_link_hdr(buf, seq, RTM_DELLINK, NLM_F_ACK, ifindex, NULL);
+
+	if (name)
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	return nlh;
+}
+
+/* ifindex 0 and no name: the kernel deletes the whole group
+ * (rtnl_group_dellink). */
+struct nlmsghdr *nl_put_group_del(void *buf, uint32_t seq, uint32_t group)
+{
+	struct nlmsghdr *nlh = put_link_hdr(buf, seq, RTM_DELLINK, NLM_F_ACK, 0, NULL);
+
+	mnl_attr_put_u32(nlh, IFLA_GROUP, group);
+	return nlh;
+}
+
+struct nlmsghdr *nl_put_bridge_new(void *buf, uint32_t seq, const char *name, bool up)
+{
+	struct ifinfomsg *ifm;
+	struct nlmsghdr *nlh = put_link_hdr(buf, seq, RTM_NEWLINK,
+					    NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, 0, &ifm);
+	struct nlattr *info;
+
+	if (up) {
+		ifm->ifi_flags = IFF_UP;
+		ifm->ifi_change = IFF_UP;
+	}
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	mnl_attr_nest_end(nlh, info);
+	return nlh;
+}
+
+/* As "ip address add": IFA_LOCAL and IFA_ADDRESS both the address; IPv6
+ * without duplicate address detection, so the address is usable at once
+ * (a fresh veth has no one to clash with). */
+struct nlmsghdr *nl_put_addr_new(void *buf, uint32_t seq, int ifindex, const struct nl_addr *a)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifaddrmsg *ifa;
+
+	nlh->nlmsg_type = RTM_NEWADDR;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	nlh->nlmsg_seq = seq;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = a->family;
+	ifa->ifa_prefixlen = a->prefix;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = (uint32_t)ifindex;
+	mnl_attr_put(nlh, IFA_LOCAL, addr_len(a), a->a);
+	mnl_attr_put(nlh, IFA_ADDRESS, addr_len(a), a->a);
+	if (a->family == AF_INET6)
+		mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
+	return nlh;
+}
+
+/* As "ip route add": main table, protocol boot; link scope without a
+ * gateway. */
+struct nlmsghdr *nl_put_route_new(void *buf, uint32_t seq, int ifindex, const struct nl_route *rt)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm;
+
+	nlh->nlmsg_type = RTM_NEWROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	nlh->nlmsg_seq = seq;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = rt->dst.family;
+	rtm->rtm_dst_len = rt->dst.prefix;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_BOOT;
+	rtm->rtm_scope = rt->gw.family ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	rtm->rtm_type = RTN_UNICAST;
+	if (rt->dst.prefix)
+		mnl_attr_put(nlh, RTA_DST, addr_len(&rt->dst), rt->dst.a);
+	if (rt->gw.family)
+		mnl_attr_put(nlh, RTA_GATEWAY, addr_len(&rt->gw), rt->gw.a);
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+	return nlh;
+}
+
+/* The id our namespace has for the one behind @netns_fd, if any. */
+struct nlmsghdr *nl_put_nsid_get(void *buf, uint32_t seq, int netns_fd)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtgenmsg *g;
+
+	nlh->nlmsg_type = RTM_GETNSID;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->rtgen_family = AF_UNSPEC;
+	mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)netns_fd);
+	return nlh;
+}

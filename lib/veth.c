@@ -1,0 +1,1117 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* veth pairs placed into a network namespace in one request, with rollback; lo; listing. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <linux/if_link.h>
+#include <linux/net_namespace.h>
+#include <linux/nsfs.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+
+#include <libmnl/libmnl.h>
+#include <sys/capability.h>
+
+#include "ns.h"
+#include "ns-internal.h"
+
+struct veth_end {
+	char name[IFNAMSIZ];
+	struct nl_addr *addrs;
+	size_t naddrs;
+	uint8_t mac[6];
+	bool has_mac;
+	uint32_t mtu;
+};
+
+struct ns_veth {
+	struct veth_end end[2];
+	int netns_fd;
+	char master[IFNAMSIZ];
+	bool master_create;
+	struct nl_route *routes;
+	size_t nroutes;
+	uint32_t group;
+	bool has_group;
+	bool up;
+	bool lo_up;
+	/* filled while creating */
+	int ifindex;
+	int peer_ifindex;
+};
+
+/* dev_valid_name() of the kernel, so a bad name fails before any request. */
+static bool ifname_valid(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len == 0 || len > NS_IFNAME_MAX || !strcmp(s, ".") || !strcmp(s, ".."))
+		return false;
+	for (; *s; s++)
+		if (*s == '/' || *s == ':' || isspace((unsigned char)*s))
+			return false;
+	return true;
+}
+
+int ns_veth_new(const char *name, const char *peer, struct ns_veth **ret)
+{
+	struct ns_veth *v;
+
+	if (!name || !peer || !ifname_valid(name) || !ifname_valid(peer))
+		return -EINVAL;
+	v = calloc(1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	strcpy(v->end[NS_VETH_LOCAL].name, name);
+	strcpy(v->end[NS_VETH_PEER].name, peer);
+	v->netns_fd = -1;
+	*ret = v;
+	return 0;
+}
+
+void ns_veth_free(struct ns_veth *v)
+{
+	if (!v)
+		return;
+	free(v->end[0].addrs);
+	free(v->end[1].addrs);
+	free(v->routes);
+	free(v);
+}
+
+void ns_veth_set_netns(struct ns_veth *v, int netns_fd)
+{
+	v->netns_fd = netns_fd;
+}
+
+int ns_veth_add_address(struct ns_veth *v, enum ns_veth_end end, const char *cidr)
+{
+	struct veth_end *e = &v->end[end == NS_VETH_PEER];
+	struct nl_addr a, *n;
+	int r;
+
+	r = nl_addr_parse(cidr, true, &a);
+	if (r < 0)
+		return r;
+	n = reallocarray(e->addrs, e->naddrs + 1, sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	e->addrs = n;
+	e->addrs[e->naddrs++] = a;
+	return 0;
+}
+
+int ns_veth_set_mac(struct ns_veth *v, enum ns_veth_end end, const char *mac)
+{
+	struct veth_end *e = &v->end[end == NS_VETH_PEER];
+	unsigned int b[6];
+	int len = 0;
+
+	if (sscanf(mac, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+		   &len) != 6 || (size_t)len != strlen(mac) || len != 17)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++)
+		e->mac[i] = (uint8_t)b[i];
+	e->has_mac = true;
+	return 0;
+}
+
+void ns_veth_set_mtu(struct ns_veth *v, enum ns_veth_end end, uint32_t mtu)
+{
+	v->end[end == NS_VETH_PEER].mtu = mtu;
+}
+
+int ns_veth_set_master(struct ns_veth *v, const char *bridge, bool create)
+{
+	if (!bridge || !ifname_valid(bridge))
+		return -EINVAL;
+	strcpy(v->master, bridge);
+	v->master_create = create;
+	return 0;
+}
+
+int ns_veth_add_route(struct ns_veth *v, const char *dst, const char *gateway)
+{
+	struct nl_route rt = { 0 }, *n;
+	int r;
+
+	if (gateway) {
+		r = nl_addr_parse(gateway, false, &rt.gw);
+		if (r < 0)
+			return r;
+	}
+	if (!strcmp(dst, "default")) {
+		rt.dst.family = rt.gw.family ? rt.gw.family : AF_INET;
+		rt.dst.prefix = 0;
+	} else {
+		r = nl_addr_parse(dst, true, &rt.dst);
+		if (r < 0)
+			return r;
+		if (rt.gw.family && rt.gw.family != rt.dst.family)
+			return -EINVAL;
+	}
+	n = reallocarray(v->routes, v->nroutes + 1, sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	v->routes = n;
+	v->routes[v->nroutes++] = rt;
+	return 0;
+}
+
+void ns_veth_set_group(struct ns_veth *v, uint32_t group)
+{
+	v->group = group;
+	v->has_group = true;
+}
+
+void ns_veth_set_up(struct ns_veth *v, bool up)
+{
+	v->up = up;
+}
+
+void ns_veth_set_loopback_up(struct ns_veth *v, bool up)
+{
+	v->lo_up = up;
+}
+
+static void put_end_attrs(struct nlmsghdr *nlh, const struct veth_end *e)
+{
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, e->name);
+	if (e->has_mac)
+		mnl_attr_put(nlh, IFLA_ADDRESS, sizeof(e->mac), e->mac);
+	if (e->mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, e->mtu);
+}
+
+/* One RTM_NEWLINK for the pair: the peer's ifinfomsg and attributes sit in
+ * IFLA_INFO_DATA/VETH_INFO_PEER (see veth_newlink()), IFLA_NET_NS_FD among
+ * them, so the kernel registers the peer straight in its namespace. The up
+ * flag brings the local end up as it is registered, and IFLA_MASTER
+ * enslaves it before the request returns; if that fails the kernel
+ * unregisters the pair itself. The peer cannot come up in the same
+ * request: the kernel configures it before the two ends know each other,
+ * and veth_open() refuses an end without a peer (-ENOTCONN). */
+struct nlmsghdr *veth_put_new(void *buf, uint32_t seq, const struct ns_veth *v, int master_ifindex)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlattr *info, *data, *peer;
+	struct ifinfomsg *ifm, *pifm;
+
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	nlh->nlmsg_seq = seq;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	if (v->up) {
+		ifm->ifi_flags = IFF_UP;
+		ifm->ifi_change = IFF_UP;
+	}
+	put_end_attrs(nlh, &v->end[NS_VETH_LOCAL]);
+	if (v->has_group)
+		mnl_attr_put_u32(nlh, IFLA_GROUP, v->group);
+	if (master_ifindex > 0)
+		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master_ifindex);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+	pifm = mnl_nlmsg_get_payload_tail(nlh);
+	memset(pifm, 0, sizeof(*pifm));
+	nlh->nlmsg_len += MNL_ALIGN(sizeof(*pifm));
+	pifm->ifi_family = AF_UNSPEC;
+	put_end_attrs(nlh, &v->end[NS_VETH_PEER]);
+	if (v->netns_fd >= 0)
+		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)v->netns_fd);
+	mnl_attr_nest_end(nlh, peer);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	return nlh;
+}
+
+/* ---- who may do what: naming the missing capability ------------------ */
+
+static bool cap_effective(cap_value_t cap)
+{
+	cap_flag_value_t val = CAP_CLEAR;
+	cap_t caps = cap_get_proc();
+
+	if (!caps)
+		return false;
+	cap_get_flag(caps, cap, CAP_EFFECTIVE, &val);
+	cap_free(caps);
+	return val == CAP_SET;
+}
+
+static bool same_ns(int a, int b)
+{
+	struct stat sa, sb;
+
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/* Whether we hold @cap over the namespace behind @ns_fd: its owning user
+ * namespace is ours and @cap is effective, or is below ours and either @cap
+ * is effective or our euid created the namespace on the way down (an owner
+ * has every capability in a namespace it made; user_namespaces(7)). */
+static bool cap_over(int ns_fd, cap_value_t cap)
+{
+	_cleanup_close_ int self = -1, u = -1;
+	uid_t owner = (uid_t)-1;
+
+	self = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+	u = ioctl(ns_fd, NS_GET_USERNS);
+	if (self < 0 || u < 0)
+		return false;
+	while (!same_ns(u, self)) {
+		int parent;
+
+		if (ioctl(u, NS_GET_OWNER_UID, &owner) < 0)
+			return false;
+		parent = ioctl(u, NS_GET_PARENT);
+		if (parent < 0)
+			return false; /* not below ours */
+		close(u);
+		u = parent;
+	}
+	return cap_effective(cap) || owner == geteuid();
+}
+
+/* Fills @e->msg for an -EPERM the kernel did not explain. */
+static void explain_eperm(struct ns_nl_error *e, int peer_netns_fd, cap_value_t cap)
+{
+	_cleanup_close_ int here = -1;
+	const char *name = cap == CAP_SYS_ADMIN ? "CAP_SYS_ADMIN" : "CAP_NET_ADMIN";
+
+	if (!e || e->msg[0])
+		return;
+	here = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (here >= 0 && !cap_over(here, cap))
+		snprintf(e->msg, sizeof(e->msg),
+			 "%s missing in the user namespace that owns the current network namespace",
+			 name);
+	else if (peer_netns_fd >= 0 && !cap_over(peer_netns_fd, cap))
+		snprintf(e->msg, sizeof(e->msg),
+			 "%s missing in the user namespace that owns the target network namespace",
+			 name);
+}
+
+/* ---- creating ---------------------------------------------------------- */
+
+/* A buffer of pipelined requests, and what each one belongs to. */
+struct reqs {
+	char *buf;
+	size_t len, cap, n;
+	size_t *pair;	 /* index of the pair */
+	size_t *item;	 /* address or route number, or SIZE_MAX */
+	uint8_t *kind;	 /* what the request does, for the step text */
+	int *errs;
+	uint32_t seq0;
+};
+
+enum { REQ_NEWLINK, REQ_GETLINK, REQ_PEER_UP, REQ_ADDR_LOCAL, REQ_ADDR_PEER, REQ_LO, REQ_ROUTE, REQ_DEL };
+
+static void reqs_free(struct reqs *q)
+{
+	free(q->buf);
+	free(q->pair);
+	free(q->item);
+	free(q->kind);
+	free(q->errs);
+}
+#define _cleanup_reqs_ _cleanup_(reqs_free)
+
+static int reqs_init(struct reqs *q, size_t n)
+{
+	memset(q, 0, sizeof(*q));
+	if (n == 0)
+		n = 1;
+	q->cap = n * NL_MSG_MAX;
+	q->buf = malloc(q->cap);
+	q->pair = calloc(n, sizeof(*q->pair));
+	q->item = calloc(n, sizeof(*q->item));
+	q->kind = calloc(n, sizeof(*q->kind));
+	q->errs = calloc(n, sizeof(*q->errs));
+	if (!q->buf || !q->pair || !q->item || !q->kind || !q->errs)
+		return -ENOMEM;
+	q->seq0 = nl_seq_next(n);
+	return 0;
+}
+
+/* Room for the next message; its sequence number is seq0 + n. */
+static void *reqs_slot(struct reqs *q, size_t pair, size_t item, uint8_t kind)
+{
+	q->pair[q->n] = pair;
+	q->item[q->n] = item;
+	q->kind[q->n] = kind;
+	return q->buf + q->len;
+}
+
+static void reqs_commit(struct reqs *q, struct nlmsghdr *nlh)
+{
+	q->len += NLMSG_ALIGN(nlh->nlmsg_len);
+	q->n++;
+}
+
+static uint32_t reqs_seq(const struct reqs *q)
+{
+	return q->seq0 + (uint32_t)q->n;
+}
+
+/* Sends them all; returns the index of the first request that failed with
+ * its error in *ret_err, SIZE_MAX if none did, or sets *ret_err on a
+ * socket failure. */
+static size_t reqs_run(struct mnl_socket *nl, struct reqs *q, struct ns_nl_error *e, int *ret_err,
+		       int (*cb)(const struct nlmsghdr *, void *), void *data)
+{
+	char msg[sizeof(e->msg)];
+	int r;
+
+	*ret_err = 0;
+	r = nl_batch(nl, q->buf, q->len, q->n, q->errs, msg, sizeof(msg), cb, data);
+	if (r < 0) {
+		*ret_err = r;
+		return SIZE_MAX;
+	}
+	for (size_t i = 0; i < q->n; i++)
+		if (q->errs[i] < 0) {
+			*ret_err = q->errs[i];
+			if (e)
+				snprintf(e->msg, sizeof(e->msg), "%s", msg);
+			return i;
+		}
+	return SIZE_MAX;
+}
+
+static void step_text(struct ns_nl_error *e, const struct ns_veth *v, uint8_t kind, size_t item)
+{
+	const struct veth_end *l = &v->end[NS_VETH_LOCAL], *p = &v->end[NS_VETH_PEER];
+	char a[INET6_ADDRSTRLEN + 8], g[INET6_ADDRSTRLEN + 8];
+	const struct nl_route *rt;
+
+	switch (kind) {
+	case REQ_NEWLINK:
+		nl_err_set(e, "create veth pair '%s'/'%s'", l->name, p->name);
+		break;
+	case REQ_GETLINK:
+		nl_err_set(e, "find veth '%s'", l->name);
+		break;
+	case REQ_ADDR_LOCAL:
+		nl_err_set(e, "add address %s to '%s'",
+			   nl_addr_format(&l->addrs[item], true, a, sizeof(a)), l->name);
+		break;
+	case REQ_ADDR_PEER:
+		nl_err_set(e, "add address %s to '%s'",
+			   nl_addr_format(&p->addrs[item], true, a, sizeof(a)), p->name);
+		break;
+	case REQ_LO:
+		nl_err_set(e, "bring up lo beside '%s'", p->name);
+		break;
+	case REQ_PEER_UP:
+		nl_err_set(e, "bring up '%s'", p->name);
+		break;
+	case REQ_ROUTE:
+		rt = &v->routes[item];
+		if (rt->dst.prefix)
+			nl_addr_format(&rt->dst, true, a, sizeof(a));
+		else
+			snprintf(a, sizeof(a), "default");
+		if (rt->gw.family)
+			nl_err_set(e, "add route %s via %s on '%s'", a,
+				   nl_addr_format(&rt->gw, false, g, sizeof(g)), p->name);
+		else
+			nl_err_set(e, "add route %s on '%s'", a, p->name);
+		break;
+	default:
+		nl_err_set(e, "delete '%s'", l->name);
+		break;
+	}
+}
+
+/* The answer to RTM_GETLINK of a local end: its ifindex, and in IFLA_LINK
+ * the peer's ifindex in the peer's namespace. */
+struct getlink_ctx {
+	struct ns_veth *const *v;
+	const struct reqs *q;
+};
+
+static int getlink_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct getlink_ctx *c = data;
+	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a;
+	size_t i = nlh->nlmsg_seq - c->q->seq0;
+	struct ns_veth *v;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK || i >= c->q->n)
+		return MNL_CB_OK;
+	v = c->v[c->q->pair[i]];
+	v->ifindex = ifm->ifi_index;
+	mnl_attr_for_each(a, nlh, sizeof(*ifm))
+		if (mnl_attr_get_type(a) == IFLA_LINK && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			v->peer_ifindex = (int)mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
+/* Deletes the local ends of the pairs whose flag is set (the peers go with
+ * them) and the bridges made for them; errors are ignored: this is the
+ * way back from an error already being reported. */
+static void rollback(struct mnl_socket *nl, struct ns_veth *const *v, size_t n, const bool *made,
+		     char (*bridges)[IFNAMSIZ], size_t nbridges)
+{
+	_cleanup_reqs_ struct reqs q = { 0 };
+	struct ns_nl_error e;
+	int r;
+
+	if (reqs_init(&q, n + nbridges) < 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (made[i])
+			reqs_commit(&q, nl_put_link_del(reqs_slot(&q, i, SIZE_MAX, REQ_DEL),
+							reqs_seq(&q), 0, v[i]->end[0].name));
+	for (size_t i = 0; i < nbridges; i++)
+		reqs_commit(&q, nl_put_link_del(reqs_slot(&q, 0, SIZE_MAX, REQ_DEL), reqs_seq(&q),
+						0, bridges[i]));
+	reqs_run(nl, &q, &e, &r, NULL, NULL);
+}
+
+static bool needs_peer_work(const struct ns_veth *v)
+{
+	return v->up || v->end[NS_VETH_PEER].naddrs || v->nroutes || v->lo_up;
+}
+
+/* The peer side of the pairs in the namespace of @v[first]: lo, up state,
+ * addresses, then routes, which need the addresses to reach their gateways; the kernel
+ * handles one sendmsg's requests in order. */
+static size_t peer_work(struct mnl_socket *here, struct ns_veth *const *v, size_t n, size_t first,
+			const bool *done, struct ns_nl_error *e, int *ret_err, size_t *ret_req_pair)
+{
+	_cleanup_mnl_ struct mnl_socket *there = NULL;
+	_cleanup_reqs_ struct reqs q = { 0 };
+	int fd = v[first]->netns_fd;
+	size_t count = 0, bad;
+	bool lo = false;
+	int r;
+
+	for (size_t i = first; i < n; i++) {
+		if (done[i] || v[i]->netns_fd != fd || !needs_peer_work(v[i]))
+			continue;
+		count += v[i]->end[NS_VETH_PEER].naddrs + v[i]->nroutes + 2;
+	}
+	r = reqs_init(&q, count);
+	if (r < 0)
+		goto fail;
+	if (fd >= 0) {
+		r = nl_open(fd, &there);
+		if (r < 0) {
+			nl_err_set(e, "enter the network namespace of '%s'",
+				   v[first]->end[NS_VETH_PEER].name);
+			if (r == -EPERM)
+				explain_eperm(e, fd, CAP_SYS_ADMIN);
+			*ret_req_pair = first;
+			*ret_err = r;
+			return 0;
+		}
+	}
+	for (size_t i = first; i < n; i++) {
+		const struct veth_end *p = &v[i]->end[NS_VETH_PEER];
+
+		if (done[i] || v[i]->netns_fd != fd || !needs_peer_work(v[i]))
+			continue;
+		if (v[i]->lo_up && !lo) {
+			/* lo is ifindex 1 in every namespace (LOOPBACK_IFINDEX);
+			 * bringing it up gives it 127.0.0.1/8 and ::1 */
+			reqs_commit(&q, nl_put_link_up(reqs_slot(&q, i, SIZE_MAX, REQ_LO),
+						       reqs_seq(&q), 1));
+			lo = true;
+		}
+		if (v[i]->up)
+			reqs_commit(&q, nl_put_link_up(reqs_slot(&q, i, SIZE_MAX, REQ_PEER_UP),
+						       reqs_seq(&q), v[i]->peer_ifindex));
+		for (size_t k = 0; k < p->naddrs; k++)
+			reqs_commit(&q, nl_put_addr_new(reqs_slot(&q, i, k, REQ_ADDR_PEER),
+							reqs_seq(&q), v[i]->peer_ifindex,
+							&p->addrs[k]));
+	}
+	for (size_t i = first; i < n; i++) {
+		if (done[i] || v[i]->netns_fd != fd || !needs_peer_work(v[i]))
+			continue;
+		for (size_t k = 0; k < v[i]->nroutes; k++)
+			reqs_commit(&q, nl_put_route_new(reqs_slot(&q, i, k, REQ_ROUTE),
+							 reqs_seq(&q), v[i]->peer_ifindex,
+							 &v[i]->routes[k]));
+	}
+	bad = reqs_run(there ? there : here, &q, e, ret_err, NULL, NULL);
+	if (*ret_err < 0) {
+		char msg[sizeof(e->msg)];
+
+		if (bad == SIZE_MAX) {
+			*ret_req_pair = first;
+			nl_err_set(e, "configure the network namespace of '%s'",
+				   v[first]->end[NS_VETH_PEER].name);
+			return 0;
+		}
+		*ret_req_pair = q.pair[bad];
+		snprintf(msg, sizeof(msg), "%s", e->msg);
+		step_text(e, v[q.pair[bad]], q.kind[bad], q.item[bad]);
+		snprintf(e->msg, sizeof(e->msg), "%s", msg);
+	}
+	return count;
+fail:
+	*ret_req_pair = first;
+	*ret_err = r;
+	return 0;
+}
+
+int ns_veth_create_many(struct ns_veth *const *v, size_t n, size_t *reterr_index,
+			struct ns_nl_error *reterr)
+{
+	_cleanup_mnl_ struct mnl_socket *nl = NULL;
+	_cleanup_free_ bool *made = NULL, *peer_done = NULL;
+	_cleanup_free_ int *master = NULL;
+	_cleanup_free_ char(*bridges)[IFNAMSIZ] = NULL;
+	struct ns_nl_error scratch;
+	struct ns_nl_error *e = reterr ? reterr : &scratch;
+	size_t nbridges = 0, bad = SIZE_MAX, nlocal = 0;
+	bool any_peer = false;
+	int r;
+
+	memset(e, 0, sizeof(*e));
+	if (n == 0)
+		return 0;
+	made = calloc(n, sizeof(*made));
+	peer_done = calloc(n, sizeof(*peer_done));
+	master = calloc(n, sizeof(*master));
+	bridges = calloc(n, sizeof(*bridges));
+	if (!made || !peer_done || !master || !bridges)
+		return -ENOMEM;
+	r = nl_open(-1, &nl);
+	if (r < 0) {
+		nl_err_set(e, "open a netlink socket");
+		bad = 0;
+		goto fail;
+	}
+
+	/* bridges first: the pair's request names its master by ifindex */
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i]->master[0])
+			continue;
+		master[i] = (int)if_nametoindex(v[i]->master);
+		if (master[i] == 0 && v[i]->master_create) {
+			char buf[NL_MSG_MAX] __attribute__((aligned(4)));
+
+			r = nl_request(nl, nl_put_bridge_new(buf, nl_seq_next(1), v[i]->master,
+							     v[i]->up),
+				       e->msg, sizeof(e->msg), NULL, NULL);
+			if (r < 0) {
+				bad = i;
+				nl_err_set(e, "create bridge '%s'", v[i]->master);
+				goto fail_keep_msg;
+			}
+			strcpy(bridges[nbridges++], v[i]->master);
+			master[i] = (int)if_nametoindex(v[i]->master);
+		}
+		if (master[i] == 0) {
+			bad = i;
+			r = -ENODEV;
+			nl_err_set(e, "find bridge '%s'", v[i]->master);
+			goto fail;
+		}
+	}
+
+	/* the pairs, one request each, all sent before any ack is read */
+	{
+		_cleanup_reqs_ struct reqs q = { 0 };
+
+		r = reqs_init(&q, n);
+		if (r < 0)
+			goto fail;
+		for (size_t i = 0; i < n; i++)
+			reqs_commit(&q, veth_put_new(reqs_slot(&q, i, SIZE_MAX, REQ_NEWLINK),
+						     reqs_seq(&q), v[i], master[i]));
+		bad = reqs_run(nl, &q, e, &r, NULL, NULL);
+		if (r < 0 && bad == SIZE_MAX) {
+			/* the socket failed: which pairs exist is unknown, so
+			 * every one of ours is deleted by name */
+			for (size_t i = 0; i < n; i++)
+				made[i] = true;
+			bad = 0;
+			nl_err_set(e, "create veth pairs");
+			goto fail;
+		}
+		for (size_t i = 0; i < n; i++)
+			made[i] = q.errs[i] == 0;
+		if (r < 0) {
+			char msg[sizeof(e->msg)];
+
+			snprintf(msg, sizeof(msg), "%s", e->msg);
+			step_text(e, v[bad], REQ_NEWLINK, SIZE_MAX);
+			snprintf(e->msg, sizeof(e->msg), "%s", msg);
+			if (r == -EPERM)
+				explain_eperm(e, v[bad]->netns_fd, CAP_NET_ADMIN);
+			goto fail_keep_msg;
+		}
+	}
+
+	/* ifindexes, needed for addresses and routes */
+	for (size_t i = 0; i < n; i++) {
+		nlocal += v[i]->end[NS_VETH_LOCAL].naddrs;
+		any_peer |= needs_peer_work(v[i]);
+	}
+	if (nlocal || any_peer) {
+		_cleanup_reqs_ struct reqs q = { 0 };
+		struct getlink_ctx c = { .v = v, .q = &q };
+
+		r = reqs_init(&q, n + nlocal);
+		if (r < 0)
+			goto fail;
+		for (size_t i = 0; i < n; i++)
+			reqs_commit(&q, nl_put_link_get(reqs_slot(&q, i, SIZE_MAX, REQ_GETLINK),
+							reqs_seq(&q), v[i]->end[0].name));
+		bad = reqs_run(nl, &q, e, &r, getlink_cb, &c);
+		if (r < 0)
+			goto fail_step;
+		q.n = 0;
+		q.len = 0;
+		q.seq0 = nl_seq_next(n + nlocal);
+		for (size_t i = 0; i < n; i++)
+			for (size_t k = 0; k < v[i]->end[NS_VETH_LOCAL].naddrs; k++)
+				reqs_commit(&q, nl_put_addr_new(reqs_slot(&q, i, k, REQ_ADDR_LOCAL),
+								reqs_seq(&q), v[i]->ifindex,
+								&v[i]->end[NS_VETH_LOCAL].addrs[k]));
+		bad = reqs_run(nl, &q, e, &r, NULL, NULL);
+		if (r < 0) {
+fail_step:
+			if (bad == SIZE_MAX) {
+				bad = 0;
+				nl_err_set(e, "configure veth pairs");
+				goto fail;
+			}
+			{
+				char msg[sizeof(e->msg)];
+				size_t p = q.pair[bad];
+
+				snprintf(msg, sizeof(msg), "%s", e->msg);
+				step_text(e, v[p], q.kind[bad], q.item[bad]);
+				snprintf(e->msg, sizeof(e->msg), "%s", msg);
+				bad = p;
+			}
+			goto fail_keep_msg;
+		}
+	}
+
+	/* each peer namespace once, through a socket opened inside it */
+	for (size_t i = 0; i < n; i++) {
+		size_t failed_pair = SIZE_MAX;
+
+		if (peer_done[i] || !needs_peer_work(v[i]))
+			continue;
+		peer_work(nl, v, n, i, peer_done, e, &r, &failed_pair);
+		if (r < 0) {
+			bad = failed_pair;
+			goto fail_keep_msg;
+		}
+		for (size_t k = i; k < n; k++)
+			if (v[k]->netns_fd == v[i]->netns_fd)
+				peer_done[k] = true;
+	}
+	return 0;
+
+fail:
+	e->msg[0] = '\0';
+fail_keep_msg:
+	if (nl)
+		rollback(nl, v, n, made, bridges, nbridges);
+	if (reterr_index)
+		*reterr_index = bad == SIZE_MAX ? 0 : bad;
+	return r;
+}
+
+int ns_veth_create(struct ns_veth *v, struct ns_nl_error *reterr)
+{
+	return ns_veth_create_many(&v, 1, NULL, reterr);
+}
+
+/* ---- deleting ---------------------------------------------------------- */
+
+struct kind_ctx {
+	int ifindex;
+	char kind[32];
+};
+
+static int kind_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct kind_ctx *c = data;
+	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a, *b;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	c->ifindex = ifm->ifi_index;
+	mnl_attr_for_each(a, nlh, sizeof(*ifm)) {
+		if (mnl_attr_get_type(a) != IFLA_LINKINFO)
+			continue;
+		mnl_attr_for_each_nested(b, a)
+			if (mnl_attr_get_type(b) == IFLA_INFO_KIND &&
+			    mnl_attr_validate(b, MNL_TYPE_NUL_STRING) == 0)
+				snprintf(c->kind, sizeof(c->kind), "%s", mnl_attr_get_str(b));
+	}
+	return MNL_CB_OK;
+}
+
+int ns_veth_delete(const char *name, struct ns_nl_error *reterr)
+{
+	_cleanup_mnl_ struct mnl_socket *nl = NULL;
+	char buf[NL_MSG_MAX] __attribute__((aligned(4)));
+	struct ns_nl_error scratch;
+	struct ns_nl_error *e = reterr ? reterr : &scratch;
+	struct kind_ctx c = { 0 };
+	int r;
+
+	memset(e, 0, sizeof(*e));
+	if (!ifname_valid(name))
+		return -EINVAL;
+	nl_err_set(e, "delete '%s'", name);
+	r = nl_open(-1, &nl);
+	if (r < 0)
+		return r;
+	r = nl_request(nl, nl_put_link_get(buf, nl_seq_next(1), name), e->msg, sizeof(e->msg),
+		       kind_cb, &c);
+	if (r < 0)
+		return r;
+	if (strcmp(c.kind, "veth") != 0)
+		return -EMEDIUMTYPE;
+	/* by the ifindex just read: a same-named link made since is spared */
+	r = nl_request(nl, nl_put_link_del(buf, nl_seq_next(1), c.ifindex, NULL), e->msg,
+		       sizeof(e->msg), NULL, NULL);
+	if (r == -EPERM)
+		explain_eperm(e, -1, CAP_NET_ADMIN);
+	return r;
+}
+
+int ns_veth_delete_group(uint32_t group, struct ns_nl_error *reterr)
+{
+	_cleanup_mnl_ struct mnl_socket *nl = NULL;
+	char buf[NL_MSG_MAX] __attribute__((aligned(4)));
+	struct ns_nl_error scratch;
+	struct ns_nl_error *e = reterr ? reterr : &scratch;
+	int r;
+
+	memset(e, 0, sizeof(*e));
+	nl_err_set(e, "delete group %u", group);
+	r = nl_open(-1, &nl);
+	if (r < 0)
+		return r;
+	r = nl_request(nl, nl_put_group_del(buf, nl_seq_next(1), group), e->msg, sizeof(e->msg),
+		       NULL, NULL);
+	if (r == -EPERM)
+		explain_eperm(e, -1, CAP_NET_ADMIN);
+	return r;
+}
+
+/* ---- loopback ---------------------------------------------------------- */
+
+int ns_link_up_loopback(int netns_fd, struct ns_nl_error *reterr)
+{
+	_cleanup_mnl_ struct mnl_socket *nl = NULL;
+	_cleanup_reqs_ struct reqs q = { 0 };
+	struct ns_nl_error scratch;
+	struct ns_nl_error *e = reterr ? reterr : &scratch;
+	struct nl_addr a4 = { .family = AF_INET, .prefix = 8, .a = { 127, 0, 0, 1 } };
+	struct nl_addr a6 = { .family = AF_INET6, .prefix = 128, .a = { [15] = 1 } };
+	size_t bad;
+	int r;
+
+	memset(e, 0, sizeof(*e));
+	nl_err_set(e, "bring up lo");
+	r = nl_open(netns_fd, &nl);
+	if (r < 0) {
+		if (r == -EPERM)
+			explain_eperm(e, netns_fd, CAP_SYS_ADMIN);
+		return r;
+	}
+	r = reqs_init(&q, 3);
+	if (r < 0)
+		return r;
+	/* lo is ifindex 1 in every namespace; going up gives it both
+	 * addresses already (-EEXIST below), unless IPv6 is off there
+	 * (-EAFNOSUPPORT/-EACCES for ::1), which is no failure of ours */
+	reqs_commit(&q, nl_put_link_up(reqs_slot(&q, 0, SIZE_MAX, REQ_LO), reqs_seq(&q), 1));
+	reqs_commit(&q, nl_put_addr_new(reqs_slot(&q, 0, 0, REQ_LO), reqs_seq(&q), 1, &a4));
+	reqs_commit(&q, nl_put_addr_new(reqs_slot(&q, 0, 1, REQ_LO), reqs_seq(&q), 1, &a6));
+	bad = reqs_run(nl, &q, e, &r, NULL, NULL);
+	if (r < 0 && bad == SIZE_MAX)
+		return r;
+	if (q.errs[0] < 0) {
+		if (q.errs[0] == -EPERM)
+			explain_eperm(e, netns_fd, CAP_NET_ADMIN);
+		return q.errs[0];
+	}
+	if (q.errs[1] < 0 && q.errs[1] != -EEXIST) {
+		nl_err_set(e, "add address 127.0.0.1/8 to 'lo'");
+		return q.errs[1];
+	}
+	if (q.errs[2] < 0 && q.errs[2] != -EEXIST && q.errs[2] != -EAFNOSUPPORT &&
+	    q.errs[2] != -EACCES) {
+		nl_err_set(e, "add address ::1/128 to 'lo'");
+		return q.errs[2];
+	}
+	memset(e, 0, sizeof(*e));
+	return 0;
+}
+
+/* ---- listing ----------------------------------------------------------- */
+
+struct list_ctx {
+	struct ns_veth_info *v;
+	size_t n, cap;
+	int err;
+};
+
+static int list_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct list_ctx *c = data;
+	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	struct ns_veth_info info = { .ifindex = ifm->ifi_index, .peer_nsid = -1 };
+	const struct nlattr *a, *b;
+	bool veth = false;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	info.up = ifm->ifi_flags & IFF_UP;
+	mnl_attr_for_each(a, nlh, sizeof(*ifm)) {
+		switch (mnl_attr_get_type(a)) {
+		case IFLA_IFNAME:
+			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+				snprintf(info.name, sizeof(info.name), "%s", mnl_attr_get_str(a));
+			break;
+		case IFLA_LINK:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				info.peer_ifindex = (int)mnl_attr_get_u32(a);
+			break;
+		case IFLA_LINK_NETNSID:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				info.peer_nsid = (int)mnl_attr_get_u32(a);
+			break;
+		case IFLA_GROUP:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				info.group = mnl_attr_get_u32(a);
+			break;
+		case IFLA_MTU:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+				info.mtu = mnl_attr_get_u32(a);
+			break;
+		case IFLA_LINKINFO:
+			mnl_attr_for_each_nested(b, a)
+				if (mnl_attr_get_type(b) == IFLA_INFO_KIND &&
+				    mnl_attr_validate(b, MNL_TYPE_NUL_STRING) == 0 &&
+				    !strcmp(mnl_attr_get_str(b), "veth"))
+					veth = true;
+			break;
+		}
+	}
+	if (!veth)
+		return MNL_CB_OK;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		struct ns_veth_info *nv = reallocarray(c->v, cap, sizeof(*nv));
+
+		if (!nv) {
+			c->err = -ENOMEM;
+			return MNL_CB_OK;
+		}
+		c->v = nv;
+		c->cap = cap;
+	}
+	c->v[c->n++] = info;
+	return MNL_CB_OK;
+}
+
+struct name_ctx {
+	char name[IFNAMSIZ];
+};
+
+static int name_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct name_ctx *c = data;
+	const struct nlattr *a;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg))
+		if (mnl_attr_get_type(a) == IFLA_IFNAME &&
+		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+			snprintf(c->name, sizeof(c->name), "%s", mnl_attr_get_str(a));
+	return MNL_CB_OK;
+}
+
+static int nsid_cb(const struct nlmsghdr *nlh, void *data)
+{
+	int *nsid = data;
+	const struct nlattr *a;
+
+	if (nlh->nlmsg_type != RTM_NEWNSID)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(struct rtgenmsg))
+		if (mnl_attr_get_type(a) == NETNSA_NSID && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			*nsid = (int)mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
+/* Our id for the namespace of @path, or -1. */
+static int path_nsid(struct mnl_socket *nl, const char *path)
+{
+	char buf[NL_MSG_MAX] __attribute__((aligned(4)));
+	_cleanup_close_ int fd = -1;
+	int nsid = -1;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (nl_request(nl, nl_put_nsid_get(buf, nl_seq_next(1), fd), NULL, 0, nsid_cb, &nsid) < 0)
+		return -1;
+	return nsid;
+}
+
+/* A name for where namespace @nsid is: a /run/netns name, else the lowest
+ * PID in it, else the id itself. */
+static void describe_nsid(struct mnl_socket *nl, int nsid, char *buf, size_t size)
+{
+	_cleanup_closedir_ DIR *named = NULL, *proc = NULL;
+	struct dirent *de;
+	char path[PATH_MAX];
+	long best = -1;
+
+	named = opendir("/run/netns");
+	while (named && (de = readdir(named))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/run/netns/%s", de->d_name);
+		if (path_nsid(nl, path) == nsid) {
+			size_t len = strnlen(de->d_name, size - 1);
+
+			memcpy(buf, de->d_name, len);
+			buf[len] = '\0';
+			return;
+		}
+	}
+	proc = opendir("/proc");
+	while (proc && (de = readdir(proc))) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+
+		if (*end || pid <= 0 || (best > 0 && pid >= best))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/ns/net", pid);
+		if (path_nsid(nl, path) == nsid)
+			best = pid;
+	}
+	if (best > 0)
+		snprintf(buf, size, "pid %ld", best);
+	else
+		snprintf(buf, size, "nsid %d", nsid);
+}
+
+int ns_veth_list(struct ns_veth_info **ret)
+{
+	_cleanup_mnl_ struct mnl_socket *nl = NULL;
+	char buf[NL_MSG_MAX] __attribute__((aligned(4)));
+	struct list_ctx c = { 0 };
+	size_t out = 0;
+	int r;
+
+	r = nl_open(-1, &nl);
+	if (r < 0)
+		return r;
+	r = nl_request(nl, nl_put_link_dump(buf, nl_seq_next(1)), NULL, 0, list_cb, &c);
+	if (r == 0)
+		r = c.err;
+	if (r < 0) {
+		free(c.v);
+		return r;
+	}
+	for (size_t i = 0; i < c.n; i++) {
+		struct ns_veth_info *v = &c.v[i];
+
+		if (v->peer_nsid < 0) {
+			/* both ends here: list the pair once, by the end that
+			 * was named first when it was made; the kernel registers
+			 * the peer before it, so that end has the higher index */
+			for (size_t k = 0; k < c.n; k++)
+				if (c.v[k].ifindex == v->peer_ifindex)
+					snprintf(v->peer, sizeof(v->peer), "%s", c.v[k].name);
+			if (v->ifindex < v->peer_ifindex)
+				continue;
+		} else {
+			struct name_ctx nc = { "" };
+
+			/* errors leave the name empty: the peer may be in a
+			 * namespace we cannot read */
+			nl_request(nl, nl_put_link_get_nsid(buf, nl_seq_next(1), v->peer_ifindex,
+							    v->peer_nsid), NULL, 0, name_cb, &nc);
+			snprintf(v->peer, sizeof(v->peer), "%s", nc.name);
+			for (size_t k = 0; k < out; k++)
+				if (c.v[k].peer_nsid == v->peer_nsid) {
+					snprintf(v->peer_netns, sizeof(v->peer_netns), "%s",
+						 c.v[k].peer_netns);
+					break;
+				}
+			if (!v->peer_netns[0])
+				describe_nsid(nl, v->peer_nsid, v->peer_netns,
+					      sizeof(v->peer_netns));
+		}
+		c.v[out++] = *v;
+	}
+	*ret = c.v;
+	return (int)out;
+}
+
+/* ---- naming a namespace ------------------------------------------------ */
+
+int ns_netns_open(const char *target)
+{
+	_cleanup_close_ int fd = -1;
+	char path[PATH_MAX];
+	uint32_t pid;
+	int type;
+
+	if (!target || !*target)
+		return -EINVAL;
+	fd = -ENOENT;
+	if (!strchr(target, '/') && strcmp(target, ".") && strcmp(target, "..")) {
+		snprintf(path, sizeof(path), "/run/netns/%s", target);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			fd = -errno;
+		if (fd == -ENOENT && parse_u32(target, &pid) == 0 && pid > 0) {
+			snprintf(path, sizeof(path), "/proc/%u/ns/net", pid);
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				return errno == ENOENT ? -ESRCH : -errno;
+		}
+	}
+	if (fd == -ENOENT) {
+		fd = open(target, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+	}
+	if (fd < 0)
+		return fd;
+	type = ioctl(fd, NS_GET_NSTYPE);
+	if (type < 0)
+		return errno == ENOTTY ? -EINVAL : -errno;
+	if (type != CLONE_NEWNET)
+		return -EINVAL;
+	return take_fd(&fd);
+}

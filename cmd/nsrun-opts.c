@@ -73,6 +73,9 @@ static noreturn void usage(void)
 	      " --rlimit <name>=<soft>[:<hard>]\n"
 	      "                           set a resource limit before unsharing (repeatable)\n"
 	      " --hostname <name>         set the hostname (implies --uts)\n"
+	      " --veth <name>:<peer>[,addr=<cidr>][,peer-addr=<cidr>][,gateway=<ip>]\n"
+	      "                           a veth pair from here into the new network namespace\n"
+	      "                             (implies --net; repeatable)\n"
 	      " --new-session             run the program in a new session (implies --fork)\n"
 	      " --die-with-parent         the same as --kill-child\n"
 	      " --json-status-fd <fd>     report the child and its exit as JSON lines (implies --fork)\n"
@@ -169,6 +172,57 @@ static void add_rlimit(struct nsrun_opts *o, const char *arg)
 	o->rlimits[o->nrlimits++] = rl;
 }
 
+static noreturn void bad_veth(const char *arg, const char *why)
+{
+	diex("invalid --veth '%s': %s", arg, why);
+}
+
+/* NAME:PEER, then comma-separated settings; addr= and peer-addr= may
+ * repeat (an IPv4 and an IPv6 address, say). */
+static void add_veth(struct nsrun_opts *o, const char *arg)
+{
+	_cleanup_free_ char *copy = strdup(arg);
+	char *save = NULL, *head, *colon, *item;
+	struct ns_veth *v = NULL;
+	int r;
+
+	if (!copy)
+		die(-ENOMEM, "cannot parse options");
+	head = strtok_r(copy, ",", &save);
+	colon = head ? strchr(head, ':') : NULL;
+	if (!colon)
+		bad_veth(arg, "expected NAME:PEER first");
+	*colon = '\0';
+	r = ns_veth_new(head, colon + 1, &v);
+	if (r == -EINVAL)
+		bad_veth(arg, "an interface name is 1 to 15 bytes, without '/', ':' or blanks");
+	if (r < 0)
+		die(r, "cannot parse options");
+	ns_veth_set_up(v, true);
+	while ((item = strtok_r(NULL, ",", &save))) {
+		char *eq = strchr(item, '=');
+		const char *val = eq ? eq + 1 : "";
+
+		if (eq)
+			*eq = '\0';
+		if (strcmp(item, "addr") == 0)
+			r = ns_veth_add_address(v, NS_VETH_LOCAL, val);
+		else if (strcmp(item, "peer-addr") == 0)
+			r = ns_veth_add_address(v, NS_VETH_PEER, val);
+		else if (strcmp(item, "gateway") == 0)
+			r = ns_veth_add_route(v, "default", val);
+		else
+			bad_veth(arg, "settings are addr=, peer-addr= and gateway=");
+		if (r == -EINVAL || r == -ERANGE)
+			diex("invalid --veth '%s': bad %s '%s'", arg, item, val);
+		if (r < 0)
+			die(r, "cannot parse options");
+	}
+	o->veths = grow(o->veths, o->nveths, sizeof(*o->veths));
+	o->veths[o->nveths++] = (struct veth_opt){ .arg = arg, .veth = v };
+	o->flags |= CLONE_NEWNET;
+}
+
 static int parse_status_fd(const char *s)
 {
 	uint32_t fd;
@@ -226,6 +280,7 @@ void parse_options(int argc, char **argv, struct nsrun_opts *o)
 		OPT_SYSCTL,
 		OPT_RLIMIT,
 		OPT_HOSTNAME,
+		OPT_VETH,
 		OPT_NEW_SESSION,
 		OPT_DIE_WITH_PARENT,
 		OPT_JSON_STATUS_FD,
@@ -273,6 +328,7 @@ void parse_options(int argc, char **argv, struct nsrun_opts *o)
 		{ "sysctl",           required_argument, NULL, OPT_SYSCTL          },
 		{ "rlimit",           required_argument, NULL, OPT_RLIMIT          },
 		{ "hostname",         required_argument, NULL, OPT_HOSTNAME        },
+		{ "veth",             required_argument, NULL, OPT_VETH            },
 		{ "new-session",      no_argument,       NULL, OPT_NEW_SESSION     },
 		{ "die-with-parent",  no_argument,       NULL, OPT_DIE_WITH_PARENT },
 		{ "json-status-fd",   required_argument, NULL, OPT_JSON_STATUS_FD  },
@@ -444,6 +500,9 @@ void parse_options(int argc, char **argv, struct nsrun_opts *o)
 				diex("invalid hostname '%s' (1 to %d bytes)", optarg, HOST_NAME_MAX);
 			o->flags |= CLONE_NEWUTS;
 			o->hostname = optarg;
+			break;
+		case OPT_VETH:
+			add_veth(o, optarg);
 			break;
 		case OPT_NEW_SESSION:
 			/* setsid(2) fails in a process group leader, which a

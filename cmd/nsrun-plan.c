@@ -178,6 +178,8 @@ noreturn void print_plan(const struct nsrun_opts *o, const struct nsrun_maps *m)
 	if (o->fork)
 		printf("fork: yes\n");
 	print_mounts(o);
+	for (size_t i = 0; i < o->nveths; i++)
+		printf("veth: %s\n", o->veths[i].arg);
 	if (o->loopback)
 		printf("loopback: up 127.0.0.1/8 ::1/128\n");
 	for (size_t i = 0; i < o->nsysctls; i++)

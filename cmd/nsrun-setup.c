@@ -400,10 +400,46 @@ static noreturn void sysctl_failed(int r, const struct sysctl_spec *s)
 	die(r, "cannot set sysctl '%s'", s->key);
 }
 
+static noreturn void netlink_failed(int r, const struct ns_nl_error *e)
+{
+	if (e->msg[0])
+		diex("cannot %s: %s (%s)", e->step[0] ? e->step : "configure the network", strerror(-r),
+		     e->msg);
+	die(r, "cannot %s", e->step[0] ? e->step : "configure the network");
+}
+
+/* Runs in a child forked before unshare(2), still in the caller's network
+ * namespace, once the parent has its new one: a pair made from inside the
+ * new namespace could not reach back out, as its capabilities are there. */
+noreturn void create_veths_for(pid_t ppid, const struct nsrun_opts *o)
+{
+	_cleanup_close_ int netns = ns_open(ppid, NS_TYPE_NET, false);
+
+	if (netns < 0)
+		die(netns, "cannot open /proc/%d/ns/net", (int)ppid);
+	for (size_t i = 0; i < o->nveths; i++) {
+		struct ns_nl_error e = { 0 };
+		int r;
+
+		ns_veth_set_netns(o->veths[i].veth, netns);
+		r = ns_veth_create(o->veths[i].veth, &e);
+		if (r < 0)
+			netlink_failed(r, &e);
+	}
+	_exit(0);
+}
+
 /* In the new namespaces, after the maps and mounts and before any change
  * of uid drops the capabilities these need. */
 void setup_namespaces(const struct nsrun_opts *o, int sys_fd)
 {
+	if (o->loopback) {
+		struct ns_nl_error e = { 0 };
+		int r = ns_link_up_loopback(-1, &e);
+
+		if (r < 0)
+			netlink_failed(r, &e);
+	}
 	for (size_t i = 0; i < o->nsysctls; i++) {
 		int r = ns_sysctl_write(sys_fd, o->sysctls[i].key, o->sysctls[i].value);
 

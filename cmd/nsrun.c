@@ -196,8 +196,8 @@ int main(int argc, char **argv)
 		.status_fd = -1,
 	};
 	static struct nsrun_maps m;
-	pid_t pid = 0, pid_idmap = 0, pid_bind = 0;
-	int fd_idmap = -1, fd_bind = -1, parent_pidfd = -1, pidfd = -1, sys_fd, r;
+	pid_t pid = 0, pid_idmap = 0, pid_bind = 0, pid_veth = 0;
+	int fd_idmap = -1, fd_bind = -1, fd_veth = -1, parent_pidfd = -1, pidfd = -1, sys_fd, r;
 	int ready[2] = { -1, -1 };
 	bool supervised;
 	sigset_t oldmask;
@@ -244,6 +244,14 @@ int main(int argc, char **argv)
 			write_maps_for(ppid, &m);
 	}
 
+	if (o.nveths) {
+		pid_t ppid = getpid();
+
+		pid_veth = fork_waiting(&fd_veth);
+		if (pid_veth == 0)
+			create_veths_for(ppid, &o);
+	}
+
 	if (o.owner_gid != NS_ID_NONE && (setgroups(0, NULL) < 0 || setgid(o.owner_gid) < 0))
 		die(-errno, "cannot set gid to %u", (unsigned)o.owner_gid);
 	if (o.owner_uid != NS_ID_NONE && setuid(o.owner_uid) < 0)
@@ -252,6 +260,8 @@ int main(int argc, char **argv)
 	unshare_or_die(o.flags);
 	if (pid_idmap)
 		release_child(pid_idmap, fd_idmap);
+	if (pid_veth)
+		release_child(pid_veth, fd_veth);
 
 	/* time offsets can only be set before a process enters the namespace */
 	if (o.force_boottime) {

@@ -34,6 +34,13 @@ struct sysctl_spec {
 	enum ns_type type;
 };
 
+/* A --veth NAME:PEER[,addr=CIDR][,peer-addr=CIDR][,gateway=IP], checked
+ * and built while parsing; created by a helper that stays outside. */
+struct veth_opt {
+	const char *arg;
+	struct ns_veth *veth;
+};
+
 struct nsrun_opts {
 	int flags;
 	const char *persist[NS_TYPE_MAX];
@@ -73,6 +80,8 @@ struct nsrun_opts {
 	struct ns_rlimit *rlimits;
 	size_t nrlimits;
 	const char *hostname;
+	struct veth_opt *veths;
+	size_t nveths;
 	bool new_session;
 	int status_fd; /* --json-status-fd, or -1 */
 	uint64_t timeout_ms; /* 0: none */
@@ -106,6 +115,7 @@ void setup_mounts(const struct nsrun_opts *o);
 void set_credentials(const struct nsrun_opts *o);
 void set_environment(const struct nsrun_opts *o);
 void apply_rlimits(const struct nsrun_opts *o);
+noreturn void create_veths_for(pid_t ppid, const struct nsrun_opts *o);
 int open_proc_sys(const struct nsrun_opts *o);
 void setup_namespaces(const struct nsrun_opts *o, int sys_fd);
 void new_session(const struct nsrun_opts *o);

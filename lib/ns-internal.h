@@ -68,6 +68,8 @@ static inline void *take_ptr_(void **p)
 /* util.c */
 int write_all(int fd, const void *buf, size_t len);
 int write_file_at(int dirfd, const char *path, const char *text);
+/* write_file_at with more open(2) flags (O_NOFOLLOW, say) */
+int write_file_at_flags(int dirfd, const char *path, const char *text, int flags);
 int read_file_at(int dirfd, const char *path, char *buf, size_t size);
 int parse_u32(const char *s, uint32_t *ret);
 int parse_u32_n(const char *s, size_t n, uint32_t *ret);

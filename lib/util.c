@@ -35,11 +35,16 @@ int write_all(int fd, const void *buf, size_t len)
  * write and treat a second one as a new (refused) attempt. */
 int write_file_at(int dirfd, const char *path, const char *text)
 {
+	return write_file_at_flags(dirfd, path, text, 0);
+}
+
+int write_file_at_flags(int dirfd, const char *path, const char *text, int flags)
+{
 	_cleanup_close_ int fd = -1;
 	size_t len = strlen(text);
 	ssize_t n;
 
-	fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY | flags);
 	if (fd < 0)
 		return -errno;
 	do

@@ -331,6 +331,25 @@ ns_subuser_remove() {
 	return 0
 }
 
+# with_subuser CMD...: as root, creates the throwaway user, runs CMD (which
+# may use mode "sub"), removes the user again, each step a test point.
+with_subuser() {
+	[ "$(id -u)" -eq 0 ] || return 0
+	if ns_subuser_create; then
+		ok "throwaway user $SUB_USER with subordinate ids created"
+		"$@"
+	else
+		not_ok "throwaway user with subordinate ids created"
+	fi
+	if ns_subuser_remove; then
+		ok "throwaway user and its subordinate ids removed"
+	else
+		not_ok "throwaway user and its subordinate ids removed"
+		diag "$(grep -H "^nsutils-t$$:" /etc/passwd /etc/group /etc/shadow /etc/gshadow \
+			/etc/subuid /etc/subgid)"
+	fi
+}
+
 for_each_mode() {
 	local mode
 	for mode in $NS_MODES; do

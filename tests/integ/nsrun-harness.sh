@@ -511,17 +511,5 @@ for_each_mode case_json_status
 for_each_mode case_timeout
 for_each_mode case_dry_run
 for_each_mode case_conn_storm
-if [ "$(id -u)" -eq 0 ]; then
-	if ns_subuser_create; then
-		ok "throwaway user $SUB_USER with subordinate ids created"
-		case_dry_run sub
-	else
-		not_ok "throwaway user with subordinate ids created"
-	fi
-	if ns_subuser_remove; then
-		ok "throwaway user and its subordinate ids removed"
-	else
-		not_ok "throwaway user and its subordinate ids removed"
-	fi
-fi
+with_subuser case_dry_run sub
 ns_done

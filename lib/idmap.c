@@ -293,14 +293,15 @@ int ns_idmap_format(const struct ns_idmap *map, char *buf, size_t size)
 	return (int)len;
 }
 
-int ns_idmap_write(int proc_pid_fd, enum ns_idmap_kind kind, const struct ns_idmap *map)
+/* The map text in a page-sized buffer: the kernel takes the whole map in
+ * one write(2) of less than a page (user_namespaces(7));
+ * ns_idmap_format() keeps room for the NUL. */
+static int format_page(const struct ns_idmap *map, char **ret)
 {
 	_cleanup_free_ char *buf = NULL;
 	long page;
 	int r;
 
-	/* The kernel takes the whole map in one write(2) of less than a page
-	 * (user_namespaces(7)); ns_idmap_format() keeps room for the NUL. */
 	page = sysconf(_SC_PAGESIZE);
 	if (page <= 0)
 		page = 4096;
@@ -312,7 +313,90 @@ int ns_idmap_write(int proc_pid_fd, enum ns_idmap_kind kind, const struct ns_idm
 		return r;
 	if (r == 0)
 		return -EINVAL;
+	*ret = take_ptr(&buf);
+	return r;
+}
+
+int ns_idmap_write(int proc_pid_fd, enum ns_idmap_kind kind, const struct ns_idmap *map)
+{
+	_cleanup_free_ char *buf = NULL;
+	int r;
+
+	r = format_page(map, &buf);
+	if (r < 0)
+		return r;
 	return write_file_at(proc_pid_fd, idmap_file(kind), buf);
+}
+
+/* One write(2) of @len bytes to an fd open on a proc file. */
+static int write_once(int fd, const char *text, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = write(fd, text, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n != len)
+		return -EIO;
+	return 0;
+}
+
+int ns_idmap_open_checked(int proc_pid_fd, enum ns_idmap_kind kind, int flags)
+{
+	return open_proc_file_at(proc_pid_fd, idmap_file(kind), flags);
+}
+
+int ns_idmap_write_fd(int fd, const struct ns_idmap *map)
+{
+	_cleanup_free_ char *buf = NULL;
+	int len;
+
+	len = format_page(map, &buf);
+	if (len < 0)
+		return len;
+	return write_once(fd, buf, (size_t)len);
+}
+
+int ns_idmap_written(int proc_pid_fd, enum ns_idmap_kind kind)
+{
+	_cleanup_close_ int fd = -1;
+	char c;
+	ssize_t n;
+
+	fd = open_proc_file_at(proc_pid_fd, idmap_file(kind), O_RDONLY);
+	if (fd < 0)
+		return fd;
+	do
+		n = read(fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n > 0;
+}
+
+int ns_setgroups_deny_checked(int proc_pid_fd)
+{
+	_cleanup_close_ int fd = -1;
+	char cur[16];
+	ssize_t n;
+
+	fd = open_proc_file_at(proc_pid_fd, "setgroups", O_RDWR);
+	if (fd < 0)
+		return fd;
+	/* a "deny" already there needs no second write (newgidmap(1)) */
+	do
+		n = read(fd, cur, sizeof(cur) - 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	cur[n] = '\0';
+	if (strncmp(cur, "deny", 4) == 0)
+		return 0;
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -errno;
+	return write_once(fd, "deny\n", 5);
 }
 
 int ns_idmap_write_single(int proc_pid_fd, enum ns_idmap_kind kind, uint32_t inner, uint32_t outer)

@@ -70,5 +70,9 @@ int write_file_at(int dirfd, const char *path, const char *text);
 int read_file_at(int dirfd, const char *path, char *buf, size_t size);
 int parse_u32(const char *s, uint32_t *ret);
 int parse_u32_n(const char *s, size_t n, uint32_t *ret);
+int open_proc_file_at(int dirfd, const char *name, int flags);
+
+/* subid.c: ns_subid_covers() over an open file (the fuzz target's entry) */
+int subid_covers_stream(FILE *f, const char *user, uid_t uid, uint32_t start, uint32_t count);
 
 #endif

@@ -3,8 +3,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "ns.h"
@@ -50,6 +54,39 @@ int write_file_at(int dirfd, const char *path, const char *text)
 	if ((size_t)n != len)
 		return -EIO;
 	return 0;
+}
+
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+
+/* Opens the proc file @name right below @dirfd so that what a write lands
+ * on is that file and nothing else: not a file bind-mounted over it
+ * (RESOLVE_NO_XDEV), not a symlink's target, and on procfs. openat2(2)
+ * came with Linux 5.6; before it, O_NOFOLLOW and the procfs check remain,
+ * which still refuse a bind mount from any other filesystem. */
+int open_proc_file_at(int dirfd, const char *name, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW),
+		.resolve = RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
+			   RESOLVE_BENEATH,
+	};
+	_cleanup_close_ int fd = -1;
+	struct statfs sfs;
+
+	if (strchr(name, '/'))
+		return -EINVAL;
+	fd = (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS)
+		fd = openat(dirfd, name, (int)how.flags);
+	if (fd < 0)
+		return -errno;
+	if (fstatfs(fd, &sfs) < 0)
+		return -errno;
+	if (sfs.f_type != PROC_SUPER_MAGIC)
+		return -EXDEV;
+	return take_fd(&fd);
 }
 
 /* Reads up to @size - 1 bytes and NUL-terminates. Returns the length. */

@@ -352,6 +352,18 @@ int ns_privs_permitted(uint64_t *ret);
  * permitted); 0 lowers all. Returns 0 or -errno. */
 int ns_privs_effective(uint64_t caps);
 
+/* ns_idmap_nsmap_argv - the argument vector of nsmap(1) for the maps of
+ * process @pid: both in one run ("--both PID UID-RANGES -- GID-RANGES")
+ * or the one given (the other NULL), as ns_idmap_helper_argv() builds it. */
+int ns_idmap_nsmap_argv(const char *nsmap, pid_t pid, const struct ns_idmap *users,
+			const struct ns_idmap *groups, char ***ret_argv);
+
+/* ns_idmap_run_nsmap - run nsmap(1) at @nsmap for the maps of process @pid
+ * (see ns_idmap_nsmap_argv()) and wait for it; returns as
+ * ns_idmap_run_helper(). */
+int ns_idmap_run_nsmap(const char *nsmap, pid_t pid, const struct ns_idmap *users,
+		       const struct ns_idmap *groups);
+
 /* ns_file_privileged - whether the program at @path would run with
  * privileges: set-user-ID root, or a security.capability attribute.
  * Returns 1, 0 or -errno. */

@@ -196,7 +196,7 @@ static int open_target(const char *s)
 	if (!parse_target(s, &is_fd, &n)) {
 		if (compat)
 			compat_usage();
-		die_usage("invalid target '%s' (expected a PID or fd:N)", s);
+		diex("invalid target '%s' (expected a PID or fd:N)", s);
 	}
 	if (!is_fd) {
 		fd = ns_proc_open_pinned((pid_t)n);
@@ -254,20 +254,75 @@ static void check_owner(struct nsmap_job *j)
 	j->caller = (struct ns_idmap_caller){ .name = j->pw->pw_name, .uid = uid, .gid = gid };
 }
 
-static noreturn void bad_args(enum ns_idmap_kind k, char **args, size_t n, int r)
+static noreturn void not_allowed(enum ns_idmap_kind k, const struct ns_idmap_range *bad)
+{
+	diex("%s range [%lu-%lu) -> [%lu-%lu) not allowed", kind_word(k), (unsigned long)bad->inner,
+	     (unsigned long)bad->inner + bad->count, (unsigned long)bad->outer,
+	     (unsigned long)bad->outer + bad->count);
+}
+
+/* A number strtoul(3) cannot hold: newuidmap's usage error, not its
+ * overflow. */
+static bool beyond_ulong(const char *s)
+{
+	size_t len = strlen(s);
+
+	return len > 20 || (len == 20 && strcmp(s, "18446744073709551615") > 0);
+}
+
+/* newuidmap's answer to bad ranges, in its order: it reads the triples one
+ * by one (usage for what is no number, its overflow message for values too
+ * large), then checks them in order, where a count of 0 is a range not
+ * allowed. */
+static noreturn void compat_bad_args(enum ns_idmap_kind k, char **args, size_t n, int r,
+				     const struct nsmap_job *j)
 {
 	size_t ranges = (n + 2) / 3;
 
-	if (compat) {
-		if (r == -ERANGE)
-			diex("subuid overflow detected.");
-		if (n % 3 != 0) {
-			fprintf(stderr, "ranges: %zu argc: %zu\n", ranges, n);
-			fprintf(stderr, "%s: Not enough arguments to form %zu mappings\n",
-				program_name, ranges);
-		}
+	if (n % 3 != 0) {
+		fprintf(stderr, "ranges: %zu argc: %zu\n", ranges, n);
+		fprintf(stderr, "%s: Not enough arguments to form %zu mappings\n", program_name,
+			ranges);
 		compat_usage();
 	}
+	if (r == -E2BIG)
+		compat_usage();
+	for (size_t i = 0; i < n; i += 3) {
+		char *one_count[3] = { args[i], args[i + 1], (char *)"1" };
+		struct ns_idmap one;
+		int e = ns_idmap_parse_args(args + i, 3, &one);
+
+		if (e == -EINVAL)
+			compat_usage();
+		if (e == -ERANGE && (strcmp(args[i + 2], "0") != 0 ||
+				     ns_idmap_parse_args(one_count, 3, &one) < 0)) {
+			for (size_t f = i; f < i + 3; f++)
+				if (beyond_ulong(args[f]))
+					compat_usage();
+			diex("subuid overflow detected.");
+		}
+	}
+	for (size_t i = 0; i < n; i += 3) {
+		char *one_count[3] = { args[i], args[i + 1], (char *)"1" };
+		struct ns_idmap one;
+
+		if (strcmp(args[i + 2], "0") == 0) {
+			ns_idmap_parse_args(one_count, 3, &one);
+			one.r[0].count = 0;
+			not_allowed(k, &one.r[0]);
+		}
+		ns_idmap_parse_args(args + i, 3, &one);
+		if (ns_idmap_check(k, &one, &j->caller, subid_path(k), NULL, NULL) < 0)
+			not_allowed(k, &one.r[0]);
+	}
+	compat_usage();
+}
+
+static noreturn void bad_args(enum ns_idmap_kind k, char **args, size_t n, int r,
+			      const struct nsmap_job *j)
+{
+	if (compat)
+		compat_bad_args(k, args, n, r, j);
 	if (n == 0)
 		die_usage("no %s ranges given", kind_word(k));
 	if (n % 3 != 0)
@@ -324,9 +379,7 @@ static void check_ranges(struct nsmap_job *j, enum ns_idmap_kind k)
 		return;
 	bad = &j->map[k].r[i];
 	if (compat && (r == -EPERM || r == -EACCES))
-		diex("%s range [%lu-%lu) -> [%lu-%lu) not allowed", kind_word(k),
-		     (unsigned long)bad->inner, (unsigned long)bad->inner + bad->count,
-		     (unsigned long)bad->outer, (unsigned long)bad->outer + bad->count);
+		not_allowed(k, bad);
 	if (r == -EACCES)
 		diex("%s range %u-%lu includes host %s 0, which only root may map", kind_word(k),
 		     bad->outer, (unsigned long)bad->outer + bad->count - 1, kind_word(k));
@@ -383,11 +436,29 @@ static void print_map(const struct ns_idmap *map)
 		fputs(buf, stdout);
 }
 
+/* newgidmap(1): without a range from /etc/subgid, setgroups(2) stays
+ * denied in the namespace (CVE-2018-7169). */
+static void deny_setgroups(const struct nsmap_job *j)
+{
+	int r = ns_setgroups_deny_checked(j->proc);
+
+	if (r >= 0 || r == -ENOENT)
+		return;
+	if (compat)
+		/* its policy string keeps its newline */
+		die(r, "failed to setgroups deny\n policy");
+	die(r, "cannot write setgroups of process %s", j->target);
+}
+
 static void write_one(struct nsmap_job *j, enum ns_idmap_kind k)
 {
 	const char *file = k == NS_GID_MAP ? "gid_map" : "uid_map";
+	bool deny = k == NS_GID_MAP && !j->from_subid[k];
 	int fd, r;
 
+	/* newgidmap sets setgroups before it tries the map */
+	if (deny && compat)
+		deny_setgroups(j);
 	r = ns_idmap_written(j->proc, k);
 	if (r > 0) {
 		if (compat)
@@ -395,16 +466,8 @@ static void write_one(struct nsmap_job *j, enum ns_idmap_kind k)
 		diex("cannot write the %s map of process %s: it is already written", kind_word(k),
 		     j->target);
 	}
-	/* newgidmap(1): without a range from /etc/subgid, setgroups(2) stays
-	 * denied in the namespace (CVE-2018-7169) */
-	if (k == NS_GID_MAP && !j->from_subid[k]) {
-		r = ns_setgroups_deny_checked(j->proc);
-		if (r < 0 && r != -ENOENT) {
-			if (compat)
-				die(r, "couldn't open process setgroups");
-			die(r, "cannot write setgroups of process %s", j->target);
-		}
-	}
+	if (deny && !compat)
+		deny_setgroups(j);
 
 	/* The capability is effective only for the open and the write: the
 	 * kernel checks it for the opener and again for the writer. */
@@ -419,8 +482,14 @@ static void write_one(struct nsmap_job *j, enum ns_idmap_kind k)
 		_exit(1);
 	if (fd < 0 && compat)
 		die(fd, "open of %s failed", file);
+	/* the kernel's answer to a map past one page */
+	if (r == -E2BIG && compat)
+		r = -EINVAL;
 	if (r < 0 && compat)
 		die(r, "write to %s failed", file);
+	if (r == -E2BIG)
+		diex("cannot write the %s map of process %s: its text is longer than the kernel takes (less than one page)",
+		     kind_word(k), j->target);
 	if (r == -EXDEV || r == -ELOOP)
 		diex("cannot write the %s map of process %s: %s is not the kernel's file (something is mounted on it)",
 		     kind_word(k), j->target, file);
@@ -428,8 +497,8 @@ static void write_one(struct nsmap_job *j, enum ns_idmap_kind k)
 		diex("cannot write the %s map of process %s: it is already written", kind_word(k),
 		     j->target);
 	if (r == -EINVAL)
-		die(r, "cannot write the %s map of process %s (two ranges overlap inside or outside)",
-		    kind_word(k), j->target);
+		diex("cannot write the %s map of process %s: %s (two ranges overlap inside or outside)",
+		     kind_word(k), j->target, strerror(EINVAL));
 	if (r < 0)
 		die(r, "cannot write the %s map of process %s", kind_word(k), j->target);
 }
@@ -536,7 +605,7 @@ int main(int argc, char **argv)
 				     strerror(EINVAL));
 			r = ns_idmap_parse_args(o.args[k], o.nargs[k], &j.map[k]);
 			if (r < 0)
-				bad_args(k, o.args[k], o.nargs[k], r);
+				bad_args(k, o.args[k], o.nargs[k], r, &j);
 			j.have[k] = true;
 		}
 	}

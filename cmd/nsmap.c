@@ -503,6 +503,25 @@ static void write_one(struct nsmap_job *j, enum ns_idmap_kind k)
 		die(r, "cannot write the %s map of process %s", kind_word(k), j->target);
 }
 
+static void parse_ranges(const struct nsmap_opts *o, struct nsmap_job *j)
+{
+	int r;
+
+	for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++) {
+		if (!o->args[k])
+			continue;
+		/* newuidmap with no ranges writes an empty map, which the
+		 * kernel refuses */
+		if (compat && o->nargs[k] == 0)
+			diex("write to %s failed: %s", k == NS_GID_MAP ? "gid_map" : "uid_map",
+			     strerror(EINVAL));
+		r = ns_idmap_parse_args(o->args[k], o->nargs[k], &j->map[k]);
+		if (r < 0)
+			bad_args(k, o->args[k], o->nargs[k], r, j);
+		j->have[k] = true;
+	}
+}
+
 static int run_check(enum ns_privs_origin origin)
 {
 	static const char *const origin_name[] = {
@@ -591,24 +610,18 @@ int main(int argc, char **argv)
 	if (o.check)
 		return run_check(origin);
 
+	/* newuidmap looks at the target before the ranges; nsmap reports
+	 * usage errors before it touches anything */
+	if (!compat)
+		parse_ranges(&o, &j);
 	j.target = o.target;
 	j.proc = open_target(o.target);
 	check_owner(&j);
-	for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++) {
-		if (o.autom) {
+	if (compat)
+		parse_ranges(&o, &j);
+	for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++)
+		if (o.autom)
 			auto_map(&j, k);
-		} else if (o.args[k]) {
-			/* newuidmap with no ranges writes an empty map, which
-			 * the kernel refuses */
-			if (compat && o.nargs[k] == 0)
-				diex("write to %s failed: %s", k == NS_GID_MAP ? "gid_map" : "uid_map",
-				     strerror(EINVAL));
-			r = ns_idmap_parse_args(o.args[k], o.nargs[k], &j.map[k]);
-			if (r < 0)
-				bad_args(k, o.args[k], o.nargs[k], r, &j);
-			j.have[k] = true;
-		}
-	}
 	for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++)
 		if (j.have[k])
 			check_ranges(&j, k);

@@ -328,21 +328,6 @@ int ns_idmap_write(int proc_pid_fd, enum ns_idmap_kind kind, const struct ns_idm
 	return write_file_at(proc_pid_fd, idmap_file(kind), buf);
 }
 
-/* One write(2) of @len bytes to an fd open on a proc file. */
-static int write_once(int fd, const char *text, size_t len)
-{
-	ssize_t n;
-
-	do
-		n = write(fd, text, len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -errno;
-	if ((size_t)n != len)
-		return -EIO;
-	return 0;
-}
-
 int ns_idmap_open_checked(int proc_pid_fd, enum ns_idmap_kind kind, int flags)
 {
 	return open_proc_file_at(proc_pid_fd, idmap_file(kind), flags);

@@ -37,15 +37,10 @@ int write_all(int fd, const void *buf, size_t len)
 
 /* One write(2) of the whole text: proc files such as uid_map take a single
  * write and treat a second one as a new (refused) attempt. */
-int write_file_at(int dirfd, const char *path, const char *text)
+int write_once(int fd, const char *text, size_t len)
 {
-	_cleanup_close_ int fd = -1;
-	size_t len = strlen(text);
 	ssize_t n;
 
-	fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
 	do
 		n = write(fd, text, len);
 	while (n < 0 && errno == EINTR);
@@ -54,6 +49,16 @@ int write_file_at(int dirfd, const char *path, const char *text)
 	if ((size_t)n != len)
 		return -EIO;
 	return 0;
+}
+
+int write_file_at(int dirfd, const char *path, const char *text)
+{
+	_cleanup_close_ int fd = -1;
+
+	fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	return write_once(fd, text, strlen(text));
 }
 
 #ifndef SYS_openat2

@@ -126,15 +126,16 @@ static void parse_compat(int argc, char **argv, struct nsmap_opts *o)
 
 static void parse_options(int argc, char **argv, struct nsmap_opts *o)
 {
+	/* every option is a flag: no argument, no *flag, only .val */
 	static const struct option longopts[] = {
-		{ "gid",     no_argument, NULL, 'g' },
-		{ "both",    no_argument, NULL, 'b' },
-		{ "auto",    no_argument, NULL, 'a' },
-		{ "check",   no_argument, NULL, 'c' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "help",    no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
+		{ .name = "gid",     .val = 'g' },
+		{ .name = "both",    .val = 'b' },
+		{ .name = "auto",    .val = 'a' },
+		{ .name = "check",   .val = 'c' },
+		{ .name = "dry-run", .val = 'n' },
+		{ .name = "help",    .val = 'h' },
+		{ .name = "version", .val = 'V' },
+		{ 0 }
 	};
 	int c, modes;
 

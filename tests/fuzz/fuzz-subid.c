@@ -10,6 +10,24 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* an owner field naming uid 1000: digits only, leading zeros allowed, as
+ * newuidmap reads a numeric owner */
+static bool is_uid_1000(const char *owner)
+{
+	unsigned long long v = 0;
+
+	if (!*owner)
+		return false;
+	for (const char *p = owner; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		v = v * 10 + (unsigned)(*p - '0');
+		if (v > 1000)
+			return false;
+	}
+	return v == 1000;
+}
+
 /* whether @id lies in an entry of alice (uid 1000), line by line */
 static bool owned(const char *text, uint32_t id)
 {
@@ -25,7 +43,7 @@ static bool owned(const char *text, uint32_t id)
 		if (!line)
 			abort();
 		if (ns_subid_parse_line(line, &s) == 0 &&
-		    (strcmp(s.owner, "alice") == 0 || strcmp(s.owner, "1000") == 0) &&
+		    (strcmp(s.owner, "alice") == 0 || is_uid_1000(s.owner)) &&
 		    id >= s.start && (uint64_t)id < (uint64_t)s.start + s.count)
 			hit = true;
 		free(line);

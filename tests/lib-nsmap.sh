@@ -54,6 +54,17 @@ target_maps() {
 	done
 }
 
+# refused DESC MSG [MAPS]: the last run_as exited 1 with exactly MSG on
+# stderr, and the maps of $TGT are MAPS (default: none written)
+refused() {
+	if [ "$RC" -eq 1 ] && [ "$(target_maps)" = "${3:-$EMPTY}" ] && [ "$ERR" = "$2" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "status $RC, maps $(target_maps), stderr: $ERR" "wanted stderr: $2"
+	fi
+}
+
 # EMPTY: the maps of a target nothing was written for
 EMPTY="||allow;"
 
@@ -63,4 +74,14 @@ seq_ranges() {
 	for ((i = 0; i < $1; i++)); do
 		printf '%d %d 1 ' "$i" $(($2 + i))
 	done
+}
+
+# with_subuser CMD...: runs CMD between ns_subuser_create and
+# ns_subuser_remove, each reported as a test point.
+with_subuser() {
+	local made=0
+	ns_subuser_create && made=1
+	check "throwaway user with subordinate ids created" [ $made -eq 1 ]
+	[ $made -eq 0 ] || "$@"
+	check "throwaway user and its subordinate ids removed" ns_subuser_remove
 }

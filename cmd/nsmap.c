@@ -139,7 +139,8 @@ static void parse_options(int argc, char **argv, struct nsmap_opts *o)
 	};
 	int c, modes;
 
-	/* '+': the ranges that follow the target are never options */
+	/* '+': the ranges that follow the target are never options. Every
+	 * option only sets a flag, one line each. */
 	while ((c = getopt_long(argc, argv, "+gbacnhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'g': o->gid = true; break;
@@ -472,7 +473,8 @@ static void write_one(struct nsmap_job *j, enum ns_idmap_kind k)
 
 	/* The capability is effective only for the open and the write: the
 	 * kernel checks it for the opener and again for the writer. */
-	r = ns_privs_effective(k == NS_GID_MAP ? kind_cap(k) : needed_caps(j) & ~kind_cap(NS_GID_MAP));
+	r = ns_privs_effective(k == NS_GID_MAP ? kind_cap(k) :
+						 needed_caps(j) & ~kind_cap(NS_GID_MAP));
 	if (r < 0)
 		die(r, "cannot raise capabilities");
 	fd = ns_idmap_open_checked(j->proc, k, O_WRONLY);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The rules of a privileged map writer: newuidmap's arguments, and which ranges a caller may map. */
+/* A privileged map writer's rules: newuidmap's arguments, which ranges a caller may map. */
 #include <errno.h>
 #include <string.h>
 
@@ -45,7 +45,8 @@ int ns_idmap_parse_args(char *const *args, size_t n, struct ns_idmap *ret)
 		if (v[2] == 0 || (uint64_t)v[0] + v[2] > UINT32_MAX ||
 		    (uint64_t)v[1] + v[2] > UINT32_MAX)
 			return -ERANGE;
-		map.r[map.n++] = (struct ns_idmap_range){ .inner = v[0], .outer = v[1], .count = v[2] };
+		map.r[map.n++] =
+			(struct ns_idmap_range){ .inner = v[0], .outer = v[1], .count = v[2] };
 	}
 	*ret = map;
 	return 0;

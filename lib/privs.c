@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Privileged helpers: standard fds, dropping set-user-ID and file-capability privileges for good. */
+/* For privileged programs: standard fds, and dropping set-user-ID or file capabilities. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>

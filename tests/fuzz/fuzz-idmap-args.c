@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* libFuzzer target: newuidmap-style arguments through ns_idmap_parse_args(), checked against what it promises. */
+/* libFuzzer target: newuidmap arguments through ns_idmap_parse_args(), against its promises. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,7 +40,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const struct ns_idmap_range *range = &map.r[i];
 			const uint32_t v[3] = { range->inner, range->outer, range->count };
 
-			if (range->count == 0 || (uint64_t)range->inner + range->count > UINT32_MAX ||
+			if (range->count == 0 ||
+			    (uint64_t)range->inner + range->count > UINT32_MAX ||
 			    (uint64_t)range->outer + range->count > UINT32_MAX)
 				abort();
 			/* accepted means plain decimal: each argument is exactly

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Test helper: execve(2) a program with an argument list and environment of our choosing, even an empty argument list. */
+/* Test helper: execve(2) with any argument list (an empty one too) and environment. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Unit tests for nsmap's rules: newuidmap arguments, chained subordinate ranges, the range policy, nsmap's argv. */
+/* Unit tests of nsmap's rules: arguments, chained subordinate ranges, policy, target, argv. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

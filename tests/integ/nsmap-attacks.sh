@@ -219,12 +219,24 @@ nsmap: cannot open process 99999999: No such process" ]; then
 	fi
 }
 
-# pid_of_child PID: the one child of PID
+# pid_of_child PID: the first child of PID
 pid_of_child() {
 	local c
 	c=$(cat /proc/"$1"/task/*/children 2>/dev/null)
 	[ -n "$c" ] && echo "${c%% *}"
 }
+
+# held_in PID NR: the child of PID (strace's tracee) sits in syscall number
+# NR, held there by strace's delay; prints the child's PID. pidfd_open is
+# 434 and openat2 437 on every architecture but alpha (both came after the
+# syscall tables were unified).
+held_in() {
+	local c
+	c=$(pid_of_child "$1") || return 1
+	[ "$(cut -d' ' -f1 /proc/"$c"/syscall 2>/dev/null)" = "$2" ] || return 1
+	echo "$c"
+}
+export -f pid_of_child held_in
 
 # Mid-run, as seen by strace (which runs the set-user-ID program with its
 # privileges, as root may): the credentials at the open of uid_map, and
@@ -235,12 +247,11 @@ case_midrun_creds() {
 	HOSTILE=$((HOSTILE + 1))
 	target_start sub
 	strace -qq -o /dev/null -u "$SUB_USER" -e trace=openat2 \
-		-e inject=openat2:delay_enter=1500000:when=2 "$n" "$TGT" 0 $U0 10 \
+		-e inject=openat2:delay_enter=3000000:when=2 "$n" "$TGT" 0 $U0 10 \
 		>"$T/st.out" 2>"$T/st.err" &
 	s=$!
-	wait_for 5 pid_of_child $s >/dev/null
-	c=$(pid_of_child $s)
-	sleep 0.7
+	wait_for 10 held_in $s 437 >/dev/null
+	c=$(held_in $s 437)
 	status=$(grep -E '^(Uid|Gid|CapInh|CapPrm|CapEff|CapAmb|NoNewPrivs):' /proc/"$c"/status |
 		tr -s '\t ' ' ' | tr '\n' ';')
 	for f in /proc/"$c"/fdinfo/*; do
@@ -266,11 +277,13 @@ case_midrun_creds() {
 # and its PID given to a new process of the same user. The new process
 # must not get the map.
 case_pid_reuse() {
-	local n=$T/$DIR/nsmap point inject
-	for point in pidfd_open openat2; do
+	local n=$T/$DIR/nsmap point inject nr
+	for point in pidfd_open:434 openat2:437; do
+		nr=${point#*:}
+		point=${point%:*}
 		can_trace "$DIR" "a PID reused after $point" || continue
 		HOSTILE=$((HOSTILE + 1))
-		inject="$point:delay_exit=1500000:when=1"
+		inject="$point:delay_exit=3000000:when=1"
 		run_as root unshare --pid --fork --mount-proc bash -c '
 			as_sub() { exec setpriv --reuid='"$SUB_UID"' --regid='"$SUB_GID"' --clear-groups -- "$@"; }
 			inns() { [ "$(readlink /proc/$1/ns/user)" != "$(readlink /proc/self/ns/user)" ]; }
@@ -279,7 +292,8 @@ case_pid_reuse() {
 			waitns $p || exit 3
 			strace -qq -o /dev/null -u '"$SUB_USER"' -e trace='"$point"' -e inject='"$inject"' \
 				'"$n"' $p 0 '"$U0"' 10 2>'"$T"'/reuse.err & s=$!
-			sleep 0.5
+			for i in $(seq 200); do held_in $s '"$nr"' >/dev/null && break; sleep 0.05; done
+			held_in $s '"$nr"' >/dev/null || exit 5
 			kill -KILL $p; wait $p 2>/dev/null
 			echo $((p - 1)) >/proc/sys/kernel/ns_last_pid
 			as_sub '"$UNSHARE"' --user sleep 60 & q=$!

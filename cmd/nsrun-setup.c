@@ -187,11 +187,31 @@ static void write_map_or_die(int proc, pid_t ppid, enum ns_idmap_kind kind,
 		die(r, "cannot write /proc/%d/%s", (int)ppid, file);
 }
 
+/* The nsmap to run: NSRUN_NSMAP, else (unless a newuidmap/newgidmap was
+ * named in the environment) the one nsrun was built with. NULL when it is
+ * not installed privileged and so could not write the maps: then the
+ * newuidmap/newgidmap pair is run instead. */
+static const char *privileged_nsmap(void)
+{
+	const char *env = secure_getenv("NSRUN_NSMAP");
+	const char *path = NS_NSMAP;
+
+	if (env && *env)
+		path = env;
+	else if (secure_getenv("NSRUN_NEWUIDMAP") || secure_getenv("NSRUN_NEWGIDMAP"))
+		return NULL;
+	return ns_file_privileged(path) > 0 ? path : NULL;
+}
+
 /* Runs in the child forked before unshare(2), once the parent is in its new
- * user namespace: root writes the maps itself, anyone else needs the
- * privileged helpers. Exits with the status of the first failure. */
+ * user namespace: root writes the maps itself, anyone else needs a
+ * privileged helper: nsmap, both maps in one run, or else newuidmap and
+ * newgidmap. Exits with the status of the first failure. */
 void write_maps_for(pid_t ppid, const struct nsrun_maps *m)
 {
+	const char *nsmap;
+	int r;
+
 	if (geteuid() == 0) {
 		_cleanup_close_ int proc = ns_proc_open(ppid);
 
@@ -203,10 +223,19 @@ void write_maps_for(pid_t ppid, const struct nsrun_maps *m)
 			write_map_or_die(proc, ppid, NS_GID_MAP, &m->groups);
 		_exit(0);
 	}
+	nsmap = privileged_nsmap();
+	if (nsmap) {
+		r = ns_idmap_run_nsmap(nsmap, ppid, m->have_users ? &m->users : NULL,
+				       m->have_groups ? &m->groups : NULL);
+		if (r == -EPROTO)
+			_exit(1);
+		if (r < 0)
+			die(r, "cannot execute '%s'", nsmap);
+		_exit(0);
+	}
 	for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++) {
 		const struct ns_idmap *map = k == NS_UID_MAP ? &m->users : &m->groups;
 		const char *helper = helper_path(k);
-		int r;
 
 		if (!(k == NS_UID_MAP ? m->have_users : m->have_groups))
 			continue;

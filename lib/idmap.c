@@ -293,14 +293,15 @@ int ns_idmap_format(const struct ns_idmap *map, char *buf, size_t size)
 	return (int)len;
 }
 
-int ns_idmap_write(int proc_pid_fd, enum ns_idmap_kind kind, const struct ns_idmap *map)
+/* The map text in a page-sized buffer: the kernel takes the whole map in
+ * one write(2) of less than a page (user_namespaces(7));
+ * ns_idmap_format() keeps room for the NUL. */
+static int format_page(const struct ns_idmap *map, char **ret)
 {
 	_cleanup_free_ char *buf = NULL;
 	long page;
 	int r;
 
-	/* The kernel takes the whole map in one write(2) of less than a page
-	 * (user_namespaces(7)); ns_idmap_format() keeps room for the NUL. */
 	page = sysconf(_SC_PAGESIZE);
 	if (page <= 0)
 		page = 4096;
@@ -312,7 +313,75 @@ int ns_idmap_write(int proc_pid_fd, enum ns_idmap_kind kind, const struct ns_idm
 		return r;
 	if (r == 0)
 		return -EINVAL;
+	*ret = take_ptr(&buf);
+	return r;
+}
+
+int ns_idmap_write(int proc_pid_fd, enum ns_idmap_kind kind, const struct ns_idmap *map)
+{
+	_cleanup_free_ char *buf = NULL;
+	int r;
+
+	r = format_page(map, &buf);
+	if (r < 0)
+		return r;
 	return write_file_at(proc_pid_fd, idmap_file(kind), buf);
+}
+
+int ns_idmap_open_checked(int proc_pid_fd, enum ns_idmap_kind kind, int flags)
+{
+	return open_proc_file_at(proc_pid_fd, idmap_file(kind), flags);
+}
+
+int ns_idmap_write_fd(int fd, const struct ns_idmap *map)
+{
+	_cleanup_free_ char *buf = NULL;
+	int len;
+
+	len = format_page(map, &buf);
+	if (len < 0)
+		return len;
+	return write_once(fd, buf, (size_t)len);
+}
+
+int ns_idmap_written(int proc_pid_fd, enum ns_idmap_kind kind)
+{
+	_cleanup_close_ int fd = -1;
+	char c;
+	ssize_t n;
+
+	fd = open_proc_file_at(proc_pid_fd, idmap_file(kind), O_RDONLY);
+	if (fd < 0)
+		return fd;
+	do
+		n = read(fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n > 0;
+}
+
+int ns_setgroups_deny_checked(int proc_pid_fd)
+{
+	_cleanup_close_ int fd = -1;
+	char cur[16];
+	ssize_t n;
+
+	fd = open_proc_file_at(proc_pid_fd, "setgroups", O_RDWR);
+	if (fd < 0)
+		return fd;
+	/* a "deny" already there needs no second write (newgidmap(1)) */
+	do
+		n = read(fd, cur, sizeof(cur) - 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	cur[n] = '\0';
+	if (strncmp(cur, "deny", 4) == 0)
+		return 0;
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -errno;
+	return write_once(fd, "deny\n", 5);
 }
 
 int ns_idmap_write_single(int proc_pid_fd, enum ns_idmap_kind kind, uint32_t inner, uint32_t outer)
@@ -328,21 +397,26 @@ int ns_setgroups_write(int proc_pid_fd, bool allow)
 	return write_file_at(proc_pid_fd, "setgroups", allow ? "allow\n" : "deny\n");
 }
 
-int ns_idmap_helper_argv(const char *helper, pid_t pid, const struct ns_idmap *map,
-			 char ***ret_argv)
+/* The argument vector { helper, [opt,] pid, triples of @a, ["--", triples
+ * of @b,] NULL } in one allocation. */
+static int build_argv(const char *helper, const char *opt, pid_t pid, const struct ns_idmap *a,
+		      const struct ns_idmap *b, char ***ret_argv)
 {
+	const struct ns_idmap *maps[2] = { a, b };
+	size_t nptr, strings, ranges = a->n + (b ? b->n : 0), i = 0;
 	char **argv;
-	size_t nptr, strings, i = 0;
 	char *p, *end;
 	int n;
 
-	if (!helper || map->n > NS_IDMAP_MAX)
+	if (!helper || a->n > NS_IDMAP_MAX || (b && b->n > NS_IDMAP_MAX))
 		return -EINVAL;
 
-	/* helper, pid, three numbers a range, NULL. The pid, and the three
-	 * numbers of a range with their NULs, each fit in IDMAP_LINE_MAX. */
-	nptr = 2 + 3 * map->n + 1;
-	strings = strlen(helper) + 1 + IDMAP_LINE_MAX + map->n * IDMAP_LINE_MAX;
+	/* helper, opt, pid, "--", three numbers a range, NULL. The pid, and
+	 * the three numbers of a range with their NULs, each fit in
+	 * IDMAP_LINE_MAX. */
+	nptr = 4 + 3 * ranges + 1;
+	strings = strlen(helper) + 1 + (opt ? strlen(opt) + 1 : 0) + 3 + IDMAP_LINE_MAX +
+		  ranges * IDMAP_LINE_MAX;
 	argv = malloc(nptr * sizeof(char *) + strings);
 	if (!argv)
 		return -ENOMEM;
@@ -351,23 +425,52 @@ int ns_idmap_helper_argv(const char *helper, pid_t pid, const struct ns_idmap *m
 
 	argv[i++] = p;
 	p = stpcpy(p, helper) + 1;
+	if (opt) {
+		argv[i++] = p;
+		p = stpcpy(p, opt) + 1;
+	}
 
 	n = snprintf(p, (size_t)(end - p), "%d", (int)pid);
 	argv[i++] = p;
 	p += n + 1;
 
-	for (size_t k = 0; k < map->n; k++) {
-		const uint32_t v[3] = { map->r[k].inner, map->r[k].outer, map->r[k].count };
-
-		for (int j = 0; j < 3; j++) {
-			n = snprintf(p, (size_t)(end - p), "%u", v[j]);
+	for (int m = 0; m < 2 && maps[m]; m++) {
+		if (m == 1) {
 			argv[i++] = p;
-			p += n + 1;
+			p = stpcpy(p, "--") + 1;
+		}
+		for (size_t k = 0; k < maps[m]->n; k++) {
+			const struct ns_idmap_range *r = &maps[m]->r[k];
+			const uint32_t v[3] = { r->inner, r->outer, r->count };
+
+			for (int j = 0; j < 3; j++) {
+				n = snprintf(p, (size_t)(end - p), "%u", v[j]);
+				argv[i++] = p;
+				p += n + 1;
+			}
 		}
 	}
 	argv[i] = NULL;
 	*ret_argv = argv;
 	return 0;
+}
+
+int ns_idmap_helper_argv(const char *helper, pid_t pid, const struct ns_idmap *map,
+			 char ***ret_argv)
+{
+	return build_argv(helper, NULL, pid, map, NULL, ret_argv);
+}
+
+int ns_idmap_nsmap_argv(const char *nsmap, pid_t pid, const struct ns_idmap *users,
+			const struct ns_idmap *groups, char ***ret_argv)
+{
+	if (users && groups)
+		return build_argv(nsmap, "--both", pid, users, groups, ret_argv);
+	if (users)
+		return build_argv(nsmap, NULL, pid, users, NULL, ret_argv);
+	if (groups)
+		return build_argv(nsmap, "--gid", pid, groups, NULL, ret_argv);
+	return -EINVAL;
 }
 
 /* In the forked child: clean signal state, exec, and on failure send errno
@@ -395,17 +498,13 @@ static void __attribute__((noreturn)) exec_helper(const char *helper, char **arg
 	_exit(127);
 }
 
-int ns_idmap_run_helper(const char *helper, pid_t pid, const struct ns_idmap *map)
+/* Runs @argv (argv[0] the program) and waits for it. */
+static int run_argv(char **argv)
 {
-	_cleanup_free_ char **argv = NULL;
 	_cleanup_close_ int rfd = -1, wfd = -1;
-	int pipefd[2], status, e = 0, r;
+	int pipefd[2], status, e = 0;
 	ssize_t n;
 	pid_t child;
-
-	r = ns_idmap_helper_argv(helper, pid, map, &argv);
-	if (r < 0)
-		return r;
 
 	/* An exec failure comes back through this pipe; a successful exec
 	 * closes it (O_CLOEXEC) and the read sees end of file. */
@@ -418,7 +517,7 @@ int ns_idmap_run_helper(const char *helper, pid_t pid, const struct ns_idmap *ma
 	if (child < 0)
 		return -errno;
 	if (child == 0)
-		exec_helper(helper, argv, wfd);
+		exec_helper(argv[0], argv, wfd);
 
 	close(take_fd(&wfd));
 	do
@@ -434,4 +533,27 @@ int ns_idmap_run_helper(const char *helper, pid_t pid, const struct ns_idmap *ma
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return -EPROTO;
 	return 0;
+}
+
+int ns_idmap_run_helper(const char *helper, pid_t pid, const struct ns_idmap *map)
+{
+	_cleanup_free_ char **argv = NULL;
+	int r;
+
+	r = ns_idmap_helper_argv(helper, pid, map, &argv);
+	if (r < 0)
+		return r;
+	return run_argv(argv);
+}
+
+int ns_idmap_run_nsmap(const char *nsmap, pid_t pid, const struct ns_idmap *users,
+		       const struct ns_idmap *groups)
+{
+	_cleanup_free_ char **argv = NULL;
+	int r;
+
+	r = ns_idmap_nsmap_argv(nsmap, pid, users, groups, &argv);
+	if (r < 0)
+		return r;
+	return run_argv(argv);
 }

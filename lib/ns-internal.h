@@ -67,12 +67,15 @@ static inline void *take_ptr_(void **p)
 
 /* util.c */
 int write_all(int fd, const void *buf, size_t len);
+int write_once(int fd, const char *text, size_t len);
 int write_file_at(int dirfd, const char *path, const char *text);
-/* write_file_at with more open(2) flags (O_NOFOLLOW, say) */
-int write_file_at_flags(int dirfd, const char *path, const char *text, int flags);
 int read_file_at(int dirfd, const char *path, char *buf, size_t size);
 int parse_u32(const char *s, uint32_t *ret);
 int parse_u32_n(const char *s, size_t n, uint32_t *ret);
+int open_proc_file_at(int dirfd, const char *name, int flags);
+
+/* subid.c: ns_subid_covers() over an open file (the fuzz target's entry) */
+int subid_covers_stream(FILE *f, const char *user, uid_t uid, uint32_t start, uint32_t count);
 
 
 /* netlink.c: rtnetlink over libmnl. A request builder nl_put_*() writes one

@@ -478,6 +478,129 @@ int ns_link_up_loopback(int netns_fd, struct ns_nl_error *reterr);
  * nothing matches, -EINVAL if the file is not a network namespace, or
  * -errno (-EACCES: not ours to open). */
 int ns_netns_open(const char *target);
+/* ---- privileged id map writing (idmap-policy.c, privs.c) --------------- */
+
+/* ns_idmap_parse_args - the "INNER OUTER COUNT" triples of newuidmap(1),
+ * @n strings. Decimal digits only: no sign, blank, "0x" or leading zero,
+ * each value 32 bits, count at least 1, inner+count and outer+count at most
+ * 2^32-1 (the kernel's limit for a line), at most NS_IDMAP_MAX ranges.
+ * Returns 0, -EINVAL (form, or @n not a positive multiple of three),
+ * -ERANGE (values) or -E2BIG (too many ranges). */
+int ns_idmap_parse_args(char *const *args, size_t n, struct ns_idmap *ret);
+
+/* ns_subid_covers - whether the ids [@start, @start + @count) all belong to
+ * @user, or numerically to @uid, in the subordinate id file @path: an entry
+ * holds @start, and any part past its end lies in entries that continue it
+ * (adjacent or overlapping). Returns 1, 0, or -errno from reading it. */
+int ns_subid_covers(const char *path, const char *user, uid_t uid, uint32_t start,
+		    uint32_t count);
+
+/* ns_subid_list - every entry of the subordinate id file @path that
+ * belongs to @user or, numerically, to @uid, in file order, in one array
+ * the caller frees with free() (NULL for none). Returns 0 or -errno. */
+int ns_subid_list(const char *path, const char *user, uid_t uid, struct ns_subid **ret,
+		  size_t *ret_n);
+
+/* Who asks for a map, as nsmap checks it: the real ids of the caller and
+ * its user name, matched against the subordinate id file. */
+struct ns_idmap_caller {
+	const char *name;
+	uid_t uid;
+	gid_t gid;
+};
+
+/* ns_idmap_check - newuidmap(1)'s policy for @map of @kind: each range is
+ * the caller's own id (uid, or gid for a gid map) with count 1, or lies in
+ * the caller's entries of @subid_path (see ns_subid_covers()); no range
+ * maps host id 0 unless the caller is root. @ret_bad (may be NULL) gets the
+ * index of the first refused range; @ret_from_subid (may be NULL) whether
+ * any range came from @subid_path, which decides setgroups for a gid map.
+ * Returns 0, -EPERM for a range not allotted, -EACCES for host id 0, or
+ * -errno from reading @subid_path. */
+int ns_idmap_check(enum ns_idmap_kind kind, const struct ns_idmap *map,
+		   const struct ns_idmap_caller *caller, const char *subid_path,
+		   size_t *ret_bad, bool *ret_from_subid);
+
+/* ns_proc_open_pinned - open /proc/@pid as a directory fd for openat(),
+ * pinned to the process that had @pid when the call began: a pidfd is
+ * taken first and checked to be alive once the directory is open, so a
+ * PID reused in between is refused. Returns the fd, -ESRCH if there is no
+ * such process (or it is hidden from the caller), -EXDEV if /proc is not
+ * procfs, or -errno. */
+int ns_proc_open_pinned(pid_t pid);
+
+/* ns_proc_check_dir - whether @fd is a directory on procfs, as a
+ * /proc/PID directory handed over as "fd:N" must be. Returns 0, -ENOTDIR,
+ * -EXDEV (not procfs), or -errno. */
+int ns_proc_check_dir(int fd);
+
+/* ns_fds_std_ensure - make sure fds 0, 1 and 2 are open (on /dev/null if
+ * they were closed), so that no file the program opens later takes their
+ * place. Returns 0 or -errno. */
+int ns_fds_std_ensure(void);
+
+/* How a program came by its privileges, as ns_privs_drop() finds them. */
+enum ns_privs_origin {
+	NS_PRIVS_NONE,    /* neither: an ordinary run */
+	NS_PRIVS_ROOT,    /* the caller is root */
+	NS_PRIVS_SETUID,  /* set-user-ID root */
+	NS_PRIVS_FILECAP, /* file capabilities */
+};
+
+/* ns_privs_drop - for a set-user-ID root or file-capability program: set
+ * every uid and gid to the real ones for good, keep of the capabilities
+ * only those in @keep (a mask of 1ull << CAP_*) and only as permitted, none
+ * effective, inheritable or ambient, then verify all of it. May be called
+ * again to keep fewer. @ret_origin (may be NULL) gets where the privileges
+ * came from (set by the first call only: later ones see the real ids).
+ * Returns 0, -EPERM if the drop did not hold, or -errno. */
+int ns_privs_drop(uint64_t keep, enum ns_privs_origin *ret_origin);
+
+/* ns_privs_permitted - the permitted capability set as a mask. */
+int ns_privs_permitted(uint64_t *ret);
+
+/* ns_privs_effective - make exactly @caps effective (they must be
+ * permitted); 0 lowers all. Returns 0 or -errno. */
+int ns_privs_effective(uint64_t caps);
+
+/* ns_idmap_nsmap_argv - the argument vector of nsmap(1) for the maps of
+ * process @pid: both in one run ("--both PID UID-RANGES -- GID-RANGES")
+ * or the one given (the other NULL), as ns_idmap_helper_argv() builds it. */
+int ns_idmap_nsmap_argv(const char *nsmap, pid_t pid, const struct ns_idmap *users,
+			const struct ns_idmap *groups, char ***ret_argv);
+
+/* ns_idmap_run_nsmap - run nsmap(1) at @nsmap for the maps of process @pid
+ * (see ns_idmap_nsmap_argv()) and wait for it; returns as
+ * ns_idmap_run_helper(). */
+int ns_idmap_run_nsmap(const char *nsmap, pid_t pid, const struct ns_idmap *users,
+		       const struct ns_idmap *groups);
+
+/* ns_file_privileged - whether the program at @path would run with
+ * privileges: set-user-ID root, or a security.capability attribute.
+ * Returns 1, 0 or -errno. */
+int ns_file_privileged(const char *path);
+
+/* ns_idmap_open_checked - open the uid_map or gid_map of the process behind
+ * @proc_pid_fd with @flags (O_RDONLY or O_WRONLY) so that nothing mounted
+ * on it or reached through a symlink is opened instead (openat2(2)
+ * RESOLVE_NO_XDEV, RESOLVE_NO_SYMLINKS), and check it is on procfs. The
+ * kernel judges a map by the credentials of the opener as well as the
+ * writer. Returns the fd or -errno: -EXDEV for a file not the kernel's. */
+int ns_idmap_open_checked(int proc_pid_fd, enum ns_idmap_kind kind, int flags);
+
+/* ns_idmap_write_fd - write @map to @fd from ns_idmap_open_checked() in
+ * one write(2). Returns 0 or -errno (-EIO on a short write). */
+int ns_idmap_write_fd(int fd, const struct ns_idmap *map);
+
+/* ns_idmap_written - whether the map of @kind of the process behind
+ * @proc_pid_fd already holds a line (a map is written once). Returns 1, 0
+ * or -errno. */
+int ns_idmap_written(int proc_pid_fd, enum ns_idmap_kind kind);
+
+/* ns_setgroups_deny_checked - write "deny" to setgroups, opened as
+ * ns_idmap_open_checked() opens the map, unless it already says "deny".
+ * Returns 0 or -errno (-ENOENT before Linux 3.19). */
+int ns_setgroups_deny_checked(int proc_pid_fd);
 
 #ifdef __cplusplus
 }

@@ -79,29 +79,109 @@ static bool subid_matches(const struct ns_subid *id, const char *user, uid_t uid
 	return parse_u32(id->owner, &owner_uid) == 0 && owner_uid == (uint32_t)uid;
 }
 
-int ns_subid_lookup(const char *path, const char *user, uid_t uid, struct ns_subid *ret)
+/* Every well-formed entry of @f that belongs to @user or @uid, in file
+ * order. A malformed line names no range we could check, and one bad line
+ * must not lock every later owner out: it is skipped. */
+static int subid_read_owned(FILE *f, const char *user, uid_t uid, struct ns_subid **ret,
+			    size_t *ret_n)
 {
-	_cleanup_fclose_ FILE *f = NULL;
+	_cleanup_free_ struct ns_subid *ids = NULL;
 	_cleanup_free_ char *line = NULL;
-	size_t size = 0;
-
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
+	size_t size = 0, n = 0, alloc = 0;
 
 	errno = 0;
 	while (getline(&line, &size, f) >= 0) {
 		struct ns_subid id;
 
-		/* A malformed line names no range we could check, and one bad
-		 * line must not lock every later owner out: skip it. */
 		if (ns_subid_parse_line(line, &id) == 0 && subid_matches(&id, user, uid)) {
-			*ret = id;
-			return 0;
+			if (n == alloc) {
+				struct ns_subid *more;
+
+				alloc = alloc ? 2 * alloc : 4;
+				more = reallocarray(ids, alloc, sizeof(*ids));
+				if (!more)
+					return -ENOMEM;
+				ids = more;
+			}
+			ids[n++] = id;
 		}
 		errno = 0;
 	}
 	if (ferror(f))
 		return errno > 0 ? -errno : -EIO;
-	return -ENOENT;
+	*ret = take_ptr(&ids);
+	*ret_n = n;
+	return 0;
+}
+
+int ns_subid_lookup(const char *path, const char *user, uid_t uid, struct ns_subid *ret)
+{
+	_cleanup_fclose_ FILE *f = NULL;
+	_cleanup_free_ struct ns_subid *ids = NULL;
+	size_t n;
+	int r;
+
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	r = subid_read_owned(f, user, uid, &ids, &n);
+	if (r < 0)
+		return r;
+	if (n == 0)
+		return -ENOENT;
+	*ret = ids[0];
+	return 0;
+}
+
+int ns_subid_list(const char *path, const char *user, uid_t uid, struct ns_subid **ret,
+		  size_t *ret_n)
+{
+	_cleanup_fclose_ FILE *f = NULL;
+
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	return subid_read_owned(f, user, uid, ret, ret_n);
+}
+
+int subid_covers_stream(FILE *f, const char *user, uid_t uid, uint32_t start, uint32_t count)
+{
+	_cleanup_free_ struct ns_subid *ids = NULL;
+	uint64_t cur = start, end = (uint64_t)start + count;
+	size_t n;
+	int r;
+
+	if (count == 0)
+		return 0;
+	r = subid_read_owned(f, user, uid, &ids, &n);
+	if (r < 0)
+		return r;
+	/* Walk from @start: each step jumps to the furthest end of an entry
+	 * holding the current id, so entries chain in any file order. The
+	 * position only grows, so there are at most n steps. */
+	while (cur < end) {
+		uint64_t next = cur;
+
+		for (size_t i = 0; i < n; i++) {
+			uint64_t lo = ids[i].start, hi = lo + ids[i].count;
+
+			if (lo <= cur && cur < hi && hi > next)
+				next = hi;
+		}
+		if (next == cur)
+			return 0;
+		cur = next;
+	}
+	return 1;
+}
+
+int ns_subid_covers(const char *path, const char *user, uid_t uid, uint32_t start,
+		    uint32_t count)
+{
+	_cleanup_fclose_ FILE *f = NULL;
+
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	return subid_covers_stream(f, user, uid, start, count);
 }

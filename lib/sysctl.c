@@ -85,10 +85,14 @@ int ns_sysctl_type(const char *key)
 int ns_sysctl_write(int sys_fd, const char *key, const char *value)
 {
 	char path[PATH_MAX];
+	_cleanup_close_ int fd = -1;
 	int r = ns_sysctl_path(key, path, sizeof(path));
 
 	if (r < 0)
 		return r;
+	fd = openat(sys_fd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
 	/* one write: a sysctl parses each write(2) as a whole value */
-	return write_file_at_flags(sys_fd, path, value, O_NOFOLLOW);
+	return write_once(fd, value, strlen(value));
 }

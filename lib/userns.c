@@ -6,10 +6,13 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -83,6 +86,69 @@ int ns_proc_open(pid_t pid)
 	if (fd < 0)
 		return -errno;
 	return fd;
+}
+
+int ns_proc_check_dir(int fd)
+{
+	struct statfs sfs;
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if (fstatfs(fd, &sfs) < 0)
+		return -errno;
+	if (sfs.f_type != PROC_SUPER_MAGIC)
+		return -EXDEV;
+	return 0;
+}
+
+/* Whether the process behind @pidfd has ended: its pidfd turns readable
+ * then (pidfd_open(2)), and polling needs no permission over it. */
+static int pidfd_ended(int pidfd)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	int n;
+
+	do
+		n = poll(&p, 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n > 0;
+}
+
+int ns_proc_open_pinned(pid_t pid)
+{
+	_cleanup_close_ int pidfd = -1, fd = -1;
+	int r;
+
+	if (pid <= 0)
+		return -ESRCH;
+	/* The pidfd names the process, not the number: if it is still
+	 * running once /proc/PID is open, the directory is that process's,
+	 * and stays so, since a proc directory never moves to a new owner
+	 * of the number. A thread id (EINVAL) is not a target either. */
+	pidfd = ns_pidfd_open(pid);
+	if (pidfd == -EINVAL)
+		return -ESRCH;
+	if (pidfd < 0)
+		return pidfd;
+	fd = ns_proc_open(pid);
+	if (fd == -ENOENT)
+		return -ESRCH;
+	if (fd < 0)
+		return fd;
+	r = ns_proc_check_dir(fd);
+	if (r < 0)
+		return r;
+	r = pidfd_ended(pidfd);
+	if (r < 0)
+		return r;
+	if (r > 0)
+		return -ESRCH;
+	return take_fd(&fd);
 }
 
 static int ns_path(pid_t pid, enum ns_type type, bool for_children, char *buf, size_t size)

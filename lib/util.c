@@ -3,8 +3,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "ns.h"
@@ -33,20 +37,10 @@ int write_all(int fd, const void *buf, size_t len)
 
 /* One write(2) of the whole text: proc files such as uid_map take a single
  * write and treat a second one as a new (refused) attempt. */
-int write_file_at(int dirfd, const char *path, const char *text)
+int write_once(int fd, const char *text, size_t len)
 {
-	return write_file_at_flags(dirfd, path, text, 0);
-}
-
-int write_file_at_flags(int dirfd, const char *path, const char *text, int flags)
-{
-	_cleanup_close_ int fd = -1;
-	size_t len = strlen(text);
 	ssize_t n;
 
-	fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY | flags);
-	if (fd < 0)
-		return -errno;
 	do
 		n = write(fd, text, len);
 	while (n < 0 && errno == EINTR);
@@ -55,6 +49,49 @@ int write_file_at_flags(int dirfd, const char *path, const char *text, int flags
 	if ((size_t)n != len)
 		return -EIO;
 	return 0;
+}
+
+int write_file_at(int dirfd, const char *path, const char *text)
+{
+	_cleanup_close_ int fd = -1;
+
+	fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	return write_once(fd, text, strlen(text));
+}
+
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+
+/* Opens the proc file @name right below @dirfd so that what a write lands
+ * on is that file and nothing else: not a file bind-mounted over it
+ * (RESOLVE_NO_XDEV), not a symlink's target, and on procfs. openat2(2)
+ * came with Linux 5.6; before it, O_NOFOLLOW and the procfs check remain,
+ * which still refuse a bind mount from any other filesystem. */
+int open_proc_file_at(int dirfd, const char *name, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW),
+		.resolve = RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
+			   RESOLVE_BENEATH,
+	};
+	_cleanup_close_ int fd = -1;
+	struct statfs sfs;
+
+	if (strchr(name, '/'))
+		return -EINVAL;
+	fd = (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS)
+		fd = openat(dirfd, name, (int)how.flags);
+	if (fd < 0)
+		return -errno;
+	if (fstatfs(fd, &sfs) < 0)
+		return -errno;
+	if (sfs.f_type != PROC_SUPER_MAGIC)
+		return -EXDEV;
+	return take_fd(&fd);
 }
 
 /* Reads up to @size - 1 bytes and NUL-terminates. Returns the length. */

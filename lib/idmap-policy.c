@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* A privileged map writer's rules: newuidmap's arguments, which ranges a caller may map. */
+#include <errno.h>
+#include <string.h>
+
+#include "ns.h"
+#include "ns-internal.h"
+
+/* A decimal number as a privileged helper must read it: strtoul(3)'s base
+ * 0, which newuidmap(1) uses, takes "0x10" as 16 and "010" as 8, and
+ * skips blanks and a sign; a leading zero is refused so that no caller
+ * means one number and gets another. */
+static int parse_strict(const char *s, uint32_t *ret)
+{
+	if (!s || !*s || (s[0] == '0' && s[1]))
+		return -EINVAL;
+	return parse_u32(s, ret);
+}
+
+int ns_idmap_parse_args(char *const *args, size_t n, struct ns_idmap *ret)
+{
+	struct ns_idmap map = { 0 };
+	int r;
+
+	if (!args || !ret || n == 0 || n % 3 != 0)
+		return -EINVAL;
+	if (n / 3 > NS_IDMAP_MAX)
+		return -E2BIG;
+	/* form first, for every argument, then values */
+	for (size_t i = 0; i < n; i++) {
+		uint32_t v;
+
+		r = parse_strict(args[i], &v);
+		if (r == -EINVAL)
+			return r;
+	}
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v[3];
+
+		for (int j = 0; j < 3; j++)
+			if (parse_strict(args[i + (size_t)j], &v[j]) < 0)
+				return -ERANGE;
+		/* uid_map lines must not wrap: the kernel refuses first+count
+		 * past 2^32-1, and (uint32_t)-1 is no id (user_namespaces(7)) */
+		if (v[2] == 0 || (uint64_t)v[0] + v[2] > UINT32_MAX ||
+		    (uint64_t)v[1] + v[2] > UINT32_MAX)
+			return -ERANGE;
+		map.r[map.n++] =
+			(struct ns_idmap_range){ .inner = v[0], .outer = v[1], .count = v[2] };
+	}
+	*ret = map;
+	return 0;
+}
+
+int ns_idmap_check(enum ns_idmap_kind kind, const struct ns_idmap *map,
+		   const struct ns_idmap_caller *caller, const char *subid_path,
+		   size_t *ret_bad, bool *ret_from_subid)
+{
+	uint32_t own = kind == NS_GID_MAP ? (uint32_t)caller->gid : (uint32_t)caller->uid;
+	bool from_subid = false;
+	int r;
+
+	if (map->n == 0 || map->n > NS_IDMAP_MAX)
+		return -EINVAL;
+	for (size_t i = 0; i < map->n; i++) {
+		const struct ns_idmap_range *range = &map->r[i];
+
+		r = 0;
+		/* host id 0 is root's, whatever a subordinate file says */
+		if (range->outer == 0 && caller->uid != 0) {
+			r = -EACCES;
+		} else if (range->count > 0) {
+			/* the subordinate file first: a range found there lets
+			 * a gid map keep setgroups allowed (newgidmap(1)) */
+			r = ns_subid_covers(subid_path, caller->name, caller->uid, range->outer,
+					    range->count);
+			if (r < 0 && r != -ENOENT)
+				return r;
+			if (r > 0)
+				from_subid = true;
+			else if (range->count == 1 && range->outer == own)
+				r = 1;
+			r = r > 0 ? 0 : -EPERM;
+		} else {
+			r = -EPERM;
+		}
+		if (r < 0) {
+			if (ret_bad)
+				*ret_bad = i;
+			return r;
+		}
+	}
+	if (ret_from_subid)
+		*ret_from_subid = from_subid;
+	return 0;
+}

@@ -21,6 +21,18 @@
 #define PATH_SUBGID "/etc/subgid"
 #define CAPS_ALL ((1ull << CAP_SETUID) | (1ull << CAP_SETGID) | (1ull << CAP_SETFCAP))
 
+#ifdef __SANITIZE_ADDRESS__
+/* Built with AddressSanitizer: with file capabilities nsmap is not
+ * dumpable, so the runtime can read neither ASAN_OPTIONS from
+ * /proc/self/environ nor, for LeakSanitizer, ptrace(2) itself when traced.
+ * Leaks are checked by the library's unit tests instead. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "detect_leaks=0";
+}
+#endif
+
 /* Invoked as newuidmap or newgidmap, nsmap speaks as that program does:
  * its name, its messages, its single map. */
 enum compat { COMPAT_NONE, COMPAT_UID, COMPAT_GID };

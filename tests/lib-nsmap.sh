@@ -82,15 +82,3 @@ mask_pid() {
 	printf '%s' "$1" | sed -E ":a; s/(^|[^0-9])$2([^0-9]|\$)/\1@\2/; ta"
 }
 
-# can_trace DIR DESC: whether the nsmap of $T/DIR can run under strace. An
-# AddressSanitizer build with file capabilities cannot: such a process is
-# not dumpable, so ASan cannot read ASAN_OPTIONS from /proc/self/environ,
-# and its LeakSanitizer then runs and fails under ptrace(2). (Set-user-ID
-# root, ASan reads them before nsmap drops root.) Prints the skip.
-can_trace() {
-	if [ "$1" = fcap ] && grep -q __asan_init "$T/$1/nsmap"; then
-		skip "$1: $2: an ASan nsmap with file capabilities cannot run under strace (LeakSanitizer needs ptrace and ASAN_OPTIONS is unreadable to it); the build without sanitizers runs this case"
-		return 1
-	fi
-	return 0
-}

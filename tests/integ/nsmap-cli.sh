@@ -161,7 +161,6 @@ case_nsrun() {
 	expect_err "sub/$d: nsrun: a range not allotted: nsmap's message" 1 \
 		"^nsmap: uid range 6000000-6000009 is not allotted to user '$SUB_USER' in /etc/subuid\$"
 	# strace shows the helper runs: one nsmap for both maps
-	can_trace "$d" "nsrun runs nsmap once for both maps" || return 0
 	rm -f "$T/tr".*
 	run_as root strace -qq -f -ff -s 256 -o "$T/tr" -e trace=execve -u "$SUB_USER" \
 		env NSRUN_NSMAP="$T/$d/nsmap" "$NSRUN" --map-users=0:$U0:10 --map-groups=0:$G0:10 true

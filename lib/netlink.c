@@ -8,6 +8,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <linux/if_link.h>
 #include <linux/net_namespace.h>
@@ -19,13 +20,14 @@
 #include "ns.h"
 #include "ns-internal.h"
 
-/* Requests go out in slices of at most this many bytes, and each slice's
- * acks are read before the next is sent: the kernel handles a whole
- * sendmsg(2) before it returns, and queues every ack at once, so a slice
- * must not produce more acks than the default receive buffer (~208 KiB)
- * holds, or they are dropped (ENOBUFS). A capped ack with an ext-ack
- * message is well under 400 bytes; 300 requests of 200 bytes fit. */
+/* Requests go out in slices, and each slice's acks are read before the
+ * next is sent: the kernel handles a whole sendmsg(2) before it returns and
+ * queues every ack at once. Each ack is an skb of its own, whose truesize
+ * (~700 bytes) counts against the receive buffer (208 KiB by default, and
+ * more needs privilege); an ack that does not fit is dropped. 128 acks
+ * leave room for the error ones, which carry their ext-ack text. */
 #define NL_SLICE (64 * 1024)
+#define NL_SLICE_MSGS 128
 
 /* A dump's messages come in skbs of at most 32 KiB (libmnl's later
  * MNL_SOCKET_DUMP_SIZE); a smaller buffer would truncate them. */
@@ -215,7 +217,7 @@ int nl_batch(struct mnl_socket *nl, const void *buf, size_t len, size_t n, int *
 			const struct nlmsghdr *h = (const void *)((const char *)buf + end);
 			size_t l = NLMSG_ALIGN(h->nlmsg_len);
 
-			if (count && end + l - off > NL_SLICE)
+			if (count && (end + l - off > NL_SLICE || count == NL_SLICE_MSGS))
 				break;
 			end += l;
 			count++;
@@ -389,6 +391,16 @@ struct nlmsghdr *nl_put_link_del(void *buf, uint32_t seq, int ifindex, const cha
 	return nlh;
 }
 
+/* An existing link, by name, moved to link group @group. */
+struct nlmsghdr *nl_put_link_set_group(void *buf, uint32_t seq, const char *name, uint32_t group)
+{
+	struct nlmsghdr *nlh = put_link_hdr(buf, seq, RTM_NEWLINK, NLM_F_ACK, 0, NULL);
+
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put_u32(nlh, IFLA_GROUP, group);
+	return nlh;
+}
+
 /* ifindex 0 and no name: the kernel deletes the whole group
  * (rtnl_group_dellink). */
 struct nlmsghdr *nl_put_group_del(void *buf, uint32_t seq, uint32_t group)
@@ -478,4 +490,20 @@ struct nlmsghdr *nl_put_nsid_get(void *buf, uint32_t seq, int netns_fd)
 	g->rtgen_family = AF_UNSPEC;
 	mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)netns_fd);
 	return nlh;
+}
+
+/* The ifindex of @name in the namespace of @nl's socket: SIOCGIFINDEX on
+ * any socket reaches dev_ioctl() of the socket's own namespace (netlink
+ * sockets included), one small syscall instead of an RTM_GETLINK reply of a
+ * few KiB. Returns the index or -errno (-ENODEV: no such link). */
+int nl_ifindex(struct mnl_socket *nl, const char *name)
+{
+	struct ifreq ifr = { 0 };
+
+	if (strlen(name) >= sizeof(ifr.ifr_name))
+		return -EINVAL;
+	strcpy(ifr.ifr_name, name);
+	if (ioctl(mnl_socket_get_fd(nl), SIOCGIFINDEX, &ifr) < 0)
+		return -errno;
+	return ifr.ifr_ifindex;
 }

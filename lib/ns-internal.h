@@ -95,6 +95,7 @@ struct nl_route {
 };
 
 int nl_open(int netns_fd, struct mnl_socket **ret);
+int nl_ifindex(struct mnl_socket *nl, const char *name);
 void nl_closep(struct mnl_socket **nl);
 #define _cleanup_mnl_ _cleanup_(nl_closep)
 uint32_t nl_seq_next(size_t count);
@@ -111,6 +112,7 @@ struct nlmsghdr *nl_put_link_get(void *buf, uint32_t seq, const char *name);
 struct nlmsghdr *nl_put_link_dump(void *buf, uint32_t seq);
 struct nlmsghdr *nl_put_link_get_nsid(void *buf, uint32_t seq, int ifindex, int nsid);
 struct nlmsghdr *nl_put_link_del(void *buf, uint32_t seq, int ifindex, const char *name);
+struct nlmsghdr *nl_put_link_set_group(void *buf, uint32_t seq, const char *name, uint32_t group);
 struct nlmsghdr *nl_put_group_del(void *buf, uint32_t seq, uint32_t group);
 struct nlmsghdr *nl_put_bridge_new(void *buf, uint32_t seq, const char *name, bool up);
 struct nlmsghdr *nl_put_addr_new(void *buf, uint32_t seq, int ifindex, const struct nl_addr *a);

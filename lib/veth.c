@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <linux/if_link.h>
@@ -405,7 +406,7 @@ static void step_text(struct ns_nl_error *e, const struct ns_veth *v, uint8_t ki
 		nl_err_set(e, "create veth pair '%s'/'%s'", l->name, p->name);
 		break;
 	case REQ_GETLINK:
-		nl_err_set(e, "find veth '%s'", l->name);
+		nl_err_set(e, "find '%s'", l->name);
 		break;
 	case REQ_ADDR_LOCAL:
 		nl_err_set(e, "add address %s to '%s'",
@@ -439,47 +440,81 @@ static void step_text(struct ns_nl_error *e, const struct ns_veth *v, uint8_t ki
 	}
 }
 
-/* The answer to RTM_GETLINK of a local end: its ifindex, and in IFLA_LINK
- * the peer's ifindex in the peer's namespace. */
-struct getlink_ctx {
-	struct ns_veth *const *v;
-	const struct reqs *q;
+struct group_ctx {
+	uint32_t group;
+	bool used;
 };
 
-static int getlink_cb(const struct nlmsghdr *nlh, void *data)
+static int group_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct getlink_ctx *c = data;
-	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	struct group_ctx *c = data;
 	const struct nlattr *a;
-	size_t i = nlh->nlmsg_seq - c->q->seq0;
-	struct ns_veth *v;
 
-	if (nlh->nlmsg_type != RTM_NEWLINK || i >= c->q->n)
+	if (nlh->nlmsg_type != RTM_NEWLINK)
 		return MNL_CB_OK;
-	v = c->v[c->q->pair[i]];
-	v->ifindex = ifm->ifi_index;
-	mnl_attr_for_each(a, nlh, sizeof(*ifm))
-		if (mnl_attr_get_type(a) == IFLA_LINK && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-			v->peer_ifindex = (int)mnl_attr_get_u32(a);
+	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg))
+		if (mnl_attr_get_type(a) == IFLA_GROUP && mnl_attr_validate(a, MNL_TYPE_U32) == 0 &&
+		    mnl_attr_get_u32(a) == c->group)
+			c->used = true;
 	return MNL_CB_OK;
+}
+
+/* A link group no link of this namespace is in, or 0. */
+static uint32_t unused_group(struct mnl_socket *nl)
+{
+	char buf[NL_MSG_MAX] __attribute__((aligned(4)));
+
+	for (int tries = 0; tries < 8; tries++) {
+		struct group_ctx c = { 0 };
+
+		if (getrandom(&c.group, sizeof(c.group), 0) != sizeof(c.group))
+			return 0;
+		if (c.group == 0)
+			continue;
+		if (nl_request(nl, nl_put_link_dump(buf, nl_seq_next(1)), NULL, 0, group_cb, &c) < 0)
+			return 0;
+		if (!c.used)
+			return c.group;
+	}
+	return 0;
 }
 
 /* Deletes the local ends of the pairs whose flag is set (the peers go with
  * them) and the bridges made for them; errors are ignored: this is the
- * way back from an error already being reported. */
+ * way back from an error already being reported. Each RTM_DELLINK of a
+ * single link waits for an RCU grace period (~15 ms), so many pairs are
+ * first moved to a fresh link group and deleted in one request, which
+ * the kernel unregisters together. */
 static void rollback(struct mnl_socket *nl, struct ns_veth *const *v, size_t n, const bool *made,
 		     char (*bridges)[IFNAMSIZ], size_t nbridges)
 {
 	_cleanup_reqs_ struct reqs q = { 0 };
 	struct ns_nl_error e;
+	uint32_t group = 0;
+	size_t count = 0;
 	int r;
 
-	if (reqs_init(&q, n + nbridges) < 0)
-		return;
 	for (size_t i = 0; i < n; i++)
-		if (made[i])
-			reqs_commit(&q, nl_put_link_del(reqs_slot(&q, i, SIZE_MAX, REQ_DEL),
-							reqs_seq(&q), 0, v[i]->end[0].name));
+		count += made[i];
+	if (count > 4)
+		group = unused_group(nl);
+	if (reqs_init(&q, n + nbridges + 1) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		void *slot;
+
+		if (!made[i])
+			continue;
+		slot = reqs_slot(&q, i, SIZE_MAX, REQ_DEL);
+		if (group)
+			reqs_commit(&q, nl_put_link_set_group(slot, reqs_seq(&q),
+							      v[i]->end[0].name, group));
+		else
+			reqs_commit(&q, nl_put_link_del(slot, reqs_seq(&q), 0, v[i]->end[0].name));
+	}
+	if (group)
+		reqs_commit(&q, nl_put_group_del(reqs_slot(&q, 0, SIZE_MAX, REQ_DEL), reqs_seq(&q),
+						 group));
 	for (size_t i = 0; i < nbridges; i++)
 		reqs_commit(&q, nl_put_link_del(reqs_slot(&q, 0, SIZE_MAX, REQ_DEL), reqs_seq(&q),
 						0, bridges[i]));
@@ -529,6 +564,13 @@ static size_t peer_work(struct mnl_socket *here, struct ns_veth *const *v, size_
 
 		if (done[i] || v[i]->netns_fd != fd || !needs_peer_work(v[i]))
 			continue;
+		r = v[i]->peer_ifindex = nl_ifindex(there ? there : here, p->name);
+		if (r < 0) {
+			nl_err_set(e, "find '%s'", p->name);
+			*ret_req_pair = i;
+			*ret_err = r;
+			return 0;
+		}
 		if (v[i]->lo_up && !lo) {
 			/* lo is ifindex 1 in every namespace (LOOPBACK_IFINDEX);
 			 * bringing it up gives it 127.0.0.1/8 and ::1 */
@@ -584,7 +626,6 @@ int ns_veth_create_many(struct ns_veth *const *v, size_t n, size_t *reterr_index
 	struct ns_nl_error scratch;
 	struct ns_nl_error *e = reterr ? reterr : &scratch;
 	size_t nbridges = 0, bad = SIZE_MAX, nlocal = 0;
-	bool any_peer = false;
 	int r;
 
 	memset(e, 0, sizeof(*e));
@@ -664,49 +705,44 @@ int ns_veth_create_many(struct ns_veth *const *v, size_t n, size_t *reterr_index
 		}
 	}
 
-	/* ifindexes, needed for addresses and routes */
-	for (size_t i = 0; i < n; i++) {
+	/* the local ends' addresses */
+	for (size_t i = 0; i < n; i++)
 		nlocal += v[i]->end[NS_VETH_LOCAL].naddrs;
-		any_peer |= needs_peer_work(v[i]);
-	}
-	if (nlocal || any_peer) {
+	if (nlocal) {
 		_cleanup_reqs_ struct reqs q = { 0 };
-		struct getlink_ctx c = { .v = v, .q = &q };
 
-		r = reqs_init(&q, n + nlocal);
+		r = reqs_init(&q, nlocal);
 		if (r < 0)
 			goto fail;
-		for (size_t i = 0; i < n; i++)
-			reqs_commit(&q, nl_put_link_get(reqs_slot(&q, i, SIZE_MAX, REQ_GETLINK),
-							reqs_seq(&q), v[i]->end[0].name));
-		bad = reqs_run(nl, &q, e, &r, getlink_cb, &c);
-		if (r < 0)
-			goto fail_step;
-		q.n = 0;
-		q.len = 0;
-		q.seq0 = nl_seq_next(n + nlocal);
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
+			if (!v[i]->end[NS_VETH_LOCAL].naddrs)
+				continue;
+			r = v[i]->ifindex = nl_ifindex(nl, v[i]->end[NS_VETH_LOCAL].name);
+			if (r < 0) {
+				bad = i;
+				step_text(e, v[i], REQ_GETLINK, SIZE_MAX);
+				goto fail_keep_msg;
+			}
 			for (size_t k = 0; k < v[i]->end[NS_VETH_LOCAL].naddrs; k++)
 				reqs_commit(&q, nl_put_addr_new(reqs_slot(&q, i, k, REQ_ADDR_LOCAL),
 								reqs_seq(&q), v[i]->ifindex,
 								&v[i]->end[NS_VETH_LOCAL].addrs[k]));
+		}
 		bad = reqs_run(nl, &q, e, &r, NULL, NULL);
 		if (r < 0) {
-fail_step:
+			char msg[sizeof(e->msg)];
+			size_t p;
+
 			if (bad == SIZE_MAX) {
 				bad = 0;
-				nl_err_set(e, "configure veth pairs");
+				nl_err_set(e, "add addresses");
 				goto fail;
 			}
-			{
-				char msg[sizeof(e->msg)];
-				size_t p = q.pair[bad];
-
-				snprintf(msg, sizeof(msg), "%s", e->msg);
-				step_text(e, v[p], q.kind[bad], q.item[bad]);
-				snprintf(e->msg, sizeof(e->msg), "%s", msg);
-				bad = p;
-			}
+			p = q.pair[bad];
+			snprintf(msg, sizeof(msg), "%s", e->msg);
+			step_text(e, v[p], q.kind[bad], q.item[bad]);
+			snprintf(e->msg, sizeof(e->msg), "%s", msg);
+			bad = p;
 			goto fail_keep_msg;
 		}
 	}

@@ -1027,6 +1027,7 @@ static void describe_nsid(struct mnl_socket *nl, int nsid, char *buf, size_t siz
 	_cleanup_closedir_ DIR *named = NULL, *proc = NULL;
 	struct dirent *de;
 	char path[PATH_MAX];
+	bool found = false;
 	long best = -1;
 
 	named = opendir("/run/netns");
@@ -1034,14 +1035,17 @@ static void describe_nsid(struct mnl_socket *nl, int nsid, char *buf, size_t siz
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "/run/netns/%s", de->d_name);
-		if (path_nsid(nl, path) == nsid) {
+		/* the first name in byte order, whatever readdir()'s order */
+		if ((!found || strcmp(de->d_name, buf) < 0) && path_nsid(nl, path) == nsid) {
 			size_t len = strnlen(de->d_name, size - 1);
 
 			memcpy(buf, de->d_name, len);
 			buf[len] = '\0';
-			return;
+			found = true;
 		}
 	}
+	if (found)
+		return;
 	proc = opendir("/proc");
 	while (proc && (de = readdir(proc))) {
 		char *end;

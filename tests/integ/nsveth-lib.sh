@@ -42,9 +42,11 @@ addrs() {
 		"\(.local)/\(.prefixlen)"] | sort | join(" ")'
 }
 
-# linkinfo NAME: state, MTU, MAC (of link NAME)
+# linkinfo NAME: UP or DOWN (as set, not the carrier, which follows
+# asynchronously), MTU, MAC of link NAME
 linkinfo() {
-	ip -j link show dev "$1" | jq -r '.[0] | "\(.operstate) mtu \(.mtu) \(.address)"'
+	ip -j link show dev "$1" |
+		jq -r '.[0] | "\(if (.flags | index("UP")) then "UP" else "DOWN" end) mtu \(.mtu) \(.address)"'
 }
 
 defroutes() {

@@ -438,6 +438,7 @@ static size_t peer_work(struct mnl_socket *here, struct ns_veth *const *v, size_
 	}
 	return count;
 fail:
+	nl_err_set(e, "prepare the requests");
 	*ret_req_pair = first;
 	*ret_err = r;
 	return 0;
@@ -462,8 +463,10 @@ int ns_veth_create_many(struct ns_veth *const *v, size_t n, size_t *reterr_index
 	peer_done = calloc(n, sizeof(*peer_done));
 	master = calloc(n, sizeof(*master));
 	bridges = calloc(n, sizeof(*bridges));
-	if (!made || !peer_done || !master || !bridges)
+	if (!made || !peer_done || !master || !bridges) {
+		nl_err_set(e, "prepare the requests");
 		return -ENOMEM;
+	}
 	r = nl_open(-1, &nl);
 	if (r < 0) {
 		nl_err_set(e, "open a netlink socket");
@@ -503,8 +506,10 @@ int ns_veth_create_many(struct ns_veth *const *v, size_t n, size_t *reterr_index
 		_cleanup_nl_reqs_ struct nl_reqs q = { 0 };
 
 		r = nl_reqs_init(&q, n);
-		if (r < 0)
+		if (r < 0) {
+			nl_err_set(e, "prepare the requests");
 			goto fail;
+		}
 		for (size_t i = 0; i < n; i++)
 			nl_reqs_commit(&q, veth_put_new(nl_reqs_slot(&q, i, SIZE_MAX, REQ_NEWLINK),
 						     nl_reqs_seq(&q), v[i], master[i]));
@@ -539,8 +544,10 @@ int ns_veth_create_many(struct ns_veth *const *v, size_t n, size_t *reterr_index
 		_cleanup_nl_reqs_ struct nl_reqs q = { 0 };
 
 		r = nl_reqs_init(&q, nlocal);
-		if (r < 0)
+		if (r < 0) {
+			nl_err_set(e, "prepare the requests");
 			goto fail;
+		}
 		for (size_t i = 0; i < n; i++) {
 			if (!v[i]->end[NS_VETH_LOCAL].naddrs)
 				continue;

@@ -60,11 +60,14 @@ export -f hold inns jq_ links addrs linkinfo defroutes
 export NSRUN NSVETH T
 
 # inhost MODE SCRIPT [ARG...]: SCRIPT in bash as MODE, with ARGs as $1...,
-# in fresh user, network, mount and PID namespaces; bash is PID 1 there, so
-# the holders end with it
+# in fresh network, mount and PID namespaces; bash is PID 1 there, so the
+# holders end with it. Root keeps its own user namespace (real root); any
+# other mode, or with NSVETH_USERNS=1, gets a user namespace of its own
+# (nsrun -r), the unprivileged way.
 inhost() {
-	local m=$1 script=$2
+	local m=$1 script=$2 user=-r
 	shift 2
-	run_as "$m" "$NSRUN" -r -n -m -p -f --mount-proc bash -c "$script" bash "$@"
+	[ "$m" = root ] && [ "${NSVETH_USERNS:-0}" = 0 ] && user=
+	run_as "$m" "$NSRUN" $user -n -m -p -f --mount-proc bash -c "$script" bash "$@"
 }
 

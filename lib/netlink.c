@@ -1,31 +1,38 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* rtnetlink over libmnl: sockets (also in another netns), pipelined requests, acks, ext-ack text. */
+/* rtnetlink over libmnl: sockets (also in another netns), pipelined requests, acks, ext-ack text, EPERM explained. */
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <arpa/inet.h>
-#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <linux/if_link.h>
 #include <linux/net_namespace.h>
+#include <linux/nsfs.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
 #include <libmnl/libmnl.h>
+#include <sys/capability.h>
 
 #include "ns.h"
 #include "ns-internal.h"
 
-/* Requests go out in slices of at most this many bytes, and each slice's
- * acks are read before the next is sent: the kernel handles a whole
- * sendmsg(2) before it returns, and queues every ack at once, so a slice
- * must not produce more acks than the default receive buffer (~208 KiB)
- * holds, or they are dropped (ENOBUFS). A capped ack with an ext-ack
- * message is well under 400 bytes; 300 requests of 200 bytes fit. */
+/* Requests go out in slices, and each slice's acks are read before the
+ * next is sent: the kernel handles a whole sendmsg(2) before it returns and
+ * queues every ack at once. Each ack is an skb of its own, whose truesize
+ * (~700 bytes) counts against the receive buffer (208 KiB by default, and
+ * more needs privilege); an ack that does not fit is dropped. 128 acks
+ * leave room for the error ones, which carry their ext-ack text. */
 #define NL_SLICE (64 * 1024)
+#define NL_SLICE_MSGS 128
 
 /* A dump's messages come in skbs of at most 32 KiB (libmnl's later
  * MNL_SOCKET_DUMP_SIZE); a smaller buffer would truncate them. */
@@ -215,7 +222,7 @@ int nl_batch(struct mnl_socket *nl, const void *buf, size_t len, size_t n, int *
 			const struct nlmsghdr *h = (const void *)((const char *)buf + end);
 			size_t l = NLMSG_ALIGN(h->nlmsg_len);
 
-			if (count && end + l - off > NL_SLICE)
+			if (count && (end + l - off > NL_SLICE || count == NL_SLICE_MSGS))
 				break;
 			end += l;
 			count++;
@@ -389,6 +396,16 @@ struct nlmsghdr *nl_put_link_del(void *buf, uint32_t seq, int ifindex, const cha
 	return nlh;
 }
 
+/* An existing link, by name, moved to link group @group. */
+struct nlmsghdr *nl_put_link_set_group(void *buf, uint32_t seq, const char *name, uint32_t group)
+{
+	struct nlmsghdr *nlh = put_link_hdr(buf, seq, RTM_NEWLINK, NLM_F_ACK, 0, NULL);
+
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put_u32(nlh, IFLA_GROUP, group);
+	return nlh;
+}
+
 /* ifindex 0 and no name: the kernel deletes the whole group
  * (rtnl_group_dellink). */
 struct nlmsghdr *nl_put_group_del(void *buf, uint32_t seq, uint32_t group)
@@ -478,4 +495,171 @@ struct nlmsghdr *nl_put_nsid_get(void *buf, uint32_t seq, int netns_fd)
 	g->rtgen_family = AF_UNSPEC;
 	mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)netns_fd);
 	return nlh;
+}
+
+/* The ifindex of @name in the namespace of @nl's socket: SIOCGIFINDEX on
+ * any socket reaches dev_ioctl() of the socket's own namespace (netlink
+ * sockets included), one small syscall instead of an RTM_GETLINK reply of a
+ * few KiB. Returns the index or -errno (-ENODEV: no such link). */
+int nl_ifindex(struct mnl_socket *nl, const char *name)
+{
+	struct ifreq ifr = { 0 };
+
+	if (strlen(name) >= sizeof(ifr.ifr_name))
+		return -EINVAL;
+	strcpy(ifr.ifr_name, name);
+	if (ioctl(mnl_socket_get_fd(nl), SIOCGIFINDEX, &ifr) < 0)
+		return -errno;
+	return ifr.ifr_ifindex;
+}
+
+void nl_reqs_free(struct nl_reqs *q)
+{
+	free(q->buf);
+	free(q->pair);
+	free(q->item);
+	free(q->kind);
+	free(q->errs);
+}
+
+int nl_reqs_init(struct nl_reqs *q, size_t n)
+{
+	memset(q, 0, sizeof(*q));
+	if (n == 0)
+		n = 1;
+	q->cap = n * NL_MSG_MAX;
+	q->buf = malloc(q->cap);
+	q->pair = calloc(n, sizeof(*q->pair));
+	q->item = calloc(n, sizeof(*q->item));
+	q->kind = calloc(n, sizeof(*q->kind));
+	q->errs = calloc(n, sizeof(*q->errs));
+	if (!q->buf || !q->pair || !q->item || !q->kind || !q->errs)
+		return -ENOMEM;
+	q->seq0 = nl_seq_next(n);
+	return 0;
+}
+
+/* Room for the next message; its sequence number is seq0 + n. */
+void *nl_reqs_slot(struct nl_reqs *q, size_t pair, size_t item, uint8_t kind)
+{
+	q->pair[q->n] = pair;
+	q->item[q->n] = item;
+	q->kind[q->n] = kind;
+	return q->buf + q->len;
+}
+
+void nl_reqs_commit(struct nl_reqs *q, struct nlmsghdr *nlh)
+{
+	q->len += NLMSG_ALIGN(nlh->nlmsg_len);
+	q->n++;
+}
+
+uint32_t nl_reqs_seq(const struct nl_reqs *q)
+{
+	return q->seq0 + (uint32_t)q->n;
+}
+
+/* Sends them all; returns the index of the first request that failed with
+ * its error in *ret_err, SIZE_MAX if none did, or sets *ret_err on a
+ * socket failure. */
+size_t nl_reqs_run(struct mnl_socket *nl, struct nl_reqs *q, struct ns_nl_error *e, int *ret_err,
+		   int (*cb)(const struct nlmsghdr *, void *), void *data)
+{
+	char msg[sizeof(e->msg)];
+	int r;
+
+	*ret_err = 0;
+	r = nl_batch(nl, q->buf, q->len, q->n, q->errs, msg, sizeof(msg), cb, data);
+	if (r < 0) {
+		*ret_err = r;
+		return SIZE_MAX;
+	}
+	for (size_t i = 0; i < q->n; i++)
+		if (q->errs[i] < 0) {
+			*ret_err = q->errs[i];
+			if (e)
+				snprintf(e->msg, sizeof(e->msg), "%s", msg);
+			return i;
+		}
+	return SIZE_MAX;
+}
+
+/* dev_valid_name() of the kernel, so a bad name fails before any request. */
+bool nl_ifname_valid(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len == 0 || len > NS_IFNAME_MAX || !strcmp(s, ".") || !strcmp(s, ".."))
+		return false;
+	for (; *s; s++)
+		if (*s == '/' || *s == ':' || isspace((unsigned char)*s))
+			return false;
+	return true;
+}
+
+/* ---- who may do what: naming the missing capability ------------------ */
+
+static bool cap_effective(cap_value_t cap)
+{
+	cap_flag_value_t val = CAP_CLEAR;
+	cap_t caps = cap_get_proc();
+
+	if (!caps)
+		return false;
+	cap_get_flag(caps, cap, CAP_EFFECTIVE, &val);
+	cap_free(caps);
+	return val == CAP_SET;
+}
+
+static bool same_ns(int a, int b)
+{
+	struct stat sa, sb;
+
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/* Whether we hold @cap over the namespace behind @ns_fd: its owning user
+ * namespace is ours and @cap is effective, or is below ours and either @cap
+ * is effective or our euid created the namespace on the way down (an owner
+ * has every capability in a namespace it made; user_namespaces(7)). */
+static bool cap_over(int ns_fd, cap_value_t cap)
+{
+	_cleanup_close_ int self = -1, u = -1;
+	uid_t owner = (uid_t)-1;
+
+	self = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+	u = ioctl(ns_fd, NS_GET_USERNS);
+	if (self < 0 || u < 0)
+		return false;
+	while (!same_ns(u, self)) {
+		int parent;
+
+		if (ioctl(u, NS_GET_OWNER_UID, &owner) < 0)
+			return false;
+		parent = ioctl(u, NS_GET_PARENT);
+		if (parent < 0)
+			return false; /* not below ours */
+		close(u);
+		u = parent;
+	}
+	return cap_effective(cap) || owner == geteuid();
+}
+
+void nl_explain_eperm(struct ns_nl_error *e, int peer_netns_fd, int cap)
+{
+	_cleanup_close_ int here = -1;
+	const char *name = cap == CAP_SYS_ADMIN ? "CAP_SYS_ADMIN" : "CAP_NET_ADMIN";
+
+	if (!e || e->msg[0])
+		return;
+	here = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (here >= 0 && !cap_over(here, cap))
+		snprintf(e->msg, sizeof(e->msg),
+			 "%s missing in the user namespace that owns the current network namespace",
+			 name);
+	else if (peer_netns_fd >= 0 && !cap_over(peer_netns_fd, cap))
+		snprintf(e->msg, sizeof(e->msg),
+			 "%s missing in the user namespace that owns the target network namespace",
+			 name);
 }

@@ -100,6 +100,7 @@ struct nl_route {
 };
 
 int nl_open(int netns_fd, struct mnl_socket **ret);
+int nl_ifindex(struct mnl_socket *nl, const char *name);
 void nl_closep(struct mnl_socket **nl);
 #define _cleanup_mnl_ _cleanup_(nl_closep)
 uint32_t nl_seq_next(size_t count);
@@ -116,11 +117,37 @@ struct nlmsghdr *nl_put_link_get(void *buf, uint32_t seq, const char *name);
 struct nlmsghdr *nl_put_link_dump(void *buf, uint32_t seq);
 struct nlmsghdr *nl_put_link_get_nsid(void *buf, uint32_t seq, int ifindex, int nsid);
 struct nlmsghdr *nl_put_link_del(void *buf, uint32_t seq, int ifindex, const char *name);
+struct nlmsghdr *nl_put_link_set_group(void *buf, uint32_t seq, const char *name, uint32_t group);
 struct nlmsghdr *nl_put_group_del(void *buf, uint32_t seq, uint32_t group);
 struct nlmsghdr *nl_put_bridge_new(void *buf, uint32_t seq, const char *name, bool up);
 struct nlmsghdr *nl_put_addr_new(void *buf, uint32_t seq, int ifindex, const struct nl_addr *a);
 struct nlmsghdr *nl_put_route_new(void *buf, uint32_t seq, int ifindex, const struct nl_route *rt);
 struct nlmsghdr *nl_put_nsid_get(void *buf, uint32_t seq, int netns_fd);
+
+/* A buffer of pipelined requests, and what each one belongs to: pair and
+ * item are the caller's numbers, kind its tag for the step text. */
+struct nl_reqs {
+	char *buf;
+	size_t len, cap, n;
+	size_t *pair;
+	size_t *item;
+	uint8_t *kind;
+	int *errs;
+	uint32_t seq0;
+};
+
+void nl_reqs_free(struct nl_reqs *q);
+#define _cleanup_nl_reqs_ _cleanup_(nl_reqs_free)
+int nl_reqs_init(struct nl_reqs *q, size_t n);
+void *nl_reqs_slot(struct nl_reqs *q, size_t pair, size_t item, uint8_t kind);
+void nl_reqs_commit(struct nl_reqs *q, struct nlmsghdr *nlh);
+uint32_t nl_reqs_seq(const struct nl_reqs *q);
+size_t nl_reqs_run(struct mnl_socket *nl, struct nl_reqs *q, struct ns_nl_error *e, int *ret_err,
+		   int (*cb)(const struct nlmsghdr *, void *), void *data);
+bool nl_ifname_valid(const char *s);
+/* Fills @e->msg, if empty, for an -EPERM: which capability (CAP_NET_ADMIN
+ * or CAP_SYS_ADMIN, as int) is missing over which network namespace. */
+void nl_explain_eperm(struct ns_nl_error *e, int peer_netns_fd, int cap);
 
 /* veth.c */
 struct ns_veth;

@@ -1,22 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* veth pairs placed into a network namespace in one request, with rollback; lo; listing. */
+/* veth pairs: the description, one request that places the peer in its netns, the rest, rollback. */
 #include <arpa/inet.h>
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <net/if.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <linux/if_link.h>
-#include <linux/net_namespace.h>
-#include <linux/nsfs.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
@@ -51,24 +43,11 @@ struct ns_veth {
 	int peer_ifindex;
 };
 
-/* dev_valid_name() of the kernel, so a bad name fails before any request. */
-static bool ifname_valid(const char *s)
-{
-	size_t len = strlen(s);
-
-	if (len == 0 || len > NS_IFNAME_MAX || !strcmp(s, ".") || !strcmp(s, ".."))
-		return false;
-	for (; *s; s++)
-		if (*s == '/' || *s == ':' || isspace((unsigned char)*s))
-			return false;
-	return true;
-}
-
 int ns_veth_new(const char *name, const char *peer, struct ns_veth **ret)
 {
 	struct ns_veth *v;
 
-	if (!name || !peer || !ifname_valid(name) || !ifname_valid(peer))
+	if (!name || !peer || !nl_ifname_valid(name) || !nl_ifname_valid(peer))
 		return -EINVAL;
 	v = calloc(1, sizeof(*v));
 	if (!v)
@@ -134,7 +113,7 @@ void ns_veth_set_mtu(struct ns_veth *v, enum ns_veth_end end, uint32_t mtu)
 
 int ns_veth_set_master(struct ns_veth *v, const char *bridge, bool create)
 {
-	if (!bridge || !ifname_valid(bridge))
+	if (!bridge || !nl_ifname_valid(bridge))
 		return -EINVAL;
 	strcpy(v->master, bridge);
 	v->master_create = create;
@@ -239,160 +218,9 @@ struct nlmsghdr *veth_put_new(void *buf, uint32_t seq, const struct ns_veth *v, 
 	return nlh;
 }
 
-/* ---- who may do what: naming the missing capability ------------------ */
-
-static bool cap_effective(cap_value_t cap)
-{
-	cap_flag_value_t val = CAP_CLEAR;
-	cap_t caps = cap_get_proc();
-
-	if (!caps)
-		return false;
-	cap_get_flag(caps, cap, CAP_EFFECTIVE, &val);
-	cap_free(caps);
-	return val == CAP_SET;
-}
-
-static bool same_ns(int a, int b)
-{
-	struct stat sa, sb;
-
-	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-	       sa.st_ino == sb.st_ino;
-}
-
-/* Whether we hold @cap over the namespace behind @ns_fd: its owning user
- * namespace is ours and @cap is effective, or is below ours and either @cap
- * is effective or our euid created the namespace on the way down (an owner
- * has every capability in a namespace it made; user_namespaces(7)). */
-static bool cap_over(int ns_fd, cap_value_t cap)
-{
-	_cleanup_close_ int self = -1, u = -1;
-	uid_t owner = (uid_t)-1;
-
-	self = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
-	u = ioctl(ns_fd, NS_GET_USERNS);
-	if (self < 0 || u < 0)
-		return false;
-	while (!same_ns(u, self)) {
-		int parent;
-
-		if (ioctl(u, NS_GET_OWNER_UID, &owner) < 0)
-			return false;
-		parent = ioctl(u, NS_GET_PARENT);
-		if (parent < 0)
-			return false; /* not below ours */
-		close(u);
-		u = parent;
-	}
-	return cap_effective(cap) || owner == geteuid();
-}
-
-/* Fills @e->msg for an -EPERM the kernel did not explain. */
-static void explain_eperm(struct ns_nl_error *e, int peer_netns_fd, cap_value_t cap)
-{
-	_cleanup_close_ int here = -1;
-	const char *name = cap == CAP_SYS_ADMIN ? "CAP_SYS_ADMIN" : "CAP_NET_ADMIN";
-
-	if (!e || e->msg[0])
-		return;
-	here = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (here >= 0 && !cap_over(here, cap))
-		snprintf(e->msg, sizeof(e->msg),
-			 "%s missing in the user namespace that owns the current network namespace",
-			 name);
-	else if (peer_netns_fd >= 0 && !cap_over(peer_netns_fd, cap))
-		snprintf(e->msg, sizeof(e->msg),
-			 "%s missing in the user namespace that owns the target network namespace",
-			 name);
-}
-
 /* ---- creating ---------------------------------------------------------- */
 
-/* A buffer of pipelined requests, and what each one belongs to. */
-struct reqs {
-	char *buf;
-	size_t len, cap, n;
-	size_t *pair;	 /* index of the pair */
-	size_t *item;	 /* address or route number, or SIZE_MAX */
-	uint8_t *kind;	 /* what the request does, for the step text */
-	int *errs;
-	uint32_t seq0;
-};
-
 enum { REQ_NEWLINK, REQ_GETLINK, REQ_PEER_UP, REQ_ADDR_LOCAL, REQ_ADDR_PEER, REQ_LO, REQ_ROUTE, REQ_DEL };
-
-static void reqs_free(struct reqs *q)
-{
-	free(q->buf);
-	free(q->pair);
-	free(q->item);
-	free(q->kind);
-	free(q->errs);
-}
-#define _cleanup_reqs_ _cleanup_(reqs_free)
-
-static int reqs_init(struct reqs *q, size_t n)
-{
-	memset(q, 0, sizeof(*q));
-	if (n == 0)
-		n = 1;
-	q->cap = n * NL_MSG_MAX;
-	q->buf = malloc(q->cap);
-	q->pair = calloc(n, sizeof(*q->pair));
-	q->item = calloc(n, sizeof(*q->item));
-	q->kind = calloc(n, sizeof(*q->kind));
-	q->errs = calloc(n, sizeof(*q->errs));
-	if (!q->buf || !q->pair || !q->item || !q->kind || !q->errs)
-		return -ENOMEM;
-	q->seq0 = nl_seq_next(n);
-	return 0;
-}
-
-/* Room for the next message; its sequence number is seq0 + n. */
-static void *reqs_slot(struct reqs *q, size_t pair, size_t item, uint8_t kind)
-{
-	q->pair[q->n] = pair;
-	q->item[q->n] = item;
-	q->kind[q->n] = kind;
-	return q->buf + q->len;
-}
-
-static void reqs_commit(struct reqs *q, struct nlmsghdr *nlh)
-{
-	q->len += NLMSG_ALIGN(nlh->nlmsg_len);
-	q->n++;
-}
-
-static uint32_t reqs_seq(const struct reqs *q)
-{
-	return q->seq0 + (uint32_t)q->n;
-}
-
-/* Sends them all; returns the index of the first request that failed with
- * its error in *ret_err, SIZE_MAX if none did, or sets *ret_err on a
- * socket failure. */
-static size_t reqs_run(struct mnl_socket *nl, struct reqs *q, struct ns_nl_error *e, int *ret_err,
-		       int (*cb)(const struct nlmsghdr *, void *), void *data)
-{
-	char msg[sizeof(e->msg)];
-	int r;
-
-	*ret_err = 0;
-	r = nl_batch(nl, q->buf, q->len, q->n, q->errs, msg, sizeof(msg), cb, data);
-	if (r < 0) {
-		*ret_err = r;
-		return SIZE_MAX;
-	}
-	for (size_t i = 0; i < q->n; i++)
-		if (q->errs[i] < 0) {
-			*ret_err = q->errs[i];
-			if (e)
-				snprintf(e->msg, sizeof(e->msg), "%s", msg);
-			return i;
-		}
-	return SIZE_MAX;
-}
 
 static void step_text(struct ns_nl_error *e, const struct ns_veth *v, uint8_t kind, size_t item)
 {
@@ -405,7 +233,7 @@ static void step_text(struct ns_nl_error *e, const struct ns_veth *v, uint8_t ki
 		nl_err_set(e, "create veth pair '%s'/'%s'", l->name, p->name);
 		break;
 	case REQ_GETLINK:
-		nl_err_set(e, "find veth '%s'", l->name);
+		nl_err_set(e, "find '%s'", l->name);
 		break;
 	case REQ_ADDR_LOCAL:
 		nl_err_set(e, "add address %s to '%s'",
@@ -439,51 +267,85 @@ static void step_text(struct ns_nl_error *e, const struct ns_veth *v, uint8_t ki
 	}
 }
 
-/* The answer to RTM_GETLINK of a local end: its ifindex, and in IFLA_LINK
- * the peer's ifindex in the peer's namespace. */
-struct getlink_ctx {
-	struct ns_veth *const *v;
-	const struct reqs *q;
+struct group_ctx {
+	uint32_t group;
+	bool used;
 };
 
-static int getlink_cb(const struct nlmsghdr *nlh, void *data)
+static int group_cb(const struct nlmsghdr *nlh, void *data)
 {
-	struct getlink_ctx *c = data;
-	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	struct group_ctx *c = data;
 	const struct nlattr *a;
-	size_t i = nlh->nlmsg_seq - c->q->seq0;
-	struct ns_veth *v;
 
-	if (nlh->nlmsg_type != RTM_NEWLINK || i >= c->q->n)
+	if (nlh->nlmsg_type != RTM_NEWLINK)
 		return MNL_CB_OK;
-	v = c->v[c->q->pair[i]];
-	v->ifindex = ifm->ifi_index;
-	mnl_attr_for_each(a, nlh, sizeof(*ifm))
-		if (mnl_attr_get_type(a) == IFLA_LINK && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-			v->peer_ifindex = (int)mnl_attr_get_u32(a);
+	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg))
+		if (mnl_attr_get_type(a) == IFLA_GROUP && mnl_attr_validate(a, MNL_TYPE_U32) == 0 &&
+		    mnl_attr_get_u32(a) == c->group)
+			c->used = true;
 	return MNL_CB_OK;
+}
+
+/* A link group no link of this namespace is in, or 0. */
+static uint32_t unused_group(struct mnl_socket *nl)
+{
+	char buf[NL_MSG_MAX] __attribute__((aligned(4)));
+
+	for (int tries = 0; tries < 8; tries++) {
+		struct group_ctx c = { 0 };
+
+		if (getrandom(&c.group, sizeof(c.group), 0) != sizeof(c.group))
+			return 0;
+		if (c.group == 0)
+			continue;
+		if (nl_request(nl, nl_put_link_dump(buf, nl_seq_next(1)), NULL, 0, group_cb, &c) < 0)
+			return 0;
+		if (!c.used)
+			return c.group;
+	}
+	return 0;
 }
 
 /* Deletes the local ends of the pairs whose flag is set (the peers go with
  * them) and the bridges made for them; errors are ignored: this is the
- * way back from an error already being reported. */
+ * way back from an error already being reported. Each RTM_DELLINK of a
+ * single link waits for an RCU grace period (~15 ms), so many pairs are
+ * first moved to a fresh link group and deleted in one request, which
+ * the kernel unregisters together. */
 static void rollback(struct mnl_socket *nl, struct ns_veth *const *v, size_t n, const bool *made,
 		     char (*bridges)[IFNAMSIZ], size_t nbridges)
 {
-	_cleanup_reqs_ struct reqs q = { 0 };
+	_cleanup_nl_reqs_ struct nl_reqs q = { 0 };
 	struct ns_nl_error e;
+	uint32_t group = 0;
+	size_t count = 0;
 	int r;
 
-	if (reqs_init(&q, n + nbridges) < 0)
-		return;
 	for (size_t i = 0; i < n; i++)
-		if (made[i])
-			reqs_commit(&q, nl_put_link_del(reqs_slot(&q, i, SIZE_MAX, REQ_DEL),
-							reqs_seq(&q), 0, v[i]->end[0].name));
+		count += made[i];
+	if (count > 4)
+		group = unused_group(nl);
+	if (nl_reqs_init(&q, n + nbridges + 1) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		void *slot;
+
+		if (!made[i])
+			continue;
+		slot = nl_reqs_slot(&q, i, SIZE_MAX, REQ_DEL);
+		if (group)
+			nl_reqs_commit(&q, nl_put_link_set_group(slot, nl_reqs_seq(&q),
+							      v[i]->end[0].name, group));
+		else
+			nl_reqs_commit(&q, nl_put_link_del(slot, nl_reqs_seq(&q), 0, v[i]->end[0].name));
+	}
+	if (group)
+		nl_reqs_commit(&q, nl_put_group_del(nl_reqs_slot(&q, 0, SIZE_MAX, REQ_DEL), nl_reqs_seq(&q),
+						 group));
 	for (size_t i = 0; i < nbridges; i++)
-		reqs_commit(&q, nl_put_link_del(reqs_slot(&q, 0, SIZE_MAX, REQ_DEL), reqs_seq(&q),
+		nl_reqs_commit(&q, nl_put_link_del(nl_reqs_slot(&q, 0, SIZE_MAX, REQ_DEL), nl_reqs_seq(&q),
 						0, bridges[i]));
-	reqs_run(nl, &q, &e, &r, NULL, NULL);
+	nl_reqs_run(nl, &q, &e, &r, NULL, NULL);
 }
 
 static bool needs_peer_work(const struct ns_veth *v)
@@ -498,7 +360,7 @@ static size_t peer_work(struct mnl_socket *here, struct ns_veth *const *v, size_
 			const bool *done, struct ns_nl_error *e, int *ret_err, size_t *ret_req_pair)
 {
 	_cleanup_mnl_ struct mnl_socket *there = NULL;
-	_cleanup_reqs_ struct reqs q = { 0 };
+	_cleanup_nl_reqs_ struct nl_reqs q = { 0 };
 	int fd = v[first]->netns_fd;
 	size_t count = 0, bad;
 	bool lo = false;
@@ -509,7 +371,7 @@ static size_t peer_work(struct mnl_socket *here, struct ns_veth *const *v, size_
 			continue;
 		count += v[i]->end[NS_VETH_PEER].naddrs + v[i]->nroutes + 2;
 	}
-	r = reqs_init(&q, count);
+	r = nl_reqs_init(&q, count);
 	if (r < 0)
 		goto fail;
 	if (fd >= 0) {
@@ -518,7 +380,7 @@ static size_t peer_work(struct mnl_socket *here, struct ns_veth *const *v, size_
 			nl_err_set(e, "enter the network namespace of '%s'",
 				   v[first]->end[NS_VETH_PEER].name);
 			if (r == -EPERM)
-				explain_eperm(e, fd, CAP_SYS_ADMIN);
+				nl_explain_eperm(e, fd, CAP_SYS_ADMIN);
 			*ret_req_pair = first;
 			*ret_err = r;
 			return 0;
@@ -529,30 +391,37 @@ static size_t peer_work(struct mnl_socket *here, struct ns_veth *const *v, size_
 
 		if (done[i] || v[i]->netns_fd != fd || !needs_peer_work(v[i]))
 			continue;
+		r = v[i]->peer_ifindex = nl_ifindex(there ? there : here, p->name);
+		if (r < 0) {
+			nl_err_set(e, "find '%s'", p->name);
+			*ret_req_pair = i;
+			*ret_err = r;
+			return 0;
+		}
 		if (v[i]->lo_up && !lo) {
 			/* lo is ifindex 1 in every namespace (LOOPBACK_IFINDEX);
 			 * bringing it up gives it 127.0.0.1/8 and ::1 */
-			reqs_commit(&q, nl_put_link_up(reqs_slot(&q, i, SIZE_MAX, REQ_LO),
-						       reqs_seq(&q), 1));
+			nl_reqs_commit(&q, nl_put_link_up(nl_reqs_slot(&q, i, SIZE_MAX, REQ_LO),
+						       nl_reqs_seq(&q), 1));
 			lo = true;
 		}
 		if (v[i]->up)
-			reqs_commit(&q, nl_put_link_up(reqs_slot(&q, i, SIZE_MAX, REQ_PEER_UP),
-						       reqs_seq(&q), v[i]->peer_ifindex));
+			nl_reqs_commit(&q, nl_put_link_up(nl_reqs_slot(&q, i, SIZE_MAX, REQ_PEER_UP),
+						       nl_reqs_seq(&q), v[i]->peer_ifindex));
 		for (size_t k = 0; k < p->naddrs; k++)
-			reqs_commit(&q, nl_put_addr_new(reqs_slot(&q, i, k, REQ_ADDR_PEER),
-							reqs_seq(&q), v[i]->peer_ifindex,
+			nl_reqs_commit(&q, nl_put_addr_new(nl_reqs_slot(&q, i, k, REQ_ADDR_PEER),
+							nl_reqs_seq(&q), v[i]->peer_ifindex,
 							&p->addrs[k]));
 	}
 	for (size_t i = first; i < n; i++) {
 		if (done[i] || v[i]->netns_fd != fd || !needs_peer_work(v[i]))
 			continue;
 		for (size_t k = 0; k < v[i]->nroutes; k++)
-			reqs_commit(&q, nl_put_route_new(reqs_slot(&q, i, k, REQ_ROUTE),
-							 reqs_seq(&q), v[i]->peer_ifindex,
+			nl_reqs_commit(&q, nl_put_route_new(nl_reqs_slot(&q, i, k, REQ_ROUTE),
+							 nl_reqs_seq(&q), v[i]->peer_ifindex,
 							 &v[i]->routes[k]));
 	}
-	bad = reqs_run(there ? there : here, &q, e, ret_err, NULL, NULL);
+	bad = nl_reqs_run(there ? there : here, &q, e, ret_err, NULL, NULL);
 	if (*ret_err < 0) {
 		char msg[sizeof(e->msg)];
 
@@ -569,6 +438,7 @@ static size_t peer_work(struct mnl_socket *here, struct ns_veth *const *v, size_
 	}
 	return count;
 fail:
+	nl_err_set(e, "prepare the requests");
 	*ret_req_pair = first;
 	*ret_err = r;
 	return 0;
@@ -584,7 +454,6 @@ int ns_veth_create_many(struct ns_veth *const *v, size_t n, size_t *reterr_index
 	struct ns_nl_error scratch;
 	struct ns_nl_error *e = reterr ? reterr : &scratch;
 	size_t nbridges = 0, bad = SIZE_MAX, nlocal = 0;
-	bool any_peer = false;
 	int r;
 
 	memset(e, 0, sizeof(*e));
@@ -594,8 +463,10 @@ int ns_veth_create_many(struct ns_veth *const *v, size_t n, size_t *reterr_index
 	peer_done = calloc(n, sizeof(*peer_done));
 	master = calloc(n, sizeof(*master));
 	bridges = calloc(n, sizeof(*bridges));
-	if (!made || !peer_done || !master || !bridges)
+	if (!made || !peer_done || !master || !bridges) {
+		nl_err_set(e, "prepare the requests");
 		return -ENOMEM;
+	}
 	r = nl_open(-1, &nl);
 	if (r < 0) {
 		nl_err_set(e, "open a netlink socket");
@@ -632,15 +503,17 @@ int ns_veth_create_many(struct ns_veth *const *v, size_t n, size_t *reterr_index
 
 	/* the pairs, one request each, all sent before any ack is read */
 	{
-		_cleanup_reqs_ struct reqs q = { 0 };
+		_cleanup_nl_reqs_ struct nl_reqs q = { 0 };
 
-		r = reqs_init(&q, n);
-		if (r < 0)
+		r = nl_reqs_init(&q, n);
+		if (r < 0) {
+			nl_err_set(e, "prepare the requests");
 			goto fail;
+		}
 		for (size_t i = 0; i < n; i++)
-			reqs_commit(&q, veth_put_new(reqs_slot(&q, i, SIZE_MAX, REQ_NEWLINK),
-						     reqs_seq(&q), v[i], master[i]));
-		bad = reqs_run(nl, &q, e, &r, NULL, NULL);
+			nl_reqs_commit(&q, veth_put_new(nl_reqs_slot(&q, i, SIZE_MAX, REQ_NEWLINK),
+						     nl_reqs_seq(&q), v[i], master[i]));
+		bad = nl_reqs_run(nl, &q, e, &r, NULL, NULL);
 		if (r < 0 && bad == SIZE_MAX) {
 			/* the socket failed: which pairs exist is unknown, so
 			 * every one of ours is deleted by name */
@@ -659,54 +532,51 @@ int ns_veth_create_many(struct ns_veth *const *v, size_t n, size_t *reterr_index
 			step_text(e, v[bad], REQ_NEWLINK, SIZE_MAX);
 			snprintf(e->msg, sizeof(e->msg), "%s", msg);
 			if (r == -EPERM)
-				explain_eperm(e, v[bad]->netns_fd, CAP_NET_ADMIN);
+				nl_explain_eperm(e, v[bad]->netns_fd, CAP_NET_ADMIN);
 			goto fail_keep_msg;
 		}
 	}
 
-	/* ifindexes, needed for addresses and routes */
-	for (size_t i = 0; i < n; i++) {
+	/* the local ends' addresses */
+	for (size_t i = 0; i < n; i++)
 		nlocal += v[i]->end[NS_VETH_LOCAL].naddrs;
-		any_peer |= needs_peer_work(v[i]);
-	}
-	if (nlocal || any_peer) {
-		_cleanup_reqs_ struct reqs q = { 0 };
-		struct getlink_ctx c = { .v = v, .q = &q };
+	if (nlocal) {
+		_cleanup_nl_reqs_ struct nl_reqs q = { 0 };
 
-		r = reqs_init(&q, n + nlocal);
-		if (r < 0)
-			goto fail;
-		for (size_t i = 0; i < n; i++)
-			reqs_commit(&q, nl_put_link_get(reqs_slot(&q, i, SIZE_MAX, REQ_GETLINK),
-							reqs_seq(&q), v[i]->end[0].name));
-		bad = reqs_run(nl, &q, e, &r, getlink_cb, &c);
-		if (r < 0)
-			goto fail_step;
-		q.n = 0;
-		q.len = 0;
-		q.seq0 = nl_seq_next(n + nlocal);
-		for (size_t i = 0; i < n; i++)
-			for (size_t k = 0; k < v[i]->end[NS_VETH_LOCAL].naddrs; k++)
-				reqs_commit(&q, nl_put_addr_new(reqs_slot(&q, i, k, REQ_ADDR_LOCAL),
-								reqs_seq(&q), v[i]->ifindex,
-								&v[i]->end[NS_VETH_LOCAL].addrs[k]));
-		bad = reqs_run(nl, &q, e, &r, NULL, NULL);
+		r = nl_reqs_init(&q, nlocal);
 		if (r < 0) {
-fail_step:
+			nl_err_set(e, "prepare the requests");
+			goto fail;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (!v[i]->end[NS_VETH_LOCAL].naddrs)
+				continue;
+			r = v[i]->ifindex = nl_ifindex(nl, v[i]->end[NS_VETH_LOCAL].name);
+			if (r < 0) {
+				bad = i;
+				step_text(e, v[i], REQ_GETLINK, SIZE_MAX);
+				goto fail_keep_msg;
+			}
+			for (size_t k = 0; k < v[i]->end[NS_VETH_LOCAL].naddrs; k++)
+				nl_reqs_commit(&q, nl_put_addr_new(nl_reqs_slot(&q, i, k, REQ_ADDR_LOCAL),
+								nl_reqs_seq(&q), v[i]->ifindex,
+								&v[i]->end[NS_VETH_LOCAL].addrs[k]));
+		}
+		bad = nl_reqs_run(nl, &q, e, &r, NULL, NULL);
+		if (r < 0) {
+			char msg[sizeof(e->msg)];
+			size_t p;
+
 			if (bad == SIZE_MAX) {
 				bad = 0;
-				nl_err_set(e, "configure veth pairs");
+				nl_err_set(e, "add addresses");
 				goto fail;
 			}
-			{
-				char msg[sizeof(e->msg)];
-				size_t p = q.pair[bad];
-
-				snprintf(msg, sizeof(msg), "%s", e->msg);
-				step_text(e, v[p], q.kind[bad], q.item[bad]);
-				snprintf(e->msg, sizeof(e->msg), "%s", msg);
-				bad = p;
-			}
+			p = q.pair[bad];
+			snprintf(msg, sizeof(msg), "%s", e->msg);
+			step_text(e, v[p], q.kind[bad], q.item[bad]);
+			snprintf(e->msg, sizeof(e->msg), "%s", msg);
+			bad = p;
 			goto fail_keep_msg;
 		}
 	}
@@ -743,375 +613,3 @@ int ns_veth_create(struct ns_veth *v, struct ns_nl_error *reterr)
 	return ns_veth_create_many(&v, 1, NULL, reterr);
 }
 
-/* ---- deleting ---------------------------------------------------------- */
-
-struct kind_ctx {
-	int ifindex;
-	char kind[32];
-};
-
-static int kind_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct kind_ctx *c = data;
-	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *a, *b;
-
-	if (nlh->nlmsg_type != RTM_NEWLINK)
-		return MNL_CB_OK;
-	c->ifindex = ifm->ifi_index;
-	mnl_attr_for_each(a, nlh, sizeof(*ifm)) {
-		if (mnl_attr_get_type(a) != IFLA_LINKINFO)
-			continue;
-		mnl_attr_for_each_nested(b, a)
-			if (mnl_attr_get_type(b) == IFLA_INFO_KIND &&
-			    mnl_attr_validate(b, MNL_TYPE_NUL_STRING) == 0)
-				snprintf(c->kind, sizeof(c->kind), "%s", mnl_attr_get_str(b));
-	}
-	return MNL_CB_OK;
-}
-
-int ns_veth_delete(const char *name, struct ns_nl_error *reterr)
-{
-	_cleanup_mnl_ struct mnl_socket *nl = NULL;
-	char buf[NL_MSG_MAX] __attribute__((aligned(4)));
-	struct ns_nl_error scratch;
-	struct ns_nl_error *e = reterr ? reterr : &scratch;
-	struct kind_ctx c = { 0 };
-	int r;
-
-	memset(e, 0, sizeof(*e));
-	if (!ifname_valid(name))
-		return -EINVAL;
-	nl_err_set(e, "delete '%s'", name);
-	r = nl_open(-1, &nl);
-	if (r < 0)
-		return r;
-	r = nl_request(nl, nl_put_link_get(buf, nl_seq_next(1), name), e->msg, sizeof(e->msg),
-		       kind_cb, &c);
-	if (r < 0)
-		return r;
-	if (strcmp(c.kind, "veth") != 0)
-		return -EMEDIUMTYPE;
-	/* by the ifindex just read: a same-named link made since is spared */
-	r = nl_request(nl, nl_put_link_del(buf, nl_seq_next(1), c.ifindex, NULL), e->msg,
-		       sizeof(e->msg), NULL, NULL);
-	if (r == -EPERM)
-		explain_eperm(e, -1, CAP_NET_ADMIN);
-	return r;
-}
-
-int ns_veth_delete_group(uint32_t group, struct ns_nl_error *reterr)
-{
-	_cleanup_mnl_ struct mnl_socket *nl = NULL;
-	char buf[NL_MSG_MAX] __attribute__((aligned(4)));
-	struct ns_nl_error scratch;
-	struct ns_nl_error *e = reterr ? reterr : &scratch;
-	int r;
-
-	memset(e, 0, sizeof(*e));
-	nl_err_set(e, "delete group %u", group);
-	r = nl_open(-1, &nl);
-	if (r < 0)
-		return r;
-	r = nl_request(nl, nl_put_group_del(buf, nl_seq_next(1), group), e->msg, sizeof(e->msg),
-		       NULL, NULL);
-	if (r == -EPERM)
-		explain_eperm(e, -1, CAP_NET_ADMIN);
-	return r;
-}
-
-/* ---- loopback ---------------------------------------------------------- */
-
-int ns_link_up_loopback(int netns_fd, struct ns_nl_error *reterr)
-{
-	_cleanup_mnl_ struct mnl_socket *nl = NULL;
-	_cleanup_reqs_ struct reqs q = { 0 };
-	struct ns_nl_error scratch;
-	struct ns_nl_error *e = reterr ? reterr : &scratch;
-	struct nl_addr a4 = { .family = AF_INET, .prefix = 8, .a = { 127, 0, 0, 1 } };
-	struct nl_addr a6 = { .family = AF_INET6, .prefix = 128, .a = { [15] = 1 } };
-	size_t bad;
-	int r;
-
-	memset(e, 0, sizeof(*e));
-	nl_err_set(e, "bring up lo");
-	r = nl_open(netns_fd, &nl);
-	if (r < 0) {
-		if (r == -EPERM)
-			explain_eperm(e, netns_fd, CAP_SYS_ADMIN);
-		return r;
-	}
-	r = reqs_init(&q, 3);
-	if (r < 0)
-		return r;
-	/* lo is ifindex 1 in every namespace; going up gives it both
-	 * addresses already (-EEXIST below), unless IPv6 is off there
-	 * (-EAFNOSUPPORT/-EACCES for ::1), which is no failure of ours */
-	reqs_commit(&q, nl_put_link_up(reqs_slot(&q, 0, SIZE_MAX, REQ_LO), reqs_seq(&q), 1));
-	reqs_commit(&q, nl_put_addr_new(reqs_slot(&q, 0, 0, REQ_LO), reqs_seq(&q), 1, &a4));
-	reqs_commit(&q, nl_put_addr_new(reqs_slot(&q, 0, 1, REQ_LO), reqs_seq(&q), 1, &a6));
-	bad = reqs_run(nl, &q, e, &r, NULL, NULL);
-	if (r < 0 && bad == SIZE_MAX)
-		return r;
-	if (q.errs[0] < 0) {
-		if (q.errs[0] == -EPERM)
-			explain_eperm(e, netns_fd, CAP_NET_ADMIN);
-		return q.errs[0];
-	}
-	if (q.errs[1] < 0 && q.errs[1] != -EEXIST) {
-		nl_err_set(e, "add address 127.0.0.1/8 to 'lo'");
-		return q.errs[1];
-	}
-	if (q.errs[2] < 0 && q.errs[2] != -EEXIST && q.errs[2] != -EAFNOSUPPORT &&
-	    q.errs[2] != -EACCES) {
-		nl_err_set(e, "add address ::1/128 to 'lo'");
-		return q.errs[2];
-	}
-	memset(e, 0, sizeof(*e));
-	return 0;
-}
-
-/* ---- listing ----------------------------------------------------------- */
-
-struct list_ctx {
-	struct ns_veth_info *v;
-	size_t n, cap;
-	int err;
-};
-
-static int list_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct list_ctx *c = data;
-	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
-	struct ns_veth_info info = { .ifindex = ifm->ifi_index, .peer_nsid = -1 };
-	const struct nlattr *a, *b;
-	bool veth = false;
-
-	if (nlh->nlmsg_type != RTM_NEWLINK)
-		return MNL_CB_OK;
-	info.up = ifm->ifi_flags & IFF_UP;
-	mnl_attr_for_each(a, nlh, sizeof(*ifm)) {
-		switch (mnl_attr_get_type(a)) {
-		case IFLA_IFNAME:
-			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
-				snprintf(info.name, sizeof(info.name), "%s", mnl_attr_get_str(a));
-			break;
-		case IFLA_LINK:
-			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				info.peer_ifindex = (int)mnl_attr_get_u32(a);
-			break;
-		case IFLA_LINK_NETNSID:
-			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				info.peer_nsid = (int)mnl_attr_get_u32(a);
-			break;
-		case IFLA_GROUP:
-			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				info.group = mnl_attr_get_u32(a);
-			break;
-		case IFLA_MTU:
-			if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-				info.mtu = mnl_attr_get_u32(a);
-			break;
-		case IFLA_LINKINFO:
-			mnl_attr_for_each_nested(b, a)
-				if (mnl_attr_get_type(b) == IFLA_INFO_KIND &&
-				    mnl_attr_validate(b, MNL_TYPE_NUL_STRING) == 0 &&
-				    !strcmp(mnl_attr_get_str(b), "veth"))
-					veth = true;
-			break;
-		}
-	}
-	if (!veth)
-		return MNL_CB_OK;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 16;
-		struct ns_veth_info *nv = reallocarray(c->v, cap, sizeof(*nv));
-
-		if (!nv) {
-			c->err = -ENOMEM;
-			return MNL_CB_OK;
-		}
-		c->v = nv;
-		c->cap = cap;
-	}
-	c->v[c->n++] = info;
-	return MNL_CB_OK;
-}
-
-struct name_ctx {
-	char name[IFNAMSIZ];
-};
-
-static int name_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct name_ctx *c = data;
-	const struct nlattr *a;
-
-	if (nlh->nlmsg_type != RTM_NEWLINK)
-		return MNL_CB_OK;
-	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg))
-		if (mnl_attr_get_type(a) == IFLA_IFNAME &&
-		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
-			snprintf(c->name, sizeof(c->name), "%s", mnl_attr_get_str(a));
-	return MNL_CB_OK;
-}
-
-static int nsid_cb(const struct nlmsghdr *nlh, void *data)
-{
-	int *nsid = data;
-	const struct nlattr *a;
-
-	if (nlh->nlmsg_type != RTM_NEWNSID)
-		return MNL_CB_OK;
-	mnl_attr_for_each(a, nlh, sizeof(struct rtgenmsg))
-		if (mnl_attr_get_type(a) == NETNSA_NSID && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-			*nsid = (int)mnl_attr_get_u32(a);
-	return MNL_CB_OK;
-}
-
-/* Our id for the namespace of @path, or -1. */
-static int path_nsid(struct mnl_socket *nl, const char *path)
-{
-	char buf[NL_MSG_MAX] __attribute__((aligned(4)));
-	_cleanup_close_ int fd = -1;
-	int nsid = -1;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (nl_request(nl, nl_put_nsid_get(buf, nl_seq_next(1), fd), NULL, 0, nsid_cb, &nsid) < 0)
-		return -1;
-	return nsid;
-}
-
-/* A name for where namespace @nsid is: a /run/netns name, else the lowest
- * PID in it, else the id itself. */
-static void describe_nsid(struct mnl_socket *nl, int nsid, char *buf, size_t size)
-{
-	_cleanup_closedir_ DIR *named = NULL, *proc = NULL;
-	struct dirent *de;
-	char path[PATH_MAX];
-	long best = -1;
-
-	named = opendir("/run/netns");
-	while (named && (de = readdir(named))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/run/netns/%s", de->d_name);
-		if (path_nsid(nl, path) == nsid) {
-			size_t len = strnlen(de->d_name, size - 1);
-
-			memcpy(buf, de->d_name, len);
-			buf[len] = '\0';
-			return;
-		}
-	}
-	proc = opendir("/proc");
-	while (proc && (de = readdir(proc))) {
-		char *end;
-		long pid = strtol(de->d_name, &end, 10);
-
-		if (*end || pid <= 0 || (best > 0 && pid >= best))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%ld/ns/net", pid);
-		if (path_nsid(nl, path) == nsid)
-			best = pid;
-	}
-	if (best > 0)
-		snprintf(buf, size, "pid %ld", best);
-	else
-		snprintf(buf, size, "nsid %d", nsid);
-}
-
-int ns_veth_list(struct ns_veth_info **ret)
-{
-	_cleanup_mnl_ struct mnl_socket *nl = NULL;
-	char buf[NL_MSG_MAX] __attribute__((aligned(4)));
-	struct list_ctx c = { 0 };
-	size_t out = 0;
-	int r;
-
-	r = nl_open(-1, &nl);
-	if (r < 0)
-		return r;
-	r = nl_request(nl, nl_put_link_dump(buf, nl_seq_next(1)), NULL, 0, list_cb, &c);
-	if (r == 0)
-		r = c.err;
-	if (r < 0) {
-		free(c.v);
-		return r;
-	}
-	for (size_t i = 0; i < c.n; i++) {
-		struct ns_veth_info *v = &c.v[i];
-
-		if (v->peer_nsid < 0) {
-			/* both ends here: list the pair once, by the end that
-			 * was named first when it was made; the kernel registers
-			 * the peer before it, so that end has the higher index */
-			for (size_t k = 0; k < c.n; k++)
-				if (c.v[k].ifindex == v->peer_ifindex)
-					snprintf(v->peer, sizeof(v->peer), "%s", c.v[k].name);
-			if (v->ifindex < v->peer_ifindex)
-				continue;
-		} else {
-			struct name_ctx nc = { "" };
-
-			/* errors leave the name empty: the peer may be in a
-			 * namespace we cannot read */
-			nl_request(nl, nl_put_link_get_nsid(buf, nl_seq_next(1), v->peer_ifindex,
-							    v->peer_nsid), NULL, 0, name_cb, &nc);
-			snprintf(v->peer, sizeof(v->peer), "%s", nc.name);
-			for (size_t k = 0; k < out; k++)
-				if (c.v[k].peer_nsid == v->peer_nsid) {
-					snprintf(v->peer_netns, sizeof(v->peer_netns), "%s",
-						 c.v[k].peer_netns);
-					break;
-				}
-			if (!v->peer_netns[0])
-				describe_nsid(nl, v->peer_nsid, v->peer_netns,
-					      sizeof(v->peer_netns));
-		}
-		c.v[out++] = *v;
-	}
-	*ret = c.v;
-	return (int)out;
-}
-
-/* ---- naming a namespace ------------------------------------------------ */
-
-int ns_netns_open(const char *target)
-{
-	_cleanup_close_ int fd = -1;
-	char path[PATH_MAX];
-	uint32_t pid;
-	int type;
-
-	if (!target || !*target)
-		return -EINVAL;
-	fd = -ENOENT;
-	if (!strchr(target, '/') && strcmp(target, ".") && strcmp(target, "..")) {
-		snprintf(path, sizeof(path), "/run/netns/%s", target);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			fd = -errno;
-		if (fd == -ENOENT && parse_u32(target, &pid) == 0 && pid > 0) {
-			snprintf(path, sizeof(path), "/proc/%u/ns/net", pid);
-			fd = open(path, O_RDONLY | O_CLOEXEC);
-			if (fd < 0)
-				return errno == ENOENT ? -ESRCH : -errno;
-		}
-	}
-	if (fd == -ENOENT) {
-		fd = open(target, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-	}
-	if (fd < 0)
-		return fd;
-	type = ioctl(fd, NS_GET_NSTYPE);
-	if (type < 0)
-		return errno == ENOTTY ? -EINVAL : -errno;
-	if (type != CLONE_NEWNET)
-		return -EINVAL;
-	return take_fd(&fd);
-}

@@ -1,0 +1,562 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* nsveth: create veth pairs with one end in another network namespace, list and delete them. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ns.h"
+#include "cli.h"
+
+#define MAX_ITEMS 32
+
+/* One pair, from the command line or a line of --batch. */
+struct pair_opts {
+	const char *name, *peer, *target;
+	const char *addr[2][MAX_ITEMS];
+	size_t naddr[2];
+	const char *mac[2];
+	uint32_t mtu[2];
+	const char *master;
+	bool create_bridge;
+	const char *route[MAX_ITEMS];
+	size_t nroute;
+	const char *gateway[MAX_ITEMS];
+	size_t ngateway;
+	bool up, lo;
+	bool has_group;
+	uint32_t group;
+};
+
+enum nsveth_mode { MODE_CREATE, MODE_DELETE, MODE_DELETE_GROUP, MODE_LIST, MODE_BATCH };
+
+struct nsveth_opts {
+	enum nsveth_mode mode;
+	const char *delete_name;
+	uint32_t delete_group;
+	const char *batch;
+	const char *netns;
+	bool json;
+	struct pair_opts pair;
+};
+
+/* Where a pair came from, for messages: "" or " (line N)". */
+static char where[32];
+
+static noreturn void usage(void)
+{
+	fputs("\nUsage:\n"
+	      " nsveth [options] <name> <peer> <target>\n"
+	      " nsveth --delete <name>\n"
+	      " nsveth --delete-group <group>\n"
+	      " nsveth --list [--json]\n"
+	      " nsveth --batch <file>|- [options]\n"
+	      "\n"
+	      "Create a veth pair with <peer> placed in the network namespace of <target>\n"
+	      "(a name under /run/netns, a PID, or a namespace file).\n"
+	      "\n"
+	      "Options:\n"
+	      " -a, --address <addr>[/<len>]       address of <name> (repeatable)\n"
+	      " -A, --peer-address <addr>[/<len>]  address of <peer> (repeatable)\n"
+	      "     --mac <mac>                    hardware address of <name>\n"
+	      "     --peer-mac <mac>               hardware address of <peer>\n"
+	      "     --mtu <bytes>                  MTU of <name>\n"
+	      "     --peer-mtu <bytes>             MTU of <peer>\n"
+	      " -m, --master <bridge>              enslave <name> to <bridge>\n"
+	      "     --create-bridge                create the bridge if it does not exist\n"
+	      " -g, --gateway <addr>               default route in <target> via <addr>\n"
+	      " -r, --route <dst>[,via=<addr>]     route in <target> over <peer> (repeatable)\n"
+	      " -u, --up                           bring both ends up\n"
+	      " -l, --loopback                     bring up lo in <target>\n"
+	      " -G, --group <group>                put <name> in link group <group>\n"
+	      " -N, --netns <ns>                   work in network namespace <ns>, not the current one\n"
+	      "\n"
+	      " -d, --delete <name>                delete the pair <name> belongs to\n"
+	      " -D, --delete-group <group>         delete every link of <group> in one request\n"
+	      " -L, --list                         list veth pairs and where each peer lives\n"
+	      " -J, --json                         use JSON output format for --list\n"
+	      " -b, --batch <file>|-               create one pair per line of <file>\n"
+	      "\n"
+	      " -h, --help                         display this help\n"
+	      " -V, --version                      display version\n"
+	      "\n"
+	      "See nsveth(8).\n",
+	      stdout);
+	exit(0);
+}
+
+enum {
+	OPT_MAC = CHAR_MAX + 1,
+	OPT_PEER_MAC,
+	OPT_MTU,
+	OPT_PEER_MTU,
+	OPT_CREATE_BRIDGE,
+};
+
+static const struct option longopts[] = {
+	{ "address",       required_argument, NULL, 'a'               },
+	{ "peer-address",  required_argument, NULL, 'A'               },
+	{ "mac",           required_argument, NULL, OPT_MAC           },
+	{ "peer-mac",      required_argument, NULL, OPT_PEER_MAC      },
+	{ "mtu",           required_argument, NULL, OPT_MTU           },
+	{ "peer-mtu",      required_argument, NULL, OPT_PEER_MTU      },
+	{ "master",        required_argument, NULL, 'm'               },
+	{ "create-bridge", no_argument,       NULL, OPT_CREATE_BRIDGE },
+	{ "gateway",       required_argument, NULL, 'g'               },
+	{ "route",         required_argument, NULL, 'r'               },
+	{ "up",            no_argument,       NULL, 'u'               },
+	{ "loopback",      no_argument,       NULL, 'l'               },
+	{ "group",         required_argument, NULL, 'G'               },
+	{ "netns",         required_argument, NULL, 'N'               },
+	{ "delete",        required_argument, NULL, 'd'               },
+	{ "delete-group",  required_argument, NULL, 'D'               },
+	{ "list",          no_argument,       NULL, 'L'               },
+	{ "json",          no_argument,       NULL, 'J'               },
+	{ "batch",         required_argument, NULL, 'b'               },
+	{ "help",          no_argument,       NULL, 'h'               },
+	{ "version",       no_argument,       NULL, 'V'               },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void add_item(const char **list, size_t *n, const char *s, const char *what)
+{
+	if (*n == MAX_ITEMS)
+		diex("too many %s%s (at most %d)", what, where, MAX_ITEMS);
+	list[(*n)++] = s;
+}
+
+static uint32_t parse_number(const char *s, const char *what)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (!*s || *end || *s == '-' || *s == '+' || errno || v > UINT32_MAX)
+		die_usage("invalid %s '%s'%s", what, s, where);
+	return (uint32_t)v;
+}
+
+static void set_mode(struct nsveth_opts *o, enum nsveth_mode mode)
+{
+	if (o->mode != MODE_CREATE && o->mode != mode)
+		die_usage("--delete, --delete-group, --list and --batch exclude each other");
+	o->mode = mode;
+}
+
+/* Options and operands into @o; with @line (a --batch line), only the
+ * options of one pair are allowed. */
+static void parse_args(int argc, char **argv, struct nsveth_opts *o, bool line)
+{
+	struct pair_opts *p = &o->pair;
+	int c;
+
+	optind = 0;
+	opterr = !line;
+	while ((c = getopt_long(argc, argv, "a:A:m:g:r:ulG:N:d:D:LJb:hV", longopts, NULL)) != -1) {
+		if (line && strchr("NdDLJbhV", c))
+			diex("option not allowed in a batch line%s: %s", where, argv[optind - 1]);
+		switch (c) {
+		case 'a':
+			add_item(p->addr[NS_VETH_LOCAL], &p->naddr[NS_VETH_LOCAL], optarg, "addresses");
+			break;
+		case 'A':
+			add_item(p->addr[NS_VETH_PEER], &p->naddr[NS_VETH_PEER], optarg, "addresses");
+			break;
+		case OPT_MAC:
+			p->mac[NS_VETH_LOCAL] = optarg;
+			break;
+		case OPT_PEER_MAC:
+			p->mac[NS_VETH_PEER] = optarg;
+			break;
+		case OPT_MTU:
+			p->mtu[NS_VETH_LOCAL] = parse_number(optarg, "MTU");
+			break;
+		case OPT_PEER_MTU:
+			p->mtu[NS_VETH_PEER] = parse_number(optarg, "MTU");
+			break;
+		case 'm':
+			p->master = optarg;
+			break;
+		case OPT_CREATE_BRIDGE:
+			p->create_bridge = true;
+			break;
+		case 'g':
+			add_item(p->gateway, &p->ngateway, optarg, "gateways");
+			break;
+		case 'r':
+			add_item(p->route, &p->nroute, optarg, "routes");
+			break;
+		case 'u':
+			p->up = true;
+			break;
+		case 'l':
+			p->lo = true;
+			break;
+		case 'G':
+			p->group = parse_number(optarg, "group");
+			p->has_group = true;
+			break;
+		case 'N':
+			o->netns = optarg;
+			break;
+		case 'd':
+			set_mode(o, MODE_DELETE);
+			o->delete_name = optarg;
+			break;
+		case 'D':
+			set_mode(o, MODE_DELETE_GROUP);
+			o->delete_group = parse_number(optarg, "group");
+			break;
+		case 'L':
+			set_mode(o, MODE_LIST);
+			break;
+		case 'J':
+			o->json = true;
+			break;
+		case 'b':
+			set_mode(o, MODE_BATCH);
+			o->batch = optarg;
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			print_version();
+		default:
+			if (line)
+				diex("invalid option in a batch line%s: %s", where, argv[optind - 1]);
+			die_usage(NULL);
+		}
+	}
+	if (o->mode == MODE_CREATE) {
+		if (argc - optind < 3)
+			die_usage("missing operand: <name> <peer> <target>%s", where);
+		if (argc - optind > 3)
+			die_usage("extra operand '%s'%s", argv[optind + 3], where);
+		p->name = argv[optind];
+		p->peer = argv[optind + 1];
+		p->target = argv[optind + 2];
+	} else if (optind < argc) {
+		die_usage("extra operand '%s'", argv[optind]);
+	}
+	if (o->json && o->mode != MODE_LIST)
+		die_usage("--json goes with --list");
+	if (p->create_bridge && !p->master)
+		die_usage("--create-bridge needs --master");
+}
+
+static void check_ifname(const char *s)
+{
+	if (strlen(s) > NS_IFNAME_MAX)
+		diex("invalid interface name '%s'%s (at most %d bytes)", s, where, NS_IFNAME_MAX);
+	if (!*s || strpbrk(s, "/: \t\n\v\f\r") || !strcmp(s, ".") || !strcmp(s, ".."))
+		diex("invalid interface name '%s'%s", s, where);
+}
+
+static void check_addr(int r, const char *s)
+{
+	if (r == -ERANGE)
+		diex("invalid address '%s'%s (prefix length out of range)", s, where);
+	if (r < 0)
+		diex("invalid address '%s'%s", s, where);
+}
+
+/* Each target once: a thousand lines naming one namespace share one fd,
+ * and so one socket inside it. */
+struct target_fd {
+	const char *name;
+	int fd;
+	dev_t dev;
+	ino_t ino;
+};
+
+static struct target_fd *targets;
+static size_t ntargets;
+
+static int target_open(const char *name)
+{
+	struct target_fd *t;
+	struct stat st;
+	int fd;
+
+	for (size_t i = 0; i < ntargets; i++)
+		if (!strcmp(targets[i].name, name))
+			return targets[i].fd;
+	fd = ns_netns_open(name);
+	if (fd == -EINVAL)
+		diex("cannot open network namespace '%s'%s: not a network namespace", name, where);
+	if (fd < 0)
+		die(fd, "cannot open network namespace '%s'%s", name, where);
+	if (fstat(fd, &st) < 0)
+		die(-errno, "cannot open network namespace '%s'%s", name, where);
+	for (size_t i = 0; i < ntargets; i++)
+		if (targets[i].dev == st.st_dev && targets[i].ino == st.st_ino) {
+			close(fd);
+			return targets[i].fd;
+		}
+	t = reallocarray(targets, ntargets + 1, sizeof(*t));
+	if (!t)
+		die(-ENOMEM, "cannot open network namespace '%s'", name);
+	targets = t;
+	targets[ntargets++] = (struct target_fd){ name, fd, st.st_dev, st.st_ino };
+	return fd;
+}
+
+/* The library's description of @p; any bad input ends here, before a
+ * single request is sent. */
+static struct ns_veth *build_pair(const struct pair_opts *p)
+{
+	struct ns_veth *v;
+	int r;
+
+	check_ifname(p->name);
+	check_ifname(p->peer);
+	if (!strcmp(p->name, p->peer))
+		diex("invalid veth pair '%s'/'%s'%s: both ends have the same name", p->name,
+		     p->peer, where);
+	if (p->master)
+		check_ifname(p->master);
+	r = ns_veth_new(p->name, p->peer, &v);
+	if (r < 0)
+		die(r, "cannot describe veth pair '%s'/'%s'%s", p->name, p->peer, where);
+	for (int end = NS_VETH_LOCAL; end <= NS_VETH_PEER; end++) {
+		for (size_t i = 0; i < p->naddr[end]; i++)
+			check_addr(ns_veth_add_address(v, end, p->addr[end][i]), p->addr[end][i]);
+		if (p->mac[end] && ns_veth_set_mac(v, end, p->mac[end]) < 0)
+			diex("invalid MAC address '%s'%s", p->mac[end], where);
+		ns_veth_set_mtu(v, end, p->mtu[end]);
+	}
+	if (p->master)
+		ns_veth_set_master(v, p->master, p->create_bridge);
+	for (size_t i = 0; i < p->ngateway; i++) {
+		r = ns_veth_add_route(v, "default", p->gateway[i]);
+		if (r < 0)
+			diex("invalid gateway '%s'%s", p->gateway[i], where);
+	}
+	for (size_t i = 0; i < p->nroute; i++) {
+		_cleanup_free_ char *dst = strdup(p->route[i]);
+		char *via = NULL, *comma;
+
+		if (!dst)
+			die(-ENOMEM, "cannot parse route '%s'", p->route[i]);
+		comma = strchr(dst, ',');
+		if (comma) {
+			*comma = '\0';
+			if (strncmp(comma + 1, "via=", 4) != 0)
+				diex("invalid route '%s'%s (expected <dst>[,via=<addr>])", p->route[i],
+				     where);
+			via = comma + 5;
+		}
+		r = ns_veth_add_route(v, dst, via);
+		if (r < 0)
+			diex("invalid route '%s'%s", p->route[i], where);
+	}
+	if (p->has_group)
+		ns_veth_set_group(v, p->group);
+	ns_veth_set_up(v, p->up);
+	ns_veth_set_loopback_up(v, p->lo);
+	ns_veth_set_netns(v, target_open(p->target));
+	return v;
+}
+
+static noreturn void die_nl(int r, const struct ns_nl_error *e)
+{
+	if (e->msg[0])
+		diex("cannot %s%s: %s", e->step, where, e->msg);
+	die(r, "cannot %s%s", e->step, where);
+}
+
+/* Splits @line into words at white space; '#' starts a comment. */
+static int split_words(char *line, char **argv, int max)
+{
+	int argc = 0;
+	char *s = line;
+
+	argv[argc++] = (char *)program_name;
+	for (;;) {
+		s += strspn(s, " \t\r\n");
+		if (!*s || *s == '#')
+			break;
+		if (argc == max - 1)
+			return -E2BIG;
+		argv[argc++] = s;
+		s += strcspn(s, " \t\r\n");
+		if (*s)
+			*s++ = '\0';
+	}
+	argv[argc] = NULL;
+	return argc;
+}
+
+static void run_batch(const struct nsveth_opts *base)
+{
+	_cleanup_free_ struct ns_veth **v = NULL;
+	_cleanup_free_ size_t *lineno = NULL;
+	struct ns_nl_error e;
+	size_t n = 0, cap = 0, bad = 0, no = 0;
+	char *line = NULL;
+	size_t len = 0;
+	FILE *f;
+	int r;
+
+	f = strcmp(base->batch, "-") ? fopen(base->batch, "re") : stdin;
+	if (!f)
+		die(-errno, "cannot open '%s'", base->batch);
+	while (getline(&line, &len, f) >= 0) {
+		struct nsveth_opts o = *base;
+		char *argv[2 * MAX_ITEMS + 16];
+		char *copy;
+		int argc;
+
+		no++;
+		snprintf(where, sizeof(where), " (line %zu)", no);
+		copy = strdup(line); /* the pair keeps pointers into it */
+		if (!copy)
+			die(-ENOMEM, "cannot read '%s'", base->batch);
+		argc = split_words(copy, argv, (int)(sizeof(argv) / sizeof(argv[0])));
+		if (argc < 0)
+			diex("too many words%s", where);
+		if (argc == 1) {
+			free(copy);
+			continue;
+		}
+		o.mode = MODE_CREATE;
+		parse_args(argc, argv, &o, true);
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = reallocarray(v, cap, sizeof(*v));
+			lineno = reallocarray(lineno, cap, sizeof(*lineno));
+			if (!v || !lineno)
+				die(-ENOMEM, "cannot read '%s'", base->batch);
+		}
+		v[n] = build_pair(&o.pair);
+		lineno[n++] = no;
+	}
+	if (ferror(f))
+		die(-EIO, "cannot read '%s'", base->batch);
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	where[0] = '\0';
+	r = ns_veth_create_many(v, n, &bad, &e);
+	if (r < 0) {
+		snprintf(where, sizeof(where), " (line %zu)", lineno[bad]);
+		die_nl(r, &e);
+	}
+	for (size_t i = 0; i < n; i++)
+		ns_veth_free(v[i]);
+}
+
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", (unsigned char)*s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void list(bool json)
+{
+	_cleanup_free_ struct ns_veth_info *l = NULL;
+	int n = ns_veth_list(&l);
+
+	if (n < 0)
+		die(n, "cannot list veth pairs");
+	if (!json) {
+		printf("%-15s %-15s %-20s %10s %s\n", "NAME", "PEER", "NETNS", "GROUP", "STATE");
+		for (int i = 0; i < n; i++)
+			printf("%-15s %-15s %-20s %10u %s\n", l[i].name, l[i].peer[0] ? l[i].peer : "-",
+			       l[i].peer_nsid < 0 ? "-" : l[i].peer_netns, l[i].group,
+			       l[i].up ? "UP" : "DOWN");
+		return;
+	}
+	printf("{\n   \"veths\": [");
+	for (int i = 0; i < n; i++) {
+		printf("%s\n      {\"name\": ", i ? "," : "");
+		json_str(l[i].name);
+		printf(", \"ifindex\": %d, \"peer\": ", l[i].ifindex);
+		if (l[i].peer[0])
+			json_str(l[i].peer);
+		else
+			printf("null");
+		printf(", \"peer_ifindex\": %d, \"netnsid\": ", l[i].peer_ifindex);
+		if (l[i].peer_nsid < 0)
+			printf("null, \"netns\": null");
+		else {
+			printf("%d, \"netns\": ", l[i].peer_nsid);
+			json_str(l[i].peer_netns);
+		}
+		printf(", \"group\": %u, \"mtu\": %u, \"up\": %s}", l[i].group, l[i].mtu,
+		       l[i].up ? "true" : "false");
+	}
+	printf("%s]\n}\n", n ? "\n   " : "");
+}
+
+int main(int argc, char **argv)
+{
+	struct nsveth_opts o = { .mode = MODE_CREATE };
+	struct ns_nl_error e;
+	int r;
+
+	program_name = "nsveth";
+	close_stdout_atexit();
+	parse_args(argc, argv, &o, false);
+
+	if (o.netns) {
+		int fd = ns_netns_open(o.netns);
+
+		if (fd == -EINVAL)
+			diex("cannot open network namespace '%s': not a network namespace", o.netns);
+		if (fd < 0)
+			die(fd, "cannot open network namespace '%s'", o.netns);
+		r = ns_setns(fd, CLONE_NEWNET);
+		if (r == -EPERM)
+			diex("cannot enter network namespace '%s': CAP_SYS_ADMIN missing over it or in the current user namespace", o.netns);
+		if (r < 0)
+			die(r, "cannot enter network namespace '%s'", o.netns);
+		close(fd);
+	}
+
+	switch (o.mode) {
+	case MODE_LIST:
+		list(o.json);
+		break;
+	case MODE_DELETE:
+		check_ifname(o.delete_name);
+		r = ns_veth_delete(o.delete_name, &e);
+		if (r == -EMEDIUMTYPE)
+			diex("cannot delete '%s': not a veth interface", o.delete_name);
+		if (r < 0)
+			die_nl(r, &e);
+		break;
+	case MODE_DELETE_GROUP:
+		r = ns_veth_delete_group(o.delete_group, &e);
+		if (r < 0)
+			die_nl(r, &e);
+		break;
+	case MODE_BATCH:
+		run_batch(&o);
+		break;
+	case MODE_CREATE: {
+		struct ns_veth *v = build_pair(&o.pair);
+
+		r = ns_veth_create(v, &e);
+		if (r < 0)
+			die_nl(r, &e);
+		ns_veth_free(v);
+		break;
+	}
+	}
+	return 0;
+}

@@ -1,0 +1,807 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* nsls: list namespaces; a drop-in for lsns(8), with id maps, names and capabilities. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <locale.h>
+#include <pwd.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <libsmartcols.h>
+
+#include "ns.h"
+#include "cli.h"
+#include "nsls-filter.h"
+
+enum {
+	COL_NS,
+	COL_TYPE,
+	COL_PATH,
+	COL_NPROCS,
+	COL_PID,
+	COL_PPID,
+	COL_COMMAND,
+	COL_UID,
+	COL_USER,
+	COL_NETNSID,
+	COL_NSFS,
+	COL_PNS,
+	COL_ONS,
+	COL_LSNS_END,	/* the columns above are lsns(8)'s, in its order */
+	COL_UIDMAP = COL_LSNS_END,
+	COL_GIDMAP,
+	COL_NAME,
+	COL_CAPS,
+	COL_MAX
+};
+
+static const struct colinfo {
+	const char *name;
+	double whint;
+	int flags;
+	int json_type;
+	const char *help;
+} infos[COL_MAX] = {
+	[COL_NS] = { "NS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+		     "namespace identifier (inode number)" },
+	[COL_TYPE] = { "TYPE", 5, 0, SCOLS_JSON_STRING, "kind of namespace" },
+	[COL_PATH] = { "PATH", 0, 0, SCOLS_JSON_STRING, "path to the namespace" },
+	[COL_NPROCS] = { "NPROCS", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+			 "number of processes in the namespace" },
+	[COL_PID] = { "PID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "lowest PID in the namespace" },
+	[COL_PPID] = { "PPID", 5, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "PPID of the PID" },
+	[COL_COMMAND] = { "COMMAND", 0, SCOLS_FL_TRUNC, SCOLS_JSON_STRING,
+			  "command line of the PID" },
+	[COL_UID] = { "UID", 0, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER, "UID of the PID" },
+	[COL_USER] = { "USER", 0, 0, SCOLS_JSON_STRING, "username of the PID" },
+	[COL_NETNSID] = { "NETNSID", 0, SCOLS_FL_RIGHT, SCOLS_JSON_STRING,
+			  "namespace ID as used by network subsystem" },
+	[COL_NSFS] = { "NSFS", 0, SCOLS_FL_WRAP, SCOLS_JSON_STRING,
+		       "nsfs mountpoint (usually used network subsystem)" },
+	[COL_PNS] = { "PNS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+		      "parent namespace identifier (inode number)" },
+	[COL_ONS] = { "ONS", 10, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER,
+		      "owner namespace identifier (inode number)" },
+	[COL_UIDMAP] = { "UIDMAP", 0, 0, SCOLS_JSON_STRING,
+			 "uid map of a user namespace (inner:outer:count,...)" },
+	[COL_GIDMAP] = { "GIDMAP", 0, 0, SCOLS_JSON_STRING,
+			 "gid map of a user namespace (inner:outer:count,...)" },
+	[COL_NAME] = { "NAME", 0, SCOLS_FL_WRAP, SCOLS_JSON_STRING,
+		       "name under /run/netns or /run/nsutils/named" },
+	[COL_CAPS] = { "CAPS", 0, 0, SCOLS_JSON_STRING,
+		       "capabilities the caller holds over the namespace (all, some, none)" },
+};
+
+enum tree { TREE_NONE, TREE_PROCESS, TREE_OWNER, TREE_PARENT };
+
+/* Where nsls looks for named namespaces: ip-netns(8)'s directory, and the
+ * one the ns* tools keep theirs in (a bind mount of /proc/PID/ns/TYPE per
+ * name, named after it). */
+static const char *const name_dirs[] = { "/run/netns", "/run/nsutils/named" };
+
+struct nsls_opts {
+	int columns[COL_MAX * 2];
+	size_t ncolumns;
+	const char *outarg;
+	uint32_t types;
+	pid_t task;
+	uint64_t ns;
+	bool has_ns;
+	bool json, raw, list, persist, no_trunc, no_headings, no_wrap;
+	enum tree tree;
+	struct nsls_filter *filter;
+};
+
+/* One output table and what filling it needs. */
+struct out {
+	const struct nsls_opts *o;
+	struct ns_info *info;
+	struct libscols_table *tab;
+	struct libscols_line **ns_line;		/* per namespace (owner and parent trees) */
+	struct libscols_line **proc_line;	/* per process (process tree) */
+	ssize_t task;				/* process index of --task, or -1 */
+	char *cell[COL_MAX];			/* the row being built */
+	bool cell_done[COL_MAX];
+	size_t row_ns;
+	ssize_t row_proc;
+};
+
+static int column_by_name(const char *name, size_t len, bool *ret_number)
+{
+	for (int i = 0; i < COL_MAX; i++) {
+		if (strlen(infos[i].name) == len && strncasecmp(name, infos[i].name, len) == 0) {
+			if (ret_number)
+				*ret_number = infos[i].json_type == SCOLS_JSON_NUMBER;
+			return i;
+		}
+	}
+	return -1;
+}
+
+static void usage(void)
+{
+	printf("\n"
+	       "Usage:\n"
+	       " %s [options] [<namespace>]\n"
+	       "\n"
+	       "List system namespaces.\n"
+	       "\n"
+	       "Options:\n"
+	       " -J, --json             use JSON output format\n"
+	       " -l, --list             use list format output\n"
+	       " -n, --noheadings       don't print headings\n"
+	       " -o, --output <list>    define which output columns to use\n"
+	       "     --output-all       output all columns\n"
+	       " -P, --persistent       namespaces without processes\n"
+	       " -p, --task <pid>       print process namespaces\n"
+	       " -Q, --filter <expr>    apply display filter\n"
+	       " -r, --raw              use the raw output format\n"
+	       " -u, --notruncate       don't truncate text in columns\n"
+	       " -W, --nowrap           don't use multi-line representation\n"
+	       " -t, --type <name>      namespace type (mnt, net, ipc, user, pid, uts, cgroup, time)\n"
+	       " -T, --tree[=<rel>]     use tree format (parent, owner, or process)\n"
+	       "\n"
+	       " -H, --list-columns     list the available columns\n"
+	       " -h, --help             display this help\n"
+	       " -V, --version          display version\n"
+	       "\n"
+	       "See nsls(8).\n",
+	       program_name);
+	exit(0);
+}
+
+static void list_columns(const struct nsls_opts *o)
+{
+	struct libscols_table *tb = scols_new_table();
+
+	if (!tb)
+		die(-ENOMEM, "cannot create the output table");
+	scols_table_set_name(tb, "nsls-columns");
+	scols_table_enable_noheadings(tb, 1);
+	scols_table_enable_raw(tb, o->raw);
+	scols_table_enable_json(tb, o->json);
+	if (!scols_table_new_column(tb, "HOLDER", 0, SCOLS_FL_RIGHT) ||
+	    !scols_table_new_column(tb, "TYPE", 0, 0) ||
+	    !scols_table_new_column(tb, "DESCRIPTION", 0, 0))
+		die(-ENOMEM, "cannot create the output table");
+	for (int i = 0; i < COL_MAX; i++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		if (!ln || scols_line_set_data(ln, 0, infos[i].name) ||
+		    scols_line_set_data(ln, 1, infos[i].json_type == SCOLS_JSON_NUMBER ?
+							"<integer>" : "<string>") ||
+		    scols_line_set_data(ln, 2, infos[i].help))
+			die(-ENOMEM, "cannot fill the output table");
+	}
+	scols_print_table(tb);
+	scols_unref_table(tb);
+	exit(0);
+}
+
+/* -o LIST replaces the columns, -o +LIST appends to them; as lsns(8), an
+ * empty name fails without a message. */
+static void parse_columns(struct nsls_opts *o, const char *arg)
+{
+	const char *p = arg;
+
+	if (*p == '+')
+		p++;
+	else
+		o->ncolumns = 0;
+	if (!*p)
+		exit(1);
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		int id;
+
+		if (len == 0)
+			exit(1);
+		id = column_by_name(p, len, NULL);
+		if (id < 0)
+			diex("unknown column: %.*s", (int)len, p);
+		if (o->ncolumns >= COL_MAX * 2)
+			diex("too many columns specified, the limit is %d columns", COL_MAX * 2 - 1);
+		o->columns[o->ncolumns++] = id;
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+}
+
+static void parse_options(int argc, char **argv, struct nsls_opts *o)
+{
+	enum { OPT_OUTPUT_ALL = CHAR_MAX + 1 };
+	static const struct option longopts[] = {
+		{ "json",         no_argument,       NULL, 'J'            },
+		{ "task",         required_argument, NULL, 'p'            },
+		{ "help",         no_argument,       NULL, 'h'            },
+		{ "output",       required_argument, NULL, 'o'            },
+		{ "output-all",   no_argument,       NULL, OPT_OUTPUT_ALL },
+		{ "persistent",   no_argument,       NULL, 'P'            },
+		{ "filter",       required_argument, NULL, 'Q'            },
+		{ "notruncate",   no_argument,       NULL, 'u'            },
+		{ "version",      no_argument,       NULL, 'V'            },
+		{ "noheadings",   no_argument,       NULL, 'n'            },
+		{ "nowrap",       no_argument,       NULL, 'W'            },
+		{ "list",         no_argument,       NULL, 'l'            },
+		{ "raw",          no_argument,       NULL, 'r'            },
+		{ "type",         required_argument, NULL, 't'            },
+		{ "tree",         optional_argument, NULL, 'T'            },
+		{ "list-columns", no_argument,       NULL, 'H'            },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *filter = NULL;
+	bool is_net = false, seen_tree = false, list_cols = false;
+	char *end;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "JlPp:o:nruhVt:T::WQ:H", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'J':
+			o->json = true;
+			break;
+		case 'l':
+			o->list = true;
+			break;
+		case 'o':
+			o->outarg = optarg;
+			break;
+		case OPT_OUTPUT_ALL:
+			for (o->ncolumns = 0; o->ncolumns < COL_LSNS_END; o->ncolumns++)
+				o->columns[o->ncolumns] = (int)o->ncolumns;
+			break;
+		case 'P':
+			o->persist = true;
+			break;
+		case 'p': {
+			long v;
+
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || v < INT32_MIN || v > INT32_MAX)
+				diex("invalid PID argument: '%s'", optarg);
+			o->task = (pid_t)v;
+			break;
+		}
+		case 'n':
+			o->no_headings = true;
+			break;
+		case 'r':
+			o->raw = o->no_wrap = true;
+			break;
+		case 'u':
+			o->no_trunc = true;
+			break;
+		case 't': {
+			int t = ns_type_from_name(optarg);
+
+			/* lsns takes the short names only */
+			if (t < 0 || strcmp(optarg, ns_type_name(t)) != 0)
+				diex("unknown namespace type: %s", optarg);
+			o->types |= 1u << t;
+			if (t == NS_TYPE_NET)
+				is_net = true;
+			break;
+		}
+		case 'W':
+			o->no_wrap = true;
+			break;
+		case 'T': {
+			const char *a = optarg;
+
+			seen_tree = true;
+			o->tree = TREE_OWNER;
+			if (!a)
+				break;
+			if (*a == '=')
+				a++;
+			if (strcmp(a, "parent") == 0)
+				o->tree = TREE_PARENT;
+			else if (strcmp(a, "process") == 0)
+				o->tree = TREE_PROCESS;
+			else if (strcmp(a, "owner") != 0)
+				diex("unknown tree type: %s", a);
+			break;
+		}
+		case 'Q':
+			filter = optarg;
+			break;
+		case 'H':
+			list_cols = true;
+			break;
+		case 'h':
+			usage();
+			break;
+		case 'V':
+			print_version();
+			break;
+		default:
+			die_usage(NULL);
+		}
+		/* as lsns, the exclusive pairs are refused as soon as both are seen */
+		if (o->json && o->raw)
+			diex("mutually exclusive arguments: --json --raw");
+		if (o->persist && o->task)
+			diex("mutually exclusive arguments: --persistent --task");
+		if (o->list && seen_tree)
+			diex("mutually exclusive arguments: --list --tree");
+		if (list_cols)
+			list_columns(o);
+	}
+
+	if (optind < argc) {
+		unsigned long long v;
+
+		if (o->task)
+			diex("--task is mutually exclusive with <namespace>");
+		errno = 0;
+		v = strtoull(argv[optind], &end, 10);
+		if (errno || end == argv[optind] || *end || argv[optind][0] == '-')
+			diex("invalid namespace argument: '%s'", argv[optind]);
+		o->ns = v;
+		o->has_ns = true;
+		if (!o->tree && !o->list)
+			o->tree = TREE_PROCESS;
+		if (!o->ncolumns) {
+			o->columns[o->ncolumns++] = COL_PID;
+			o->columns[o->ncolumns++] = COL_PPID;
+			o->columns[o->ncolumns++] = COL_USER;
+			o->columns[o->ncolumns++] = COL_COMMAND;
+		}
+	}
+	if (!o->ncolumns) {
+		o->columns[o->ncolumns++] = COL_NS;
+		o->columns[o->ncolumns++] = COL_TYPE;
+		o->columns[o->ncolumns++] = COL_NPROCS;
+		o->columns[o->ncolumns++] = COL_PID;
+		o->columns[o->ncolumns++] = COL_USER;
+		if (is_net) {
+			o->columns[o->ncolumns++] = COL_NETNSID;
+			o->columns[o->ncolumns++] = COL_NSFS;
+		}
+		o->columns[o->ncolumns++] = COL_COMMAND;
+		if (!o->tree && !o->list)
+			o->tree = TREE_PROCESS;
+	}
+	if (o->outarg)
+		parse_columns(o, o->outarg);
+	if (filter) {
+		char err[256];
+		int r = nsls_filter_parse(filter, column_by_name, &o->filter, err, sizeof(err));
+
+		if (r == -ENOENT)
+			diex("unknown column: %s", err);
+		if (r == -ENOMEM)
+			die(r, "cannot parse filter");
+		if (r < 0)
+			diex("invalid filter '%s': %s", filter, err);
+	}
+}
+
+/* ---- cells -------------------------------------------------------------- */
+
+static const char *user_name(uid_t uid)
+{
+	static struct {
+		uid_t uid;
+		char *name;
+	} *cache;
+	static size_t n;
+	struct passwd *pw;
+	char *name;
+	void *p;
+
+	for (size_t i = 0; i < n; i++)
+		if (cache[i].uid == uid)
+			return cache[i].name;
+	pw = getpwuid(uid);
+	if (pw)
+		name = strdup(pw->pw_name);
+	else if (asprintf(&name, "%u", (unsigned)uid) < 0)
+		name = NULL;
+	if (!name)
+		die(-ENOMEM, "cannot look up user %u", (unsigned)uid);
+	p = reallocarray(cache, n + 1, sizeof(*cache));
+	if (!p)
+		die(-ENOMEM, "cannot look up user %u", (unsigned)uid);
+	cache = p;
+	cache[n].uid = uid;
+	cache[n].name = name;
+	return cache[n++].name;
+}
+
+static char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		die(-ENOMEM, "cannot format output");
+	return s;
+}
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d)
+		die(-ENOMEM, "cannot format output");
+	return d;
+}
+
+/* A list kept '\n'-separated, shown one per line or, without wrapping,
+ * joined by ','. */
+static char *join_list(const char *list, bool no_wrap)
+{
+	char *s;
+
+	if (!list)
+		return NULL;
+	s = xstrdup(list);
+	if (no_wrap)
+		for (char *p = s; *p; p++)
+			if (*p == '\n')
+				*p = ',';
+	return s;
+}
+
+static bool proc_uid(const struct out *out, size_t i, ssize_t j, uid_t *ret)
+{
+	if (j >= 0) {
+		*ret = ns_info_proc_uid(out->info, (size_t)j);
+		return true;
+	}
+	return ns_info_owner_uid(out->info, i, ret) == 0;
+}
+
+static char *make_cell(const struct out *out, int col, size_t i, ssize_t j)
+{
+	const struct ns_info *info = out->info;
+	enum ns_type type = ns_info_type(info, i);
+	char *s = NULL;
+	uid_t uid;
+	int r;
+
+	switch (col) {
+	case COL_NS:
+		return xasprintf("%ju", (uintmax_t)ns_info_ino(info, i));
+	case COL_TYPE:
+		return xstrdup(ns_type_name(type));
+	case COL_PATH:
+		if (j < 0)
+			return NULL;
+		return xasprintf("/proc/%d/ns/%s", (int)ns_info_proc_pid(info, (size_t)j),
+				 ns_type_name(type));
+	case COL_NPROCS:
+		return xasprintf("%zu", ns_info_nprocs(info, i));
+	case COL_PID:
+		return j < 0 ? NULL : xasprintf("%d", (int)ns_info_proc_pid(info, (size_t)j));
+	case COL_PPID:
+		return j < 0 ? NULL : xasprintf("%d", (int)ns_info_proc_ppid(info, (size_t)j));
+	case COL_COMMAND:
+		if (j < 0)
+			return NULL;
+		r = ns_info_proc_command(info, (size_t)j, &s);
+		if (r == -ENOMEM)
+			die(r, "cannot read a command line");
+		return r < 0 ? NULL : s;
+	case COL_UID:
+		return proc_uid(out, i, j, &uid) ? xasprintf("%u", (unsigned)uid) : NULL;
+	case COL_USER:
+		return proc_uid(out, i, j, &uid) ? xstrdup(user_name(uid)) : NULL;
+	case COL_NETNSID:
+		if (j < 0)
+			return NULL;
+		r = ns_info_netnsid(info, i);
+		if (r >= 0)
+			return xasprintf("%d", r);
+		return r == NS_NETNSID_UNASSIGNED ? xstrdup("unassigned") : NULL;
+	case COL_NSFS:
+		return join_list(ns_info_nsfs(info, i), out->o->no_wrap);
+	case COL_PNS:
+		return xasprintf("%ju", (uintmax_t)ns_info_parent(info, i));
+	case COL_ONS:
+		return xasprintf("%ju", (uintmax_t)ns_info_owner(info, i));
+	case COL_UIDMAP:
+	case COL_GIDMAP:
+		r = ns_info_idmap(info, i, col == COL_UIDMAP ? NS_UID_MAP : NS_GID_MAP, &s);
+		if (r == -ENOMEM)
+			die(r, "cannot read an id map");
+		return r < 0 ? NULL : s;
+	case COL_NAME:
+		return join_list(ns_info_names(info, i), out->o->no_wrap);
+	case COL_CAPS:
+		r = ns_info_caps(info, i);
+		if (r < 0)
+			return NULL;
+		return xstrdup(r == NS_CAPS_ALL ? "all" : r == NS_CAPS_SOME ? "some" : "none");
+	}
+	return NULL;
+}
+
+static const char *cell_value(int col, void *data)
+{
+	struct out *out = data;
+
+	if (!out->cell_done[col]) {
+		out->cell[col] = make_cell(out, col, out->row_ns, out->row_proc);
+		out->cell_done[col] = true;
+	}
+	return out->cell[col];
+}
+
+static void add_line(struct out *out, size_t i, ssize_t j)
+{
+	const struct nsls_opts *o = out->o;
+	struct libscols_line *parent = NULL, *line;
+	ssize_t k;
+
+	if (o->tree == TREE_PROCESS && j >= 0) {
+		k = ns_info_proc_parent(out->info, (size_t)j);
+		if (k >= 0)
+			parent = out->proc_line[k];
+	} else if (o->tree == TREE_PARENT || o->tree == TREE_OWNER) {
+		uint64_t rel = o->tree == TREE_PARENT ? ns_info_parent(out->info, i) :
+							ns_info_owner(out->info, i);
+
+		k = rel && rel != ns_info_ino(out->info, i) ? ns_info_find(out->info, rel) : -1;
+		if (k >= 0)
+			parent = out->ns_line[k];
+	}
+
+	memset(out->cell, 0, sizeof(out->cell));
+	memset(out->cell_done, 0, sizeof(out->cell_done));
+	out->row_ns = i;
+	out->row_proc = j;
+	if (o->filter && !nsls_filter_match(o->filter, cell_value, out)) {
+		for (int c = 0; c < COL_MAX; c++)
+			free(out->cell[c]);
+		return;
+	}
+
+	line = scols_table_new_line(out->tab, parent);
+	if (!line)
+		die(-ENOMEM, "cannot add a line to the output");
+	for (size_t c = 0; c < o->ncolumns; c++) {
+		int col = o->columns[c];
+		char *s;
+
+		cell_value(col, out);
+		/* a column given twice shows the same text twice */
+		s = out->cell[col] ? xstrdup(out->cell[col]) : NULL;
+		if (s && scols_line_refer_data(line, c, s) != 0)
+			die(-ENOMEM, "cannot add data to the output");
+	}
+	for (int c = 0; c < COL_MAX; c++)
+		free(out->cell[c]);
+
+	if (o->tree == TREE_OWNER || o->tree == TREE_PARENT)
+		out->ns_line[i] = line;
+	else if (j >= 0)
+		out->proc_line[j] = line;
+}
+
+static ssize_t related(const struct out *out, size_t i, bool parent)
+{
+	uint64_t rel = parent ? ns_info_parent(out->info, i) : ns_info_owner(out->info, i);
+
+	if (!rel || rel == ns_info_ino(out->info, i))
+		return -1;
+	return ns_info_find(out->info, rel);
+}
+
+/* An owner (or parent) is shown before what it owns, so the tree can hang
+ * the owned namespace below it. */
+static void show_namespace(struct out *out, size_t i)
+{
+	ssize_t k;
+
+	if (out->o->tree == TREE_OWNER) {
+		k = related(out, i, false);
+		if (k >= 0 && !out->ns_line[k])
+			show_namespace(out, (size_t)k);
+	} else if (out->o->tree == TREE_PARENT) {
+		k = related(out, i, true);
+		if (k >= 0) {
+			if (!out->ns_line[k])
+				show_namespace(out, (size_t)k);
+		} else {
+			k = related(out, i, false);
+			if (k >= 0 && !out->ns_line[k])
+				show_namespace(out, (size_t)k);
+		}
+	}
+	add_line(out, i, ns_info_proc(out->info, i));
+}
+
+static void show_namespaces(struct out *out)
+{
+	const struct nsls_opts *o = out->o;
+	size_t n = ns_info_count(out->info);
+
+	for (size_t i = 0; i < n; i++) {
+		if (o->task) {
+			/* lsns lists a namespace if the task is among its processes */
+			if (out->task < 0 ||
+			    ns_info_proc_ns(out->info, (size_t)out->task, ns_info_type(out->info, i)) !=
+				    ns_info_ino(out->info, i))
+				continue;
+		}
+		if (o->persist && ns_info_nprocs(out->info, i) != 0)
+			continue;
+		if (!out->ns_line[i])
+			show_namespace(out, i);
+	}
+}
+
+/* A process is shown below its parent only if they share the namespace. */
+static void show_process(struct out *out, size_t i, size_t j)
+{
+	enum ns_type type = ns_info_type(out->info, i);
+	ssize_t p = ns_info_proc_parent(out->info, j);
+
+	if (out->o->tree == TREE_PROCESS && p >= 0 && !out->proc_line[p] &&
+	    ns_info_proc_ns(out->info, (size_t)p, type) == ns_info_proc_ns(out->info, j, type))
+		show_process(out, i, (size_t)p);
+	add_line(out, i, (ssize_t)j);
+}
+
+static void show_namespace_processes(struct out *out, size_t i)
+{
+	enum ns_type type = ns_info_type(out->info, i);
+	uint64_t ino = ns_info_ino(out->info, i);
+	size_t n = ns_info_proc_count(out->info);
+
+	for (size_t j = 0; j < n; j++)
+		if (ns_info_proc_ns(out->info, j, type) == ino && !out->proc_line[j])
+			show_process(out, i, j);
+}
+
+static struct libscols_table *new_table(const struct nsls_opts *o)
+{
+	struct libscols_table *tab = scols_new_table();
+
+	if (!tab)
+		die(-ENOMEM, "cannot create the output table");
+	scols_table_enable_raw(tab, o->raw);
+	scols_table_enable_json(tab, o->json);
+	scols_table_enable_noheadings(tab, o->no_headings);
+	if (o->json)
+		scols_table_set_name(tab, "namespaces");
+
+	for (size_t c = 0; c < o->ncolumns; c++) {
+		int id = o->columns[c];
+		const struct colinfo *ci = &infos[id];
+		struct libscols_column *cl;
+		int flags = ci->flags;
+
+		if (o->no_trunc)
+			flags &= ~SCOLS_FL_TRUNC;
+		if (o->tree == TREE_PROCESS && id == COL_COMMAND)
+			flags |= SCOLS_FL_TREE;
+		if (o->no_wrap)
+			flags &= ~SCOLS_FL_WRAP;
+		if ((o->tree == TREE_OWNER || o->tree == TREE_PARENT) && id == COL_NS) {
+			flags |= SCOLS_FL_TREE;
+			flags &= ~SCOLS_FL_RIGHT;
+		}
+		cl = scols_table_new_column(tab, ci->name, ci->whint, flags);
+		if (!cl)
+			die(-ENOMEM, "cannot create the output table");
+		if (o->json)
+			scols_column_set_json_type(cl, ci->json_type);
+		if (!o->no_wrap && (flags & SCOLS_FL_WRAP)) {
+			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize, scols_wrapnl_nextchunk,
+						  NULL);
+			scols_column_set_safechars(cl, "\n");
+		}
+	}
+	return tab;
+}
+
+static bool has_column(const struct nsls_opts *o, int id)
+{
+	for (size_t c = 0; c < o->ncolumns; c++)
+		if (o->columns[c] == id)
+			return true;
+	return false;
+}
+
+static void note_column(int id, void *data)
+{
+	bool *used = data;
+
+	used[id] = true;
+}
+
+int main(int argc, char **argv)
+{
+	static struct nsls_opts o;
+	struct out out = { .o = &o, .task = -1 };
+	bool used[COL_MAX] = { false };
+	unsigned int flags = NS_INFO_MOUNTS | NS_INFO_FDS;
+	_cleanup_close_ int proc_fd = -1;
+	int r;
+
+	program_name = "nsls";
+	/* libsmartcols draws the tree in UTF-8 only when the locale says so */
+	setlocale(LC_ALL, "");
+	close_stdout_atexit();
+	parse_options(argc, argv, &o);
+
+	for (size_t c = 0; c < o.ncolumns; c++)
+		used[o.columns[c]] = true;
+	if (o.filter)
+		nsls_filter_columns(o.filter, note_column, used);
+	/* ask the kernel only what the output shows */
+	if (used[COL_PNS] || used[COL_ONS] || used[COL_CAPS] || o.tree == TREE_OWNER ||
+	    o.tree == TREE_PARENT)
+		flags |= NS_INFO_RELATIONS;
+	if (o.tree == TREE_OWNER || o.tree == TREE_PARENT)
+		flags |= NS_INFO_GHOSTS;
+	if (used[COL_NETNSID])
+		flags |= NS_INFO_NETNSID;
+	if (used[COL_CAPS])
+		flags |= NS_INFO_CAPS;
+	(void)has_column;
+
+	proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (proc_fd < 0)
+		die(-errno, "cannot open /proc");
+	r = ns_info_scan(proc_fd, o.types, flags, &out.info);
+	if (r == -ENOTTY)
+		die_status(2, r, "cannot read namespace relations");
+	if (r < 0)
+		die(r, "cannot read /proc");
+
+	if (used[COL_NAME]) {
+		for (size_t d = 0; d < sizeof(name_dirs) / sizeof(name_dirs[0]); d++) {
+			_cleanup_close_ int fd = open(name_dirs[d],
+						      O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+			if (fd >= 0)
+				ns_info_add_names(out.info, fd);
+		}
+	}
+
+	out.ns_line = calloc(ns_info_count(out.info) + 1, sizeof(*out.ns_line));
+	out.proc_line = calloc(ns_info_proc_count(out.info) + 1, sizeof(*out.proc_line));
+	if (!out.ns_line || !out.proc_line)
+		die(-ENOMEM, "cannot list namespaces");
+	if (o.task) {
+		for (size_t j = 0; j < ns_info_proc_count(out.info); j++)
+			if (ns_info_proc_pid(out.info, j) == o.task)
+				out.task = (ssize_t)j;
+	}
+
+	out.tab = new_table(&o);
+	if (o.has_ns) {
+		ssize_t i = ns_info_find(out.info, o.ns);
+
+		if (i < 0)
+			diex("not found namespace: %ju", (uintmax_t)o.ns);
+		show_namespace_processes(&out, (size_t)i);
+	} else {
+		show_namespaces(&out);
+	}
+	scols_print_table(out.tab);
+	scols_unref_table(out.tab);
+	free(out.ns_line);
+	free(out.proc_line);
+	ns_info_free(out.info);
+	nsls_filter_free(o.filter);
+	return 0;
+}

@@ -1,0 +1,787 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The namespaces of a system: one pass over /proc, each namespace probed once. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ns.h"
+#include "ns-internal.h"
+#include "nsinfo-internal.h"
+
+static const char *const ns_file[NS_TYPE_MAX] = {
+	[NS_TYPE_MNT] = "ns/mnt",   [NS_TYPE_UTS] = "ns/uts",
+	[NS_TYPE_IPC] = "ns/ipc",   [NS_TYPE_NET] = "ns/net",
+	[NS_TYPE_PID] = "ns/pid",   [NS_TYPE_USER] = "ns/user",
+	[NS_TYPE_CGROUP] = "ns/cgroup", [NS_TYPE_TIME] = "ns/time",
+};
+
+/* A process that vanished or that we may not look into is skipped, as
+ * lsns(8) does; only the errors of reading /proc itself are fatal. */
+static bool is_gone(int r)
+{
+	return r == -ENOENT || r == -ESRCH || r == -EACCES || r == -EPERM;
+}
+
+static size_t hash_u64(uint64_t v)
+{
+	v ^= v >> 33;
+	v *= 0xff51afd7ed558ccdULL;
+	v ^= v >> 33;
+	return (size_t)v;
+}
+
+/* Open addressing, slot value = index + 1 (0: empty). */
+static int index_grow(struct nsi_index *ix, size_t want)
+{
+	size_t cap = ix->cap ? ix->cap : 256;
+	uint64_t *keys;
+	uint32_t *vals;
+
+	while (cap < want * 2)
+		cap *= 2;
+	if (cap == ix->cap)
+		return 0;
+	keys = calloc(cap, sizeof(*keys));
+	vals = calloc(cap, sizeof(*vals));
+	if (!keys || !vals) {
+		free(keys);
+		free(vals);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < ix->cap; i++) {
+		size_t h;
+
+		if (!ix->vals[i])
+			continue;
+		for (h = hash_u64(ix->keys[i]) & (cap - 1); vals[h]; h = (h + 1) & (cap - 1))
+			;
+		keys[h] = ix->keys[i];
+		vals[h] = ix->vals[i];
+	}
+	free(ix->keys);
+	free(ix->vals);
+	ix->keys = keys;
+	ix->vals = vals;
+	ix->cap = cap;
+	return 0;
+}
+
+ssize_t nsi_index_get(const struct nsi_index *ix, uint64_t key)
+{
+	if (!ix->cap)
+		return -1;
+	for (size_t h = hash_u64(key) & (ix->cap - 1); ix->vals[h]; h = (h + 1) & (ix->cap - 1))
+		if (ix->keys[h] == key)
+			return (ssize_t)ix->vals[h] - 1;
+	return -1;
+}
+
+int nsi_index_put(struct nsi_index *ix, uint64_t key, size_t val)
+{
+	size_t h;
+	int r;
+
+	if ((ix->n + 1) * 2 > ix->cap) {
+		r = index_grow(ix, ix->n + 1);
+		if (r < 0)
+			return r;
+	}
+	for (h = hash_u64(key) & (ix->cap - 1); ix->vals[h]; h = (h + 1) & (ix->cap - 1))
+		if (ix->keys[h] == key) {
+			ix->vals[h] = (uint32_t)val + 1;
+			return 0;
+		}
+	ix->keys[h] = key;
+	ix->vals[h] = (uint32_t)val + 1;
+	ix->n++;
+	return 0;
+}
+
+void nsi_index_clear(struct nsi_index *ix)
+{
+	free(ix->keys);
+	free(ix->vals);
+	*ix = (struct nsi_index){ 0 };
+}
+
+static int grow(void **p, size_t *cap, size_t n, size_t size)
+{
+	size_t c = *cap ? *cap * 2 : 64;
+	void *q;
+
+	if (n < *cap)
+		return 0;
+	q = reallocarray(*p, c, size);
+	if (!q)
+		return -ENOMEM;
+	memset((char *)q + *cap * size, 0, (c - *cap) * size);
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
+static int fd_ino(int fd, uint64_t *ret)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	*ret = st.st_ino;
+	return 0;
+}
+
+/* NS_GET_PARENT / NS_GET_USERNS: an fd of the related namespace, or -EPERM
+ * when it lies outside the caller's view (ioctl_ns(2)), which the callers
+ * report as "no such namespace". -ENOTTY means the kernel lacks the ioctl. */
+static int related_fd(int fd, unsigned long req)
+{
+	int r = ioctl(fd, req);
+
+	if (r < 0)
+		return -errno;
+	return r;
+}
+
+static int add_ns(struct ns_info *info, uint64_t ino, enum ns_type type, size_t *ret_idx)
+{
+	struct nsi_ns *ns;
+	int r;
+
+	r = grow((void **)&info->ns, &info->ns_cap, info->n_ns, sizeof(*info->ns));
+	if (r < 0)
+		return r;
+	r = nsi_index_put(&info->ns_ix, ino, info->n_ns);
+	if (r < 0)
+		return r;
+	ns = &info->ns[info->n_ns];
+	*ns = (struct nsi_ns){ .ino = ino, .type = type, .proc = -1, .caps = -1 };
+	*ret_idx = info->n_ns++;
+	return 0;
+}
+
+static int probe_fd(struct ns_info *info, int fd, size_t idx, int depth);
+static int add_ns_fd(struct ns_info *info, int fd, uint64_t ino, int depth);
+
+int nsi_add_ns_fd(struct ns_info *info, int fd, uint64_t ino)
+{
+	return add_ns_fd(info, fd, ino, 0);
+}
+
+/* Adds the namespace behind @fd (owner and parent are followed) unless it is
+ * known already or of a type not asked for. Returns 0 or -errno. */
+static int add_ns_fd(struct ns_info *info, int fd, uint64_t ino, int depth)
+{
+	size_t idx;
+	int t, r;
+
+	if (nsi_index_get(&info->ns_ix, ino) >= 0)
+		return 0;
+	t = ioctl(fd, NS_GET_NSTYPE);
+	if (t < 0)
+		return -errno;
+	t = ns_type_from_flag(t);
+	if (t < 0 || !(info->types & (1u << t)))
+		return 0;
+	r = add_ns(info, ino, t, &idx);
+	if (r < 0)
+		return r;
+	info->ns[idx].no_proc = true;
+	return probe_fd(info, fd, idx, depth);
+}
+
+/* Reads what the ioctls tell about namespace @idx through @fd: owner,
+ * parent, the owner's uid. Namespaces found without a process have their
+ * owner and parent added as well, as lsns(8) does, since nothing else would
+ * find them. */
+static int probe_fd(struct ns_info *info, int fd, size_t idx, int depth)
+{
+	bool follow = info->ns[idx].no_proc || (info->flags & NS_INFO_GHOSTS);
+	enum ns_type type = info->ns[idx].type;
+	_cleanup_close_ int ofd = -1, pfd = -1;
+	uint64_t ino;
+	int r;
+
+	if (!(info->flags & (NS_INFO_RELATIONS | NS_INFO_CAPS)) && !info->ns[idx].no_proc)
+		return 0;
+	/* a chain of nested user namespaces is at most 32 deep */
+	if (depth > 40)
+		return 0;
+	if (type == NS_TYPE_USER) {
+		uid_t uid;
+
+		if (ioctl(fd, NS_GET_OWNER_UID, &uid) < 0)
+			return -errno;
+		info->ns[idx].owner_uid = uid;
+		info->ns[idx].has_owner_uid = true;
+	}
+	ofd = related_fd(fd, NS_GET_USERNS);
+	if (ofd == -ENOTTY || ofd == -ENOSYS)
+		return -ENOTTY;
+	if (ofd >= 0) {
+		r = fd_ino(ofd, &ino);
+		if (r < 0)
+			return r;
+		info->ns[idx].owner = ino;
+		if (type != NS_TYPE_USER && info->ns[idx].no_proc) {
+			uid_t uid;
+
+			if (ioctl(ofd, NS_GET_OWNER_UID, &uid) == 0) {
+				info->ns[idx].owner_uid = uid;
+				info->ns[idx].has_owner_uid = true;
+			}
+		}
+		if (info->flags & NS_INFO_CAPS)
+			info->ns[idx].caps = nsi_caps_of_userns(info, ofd, ino);
+		if (follow) {
+			r = add_ns_fd(info, ofd, ino, depth + 1);
+			if (r < 0 && r != -EPERM)
+				return r;
+		}
+	}
+	if (type == NS_TYPE_USER || type == NS_TYPE_PID) {
+		pfd = related_fd(fd, NS_GET_PARENT);
+		if (pfd == -ENOTTY || pfd == -ENOSYS)
+			return -ENOTTY;
+		if (pfd >= 0) {
+			r = fd_ino(pfd, &ino);
+			if (r < 0)
+				return r;
+			info->ns[idx].parent = ino;
+			if (follow) {
+				r = add_ns_fd(info, pfd, ino, depth + 1);
+				if (r < 0 && r != -EPERM)
+					return r;
+			}
+		}
+	}
+	if (type == NS_TYPE_USER && (info->flags & NS_INFO_CAPS))
+		info->ns[idx].caps = nsi_caps_of_userns(info, fd, info->ns[idx].ino);
+	return 0;
+}
+
+/* Third field of /proc/PID/stat, after the command in parentheses, which
+ * may itself hold ')' and spaces. */
+static int read_ppid(int dfd, pid_t *ret)
+{
+	char buf[1024];
+	char *p, *end;
+	long v;
+	int r;
+
+	r = read_file_at(dfd, "stat", buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	p = strrchr(buf, ')');
+	if (!p || p[1] != ' ' || !p[2] || p[3] != ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtol(p + 4, &end, 10);
+	if (errno || end == p + 4)
+		return -EINVAL;
+	*ret = (pid_t)v;
+	return 0;
+}
+
+/* "net:[4026531840]" (what readlink gives for an nsfs file) or
+ * "socket:[1234]". Returns the type, NS_TYPE_MAX for a socket, -1 else. */
+static int parse_fd_link(const char *s, uint64_t *ret_ino)
+{
+	const char *b = strchr(s, ':');
+	char *end;
+	int t;
+
+	if (!b || b[1] != '[')
+		return -1;
+	if ((size_t)(b - s) == 6 && strncmp(s, "socket", 6) == 0) {
+		t = NS_TYPE_MAX;
+	} else {
+		char name[16];
+
+		if ((size_t)(b - s) >= sizeof(name))
+			return -1;
+		memcpy(name, s, b - s);
+		name[b - s] = '\0';
+		t = ns_type_from_name(name);
+		if (t < 0 || strcmp(name, ns_type_name(t)) != 0)
+			return -1;
+	}
+	errno = 0;
+	*ret_ino = strtoull(b + 2, &end, 10);
+	if (errno || *end != ']' || end[1])
+		return -1;
+	return t;
+}
+
+/* The network namespace a socket belongs to (SIOCGSKNS), which may differ
+ * from its holder's: a socket keeps the namespace it was created in. */
+static int scan_socket(struct ns_info *info, pid_t pid, int *pidfd, int fdnum)
+{
+	_cleanup_close_ int sk = -1, nsfd = -1;
+	uint64_t ino = 0;
+
+	if (*pidfd < 0) {
+		*pidfd = ns_pidfd_open(pid);
+		if (*pidfd < 0)
+			return 0;
+	}
+	sk = nsi_pidfd_getfd(*pidfd, fdnum);
+	if (sk < 0)
+		return 0;
+	nsfd = nsi_socket_netns(sk);
+	if (nsfd < 0)
+		return 0;
+	if (fd_ino(nsfd, &ino) < 0)
+		return 0;
+	return add_ns_fd(info, nsfd, ino, 0);
+}
+
+/* Namespaces held by open file descriptors of the process: nsfs files (an
+ * fd of /proc/PID/ns/TYPE or one an ioctl returned) and sockets. */
+static int scan_fds(struct ns_info *info, int dfd, pid_t pid)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	_cleanup_close_ int pidfd = -1;
+	struct dirent *de;
+	int fdfd, r;
+
+	fdfd = openat(dfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fdfd < 0)
+		return 0;
+	d = fdopendir(fdfd);
+	if (!d) {
+		close(fdfd);
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		char link[64];
+		uint64_t ino;
+		ssize_t n;
+		int t;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		n = readlinkat(fdfd, de->d_name, link, sizeof(link) - 1);
+		if (n < 0)
+			continue;
+		link[n] = '\0';
+		t = parse_fd_link(link, &ino);
+		if (t < 0)
+			continue;
+		if (t == NS_TYPE_MAX) {
+			if (!(info->types & (1u << NS_TYPE_NET)))
+				continue;
+			r = scan_socket(info, pid, &pidfd, atoi(de->d_name));
+		} else {
+			_cleanup_close_ int nsfd = -1;
+
+			if (!(info->types & (1u << t)) || nsi_index_get(&info->ns_ix, ino) >= 0)
+				continue;
+			nsfd = openat(fdfd, de->d_name, O_RDONLY | O_CLOEXEC);
+			if (nsfd < 0)
+				continue;
+			r = add_ns_fd(info, nsfd, ino, 0);
+		}
+		if (r < 0 && !is_gone(r))
+			return r;
+	}
+	return 0;
+}
+
+static int scan_process(struct ns_info *info, int proc_fd, const char *name, pid_t pid)
+{
+	_cleanup_close_ int dfd = -1;
+	struct nsi_proc *p;
+	struct stat st;
+	int r;
+
+	dfd = openat(proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	if (fstat(dfd, &st) < 0)
+		return -errno;
+	r = grow((void **)&info->procs, &info->proc_cap, info->n_procs, sizeof(*info->procs));
+	if (r < 0)
+		return r;
+	p = &info->procs[info->n_procs];
+	*p = (struct nsi_proc){ .pid = pid, .uid = st.st_uid };
+	r = read_ppid(dfd, &p->ppid);
+	if (r < 0)
+		return r;
+
+	for (int t = 0; t < NS_TYPE_MAX; t++) {
+		ssize_t idx;
+		size_t nidx;
+
+		if (!(info->types & (1u << t)))
+			continue;
+		if (fstatat(dfd, ns_file[t], &st, 0) < 0) {
+			if (is_gone(-errno))
+				continue;
+			return -errno;
+		}
+		p->ns[t] = st.st_ino;
+		idx = nsi_index_get(&info->ns_ix, st.st_ino);
+		if (idx >= 0) {
+			/* found first through an fd or a mount, now with a process */
+			info->ns[idx].no_proc = false;
+			continue;
+		}
+		r = add_ns(info, st.st_ino, t, &nidx);
+		if (r < 0)
+			return r;
+		if (info->flags & (NS_INFO_RELATIONS | NS_INFO_CAPS)) {
+			_cleanup_close_ int fd = -1;
+
+			fd = openat(dfd, ns_file[t], O_RDONLY | O_CLOEXEC);
+			if (fd < 0) {
+				if (is_gone(-errno))
+					continue;
+				return -errno;
+			}
+			r = probe_fd(info, fd, nidx, 0);
+			if (r < 0 && !is_gone(r))
+				return r;
+		}
+	}
+	info->n_procs++;
+
+	if (info->flags & NS_INFO_FDS) {
+		r = scan_fds(info, dfd, pid);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int scan_procs(struct ns_info *info, int proc_fd)
+{
+	_cleanup_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	int fd, r;
+
+	fd = openat(proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	for (;;) {
+		uint32_t pid;
+
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			if (errno)
+				return -errno;
+			break;
+		}
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+		    parse_u32(de->d_name, &pid) < 0 || pid > INT32_MAX)
+			continue;
+		r = scan_process(info, proc_fd, de->d_name, (pid_t)pid);
+		if (r < 0 && !is_gone(r) && r != -EINVAL)
+			return r;
+	}
+	return 0;
+}
+
+static int cmp_proc(const void *a, const void *b)
+{
+	const struct nsi_proc *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int cmp_ns(const void *a, const void *b)
+{
+	const struct nsi_ns *x = a, *y = b;
+
+	return (x->ino > y->ino) - (x->ino < y->ino);
+}
+
+static ssize_t find_proc(const struct ns_info *info, pid_t pid)
+{
+	size_t lo = 0, hi = info->n_procs;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (info->procs[mid].pid == pid)
+			return (ssize_t)mid;
+		if (info->procs[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* Sort, then link: namespaces by inode (the order lsns prints), processes
+ * by PID, each namespace to its lowest PID and each process to its parent. */
+static int finish(struct ns_info *info)
+{
+	int r;
+
+	qsort(info->procs, info->n_procs, sizeof(*info->procs), cmp_proc);
+	qsort(info->ns, info->n_ns, sizeof(*info->ns), cmp_ns);
+	nsi_index_clear(&info->ns_ix);
+	r = index_grow(&info->ns_ix, info->n_ns);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < info->n_ns; i++) {
+		r = nsi_index_put(&info->ns_ix, info->ns[i].ino, i);
+		if (r < 0)
+			return r;
+	}
+	for (size_t j = 0; j < info->n_procs; j++) {
+		struct nsi_proc *p = &info->procs[j];
+
+		p->parent = p->ppid > 0 ? find_proc(info, p->ppid) : -1;
+		for (int t = 0; t < NS_TYPE_MAX; t++) {
+			ssize_t i;
+
+			if (!p->ns[t])
+				continue;
+			i = nsi_index_get(&info->ns_ix, p->ns[t]);
+			if (i < 0)
+				continue;
+			info->ns[i].nprocs++;
+			/* processes are in PID order: the first is the lowest */
+			if (info->ns[i].proc < 0)
+				info->ns[i].proc = (ssize_t)j;
+		}
+	}
+	for (size_t i = 0; i < info->n_ns; i++) {
+		struct nsi_ns *ns = &info->ns[i];
+
+		/* a non-user namespace is reached through its owner */
+		if (ns->caps < 0 && ns->owner) {
+			ssize_t o = nsi_index_get(&info->ns_ix, ns->owner);
+
+			if (o >= 0)
+				ns->caps = info->ns[o].caps;
+		}
+	}
+	return 0;
+}
+
+int ns_info_scan(int proc_fd, uint32_t types, unsigned int flags, struct ns_info **ret_info)
+{
+	struct ns_info *info;
+	int r;
+
+	if (proc_fd < 0 || (types & ~((1u << NS_TYPE_MAX) - 1)))
+		return -EINVAL;
+	if (!types)
+		types = (1u << NS_TYPE_MAX) - 1;
+	info = calloc(1, sizeof(*info));
+	if (!info)
+		return -ENOMEM;
+	info->types = types;
+	info->flags = flags;
+	info->self_userns_caps = -1;
+	info->proc_fd = fcntl(proc_fd, F_DUPFD_CLOEXEC, 3);
+	if (info->proc_fd < 0) {
+		r = -errno;
+		goto fail;
+	}
+	{
+		struct stat st;
+
+		/* every nsfs file lives on one device; see ns_info_add_names() */
+		if (fstatat(proc_fd, "self/ns/user", &st, 0) == 0)
+			info->nsfs_dev = st.st_dev;
+	}
+	if (flags & NS_INFO_CAPS) {
+		r = nsi_caps_init(info);
+		if (r < 0)
+			goto fail;
+	}
+	if (flags & NS_INFO_NETNSID)
+		info->nl = nsi_netnsid_open();
+
+	r = scan_procs(info, info->proc_fd);
+	if (r < 0)
+		goto fail;
+	if (flags & NS_INFO_MOUNTS) {
+		r = nsi_mounts_scan(info);
+		if (r < 0)
+			goto fail;
+	}
+	r = finish(info);
+	if (r < 0)
+		goto fail;
+	if (flags & NS_INFO_NETNSID) {
+		r = nsi_netnsid_fill(info);
+		if (r < 0)
+			goto fail;
+	}
+	*ret_info = info;
+	return 0;
+fail:
+	ns_info_free(info);
+	return r;
+}
+
+void ns_info_free(struct ns_info *info)
+{
+	if (!info)
+		return;
+	nsi_mounts_free(info);
+	nsi_netnsid_close(info);
+	nsi_index_clear(&info->ns_ix);
+	nsi_index_clear(&info->caps_ix);
+	for (size_t i = 0; i < info->n_ns; i++)
+		free(info->ns[i].names);
+	free(info->ns);
+	free(info->procs);
+	if (info->proc_fd >= 0)
+		close(info->proc_fd);
+	free(info);
+}
+
+/* ---- accessors ---------------------------------------------------------- */
+
+size_t ns_info_count(const struct ns_info *info)
+{
+	return info->n_ns;
+}
+
+ssize_t ns_info_find(const struct ns_info *info, uint64_t ino)
+{
+	return nsi_index_get(&info->ns_ix, ino);
+}
+
+uint64_t ns_info_ino(const struct ns_info *info, size_t i)
+{
+	return info->ns[i].ino;
+}
+
+enum ns_type ns_info_type(const struct ns_info *info, size_t i)
+{
+	return info->ns[i].type;
+}
+
+size_t ns_info_nprocs(const struct ns_info *info, size_t i)
+{
+	return info->ns[i].nprocs;
+}
+
+ssize_t ns_info_proc(const struct ns_info *info, size_t i)
+{
+	return info->ns[i].proc;
+}
+
+uint64_t ns_info_parent(const struct ns_info *info, size_t i)
+{
+	return info->ns[i].parent;
+}
+
+uint64_t ns_info_owner(const struct ns_info *info, size_t i)
+{
+	return info->ns[i].owner;
+}
+
+int ns_info_owner_uid(const struct ns_info *info, size_t i, uid_t *ret)
+{
+	const struct nsi_ns *ns = &info->ns[i];
+
+	if (ns->has_owner_uid) {
+		*ret = ns->owner_uid;
+		return 0;
+	}
+	if (ns->owner) {
+		ssize_t o = nsi_index_get(&info->ns_ix, ns->owner);
+
+		if (o >= 0 && info->ns[o].has_owner_uid) {
+			*ret = info->ns[o].owner_uid;
+			return 0;
+		}
+	}
+	return -ENODATA;
+}
+
+int ns_info_caps(const struct ns_info *info, size_t i)
+{
+	if (info->ns[i].caps < 0)
+		return -ENODATA;
+	return info->ns[i].caps;
+}
+
+const char *ns_info_names(const struct ns_info *info, size_t i)
+{
+	return info->ns[i].names;
+}
+
+size_t ns_info_proc_count(const struct ns_info *info)
+{
+	return info->n_procs;
+}
+
+pid_t ns_info_proc_pid(const struct ns_info *info, size_t j)
+{
+	return info->procs[j].pid;
+}
+
+pid_t ns_info_proc_ppid(const struct ns_info *info, size_t j)
+{
+	return info->procs[j].ppid;
+}
+
+uid_t ns_info_proc_uid(const struct ns_info *info, size_t j)
+{
+	return info->procs[j].uid;
+}
+
+ssize_t ns_info_proc_parent(const struct ns_info *info, size_t j)
+{
+	return info->procs[j].parent;
+}
+
+uint64_t ns_info_proc_ns(const struct ns_info *info, size_t j, enum ns_type type)
+{
+	if ((unsigned)type >= NS_TYPE_MAX)
+		return 0;
+	return info->procs[j].ns[type];
+}
+
+/* The command line with NULs as spaces, or the command name for a process
+ * without one (a kernel thread, a zombie), as lsns(8) shows it. */
+int ns_info_proc_command(const struct ns_info *info, size_t j, char **ret)
+{
+	char path[64], buf[8192];
+	int n;
+
+	snprintf(path, sizeof(path), "%d/cmdline", (int)info->procs[j].pid);
+	n = read_file_at(info->proc_fd, path, buf, sizeof(buf));
+	if (n > 0) {
+		/* the terminating NUL goes, the others separate arguments */
+		if (buf[n - 1] == '\0')
+			n--;
+		for (int k = 0; k < n; k++)
+			if (buf[k] == '\0')
+				buf[k] = ' ';
+		buf[n] = '\0';
+	}
+	if (n <= 0) {
+		snprintf(path, sizeof(path), "%d/comm", (int)info->procs[j].pid);
+		n = read_file_at(info->proc_fd, path, buf, sizeof(buf));
+		if (n < 0)
+			return n;
+		while (n > 0 && buf[n - 1] == '\n')
+			buf[--n] = '\0';
+	}
+	*ret = strdup(buf);
+	return *ret ? 0 : -ENOMEM;
+}

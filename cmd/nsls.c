@@ -107,6 +107,7 @@ struct out {
 	struct libscols_table *tab;
 	struct libscols_line **ns_line;		/* per namespace (owner and parent trees) */
 	struct libscols_line **proc_line;	/* per process (process tree) */
+	char **command;				/* per process, read once */
 	ssize_t task;				/* process index of --task, or -1 */
 	char *cell[COL_MAX];			/* the row being built */
 	bool cell_done[COL_MAX];
@@ -494,10 +495,15 @@ static char *make_cell(const struct out *out, int col, size_t i, ssize_t j)
 	case COL_COMMAND:
 		if (j < 0)
 			return NULL;
-		r = ns_info_proc_command(info, (size_t)j, &s);
-		if (r == -ENOMEM)
-			die(r, "cannot read a command line");
-		return r < 0 ? NULL : s;
+		/* one process is often the first of several namespaces */
+		if (!out->command[j]) {
+			r = ns_info_proc_command(info, (size_t)j, &out->command[j]);
+			if (r == -ENOMEM)
+				die(r, "cannot read a command line");
+			if (r < 0)
+				out->command[j] = xstrdup("");
+		}
+		return *out->command[j] ? xstrdup(out->command[j]) : NULL;
 	case COL_UID:
 		return proc_uid(out, i, j, &uid) ? xasprintf("%u", (unsigned)uid) : NULL;
 	case COL_USER:
@@ -712,14 +718,6 @@ static struct libscols_table *new_table(const struct nsls_opts *o)
 	return tab;
 }
 
-static bool has_column(const struct nsls_opts *o, int id)
-{
-	for (size_t c = 0; c < o->ncolumns; c++)
-		if (o->columns[c] == id)
-			return true;
-	return false;
-}
-
 static void note_column(int id, void *data)
 {
 	bool *used = data;
@@ -756,7 +754,8 @@ int main(int argc, char **argv)
 		flags |= NS_INFO_NETNSID;
 	if (used[COL_CAPS])
 		flags |= NS_INFO_CAPS;
-	(void)has_column;
+	if (used[COL_COMMAND] && !o.has_ns)
+		flags |= NS_INFO_COMMANDS;
 
 	proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (proc_fd < 0)
@@ -779,7 +778,8 @@ int main(int argc, char **argv)
 
 	out.ns_line = calloc(ns_info_count(out.info) + 1, sizeof(*out.ns_line));
 	out.proc_line = calloc(ns_info_proc_count(out.info) + 1, sizeof(*out.proc_line));
-	if (!out.ns_line || !out.proc_line)
+	out.command = calloc(ns_info_proc_count(out.info) + 1, sizeof(*out.command));
+	if (!out.ns_line || !out.proc_line || !out.command)
 		die(-ENOMEM, "cannot list namespaces");
 	if (o.task) {
 		for (size_t j = 0; j < ns_info_proc_count(out.info); j++)
@@ -801,6 +801,9 @@ int main(int argc, char **argv)
 	scols_unref_table(out.tab);
 	free(out.ns_line);
 	free(out.proc_line);
+	for (size_t j = 0; j < ns_info_proc_count(out.info); j++)
+		free(out.command[j]);
+	free(out.command);
 	ns_info_free(out.info);
 	nsls_filter_free(o.filter);
 	return 0;

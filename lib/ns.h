@@ -278,6 +278,8 @@ enum {
 	NS_INFO_FDS = 1u << 3,		/* namespaces held by open fds and sockets */
 	NS_INFO_GHOSTS = 1u << 4,	/* add parents and owners that have no process */
 	NS_INFO_CAPS = 1u << 5,		/* the caller's capabilities over each namespace */
+	NS_INFO_COMMANDS = 1u << 6,	/* read the command of each namespace's lowest
+					 * PID now, in parallel (ns_info_proc_command) */
 };
 
 /* ns_info_netnsid() for a network namespace the caller's has no id for. */
@@ -351,8 +353,9 @@ ssize_t ns_info_proc_parent(const struct ns_info *info, size_t j);
 /* ns_info_proc_ns - process @j's namespace of @type, 0 if unreadable. */
 uint64_t ns_info_proc_ns(const struct ns_info *info, size_t j, enum ns_type type);
 /* ns_info_proc_command - the command line, arguments joined by spaces, or
- * the command name when it is empty (kernel threads, zombies). Read now,
- * not during the scan. Returns 0 and a string to free(), or -errno. */
+ * the command name when it is empty (kernel threads, zombies): as read by
+ * the scan with NS_INFO_COMMANDS, else now. Returns 0 and a string to
+ * free(), or -errno. */
 int ns_info_proc_command(const struct ns_info *info, size_t j, char **ret);
 
 #ifdef __cplusplus

@@ -22,6 +22,8 @@ struct nsi_proc {
 	pid_t ppid;
 	uid_t uid;
 	ssize_t parent;			/* index of the process with pid == ppid, or -1 */
+	bool kthread;
+	char *command;			/* NS_INFO_COMMANDS: read for namespace leaders */
 	uint64_t ns[NS_TYPE_MAX];	/* 0: not readable */
 };
 
@@ -41,7 +43,22 @@ struct nsi_ns {
 	char *names;			/* names, '\n'-separated */
 };
 
-struct nsi_mount;
+/* An fd that holds a namespace (type < NS_TYPE_MAX, inode from readlink)
+ * or a socket (type == NS_TYPE_MAX), found by the /proc scan. */
+struct nsi_raw_fd {
+	pid_t pid;
+	int fd;
+	int type;
+	uint64_t ino;
+};
+
+/* What the /proc scan read, in PID order. */
+struct nsi_raw {
+	struct nsi_proc *procs;
+	size_t n_procs;
+	struct nsi_raw_fd *fds;
+	size_t n_fds;
+};
 
 struct ns_info {
 	uint32_t types;
@@ -70,6 +87,13 @@ void nsi_index_clear(struct nsi_index *ix);
 
 /* nsinfo.c */
 int nsi_add_ns_fd(struct ns_info *info, int fd, uint64_t ino);
+
+/* nsinfo-proc.c */
+int nsi_proc_read_all(int proc_fd, uint32_t types, bool fds, struct nsi_raw *ret);
+int nsi_parse_stat(const char *stat, pid_t *ret_ppid, bool *ret_kthread);
+int nsi_parse_fd_link(const char *s, uint64_t *ret_ino);
+int nsi_read_command(int proc_fd, pid_t pid, char **ret);
+int nsi_read_commands(struct ns_info *info);
 
 /* nsinfo-extra.c */
 int nsi_pidfd_getfd(int pidfd, int fd);

@@ -268,59 +268,6 @@ static int probe_fd(struct ns_info *info, int fd, size_t idx, int depth)
 	return 0;
 }
 
-/* Third field of /proc/PID/stat, after the command in parentheses, which
- * may itself hold ')' and spaces. */
-static int read_ppid(int dfd, pid_t *ret)
-{
-	char buf[1024];
-	char *p, *end;
-	long v;
-	int r;
-
-	r = read_file_at(dfd, "stat", buf, sizeof(buf));
-	if (r < 0)
-		return r;
-	p = strrchr(buf, ')');
-	if (!p || p[1] != ' ' || !p[2] || p[3] != ' ')
-		return -EINVAL;
-	errno = 0;
-	v = strtol(p + 4, &end, 10);
-	if (errno || end == p + 4)
-		return -EINVAL;
-	*ret = (pid_t)v;
-	return 0;
-}
-
-/* "net:[4026531840]" (what readlink gives for an nsfs file) or
- * "socket:[1234]". Returns the type, NS_TYPE_MAX for a socket, -1 else. */
-static int parse_fd_link(const char *s, uint64_t *ret_ino)
-{
-	const char *b = strchr(s, ':');
-	char *end;
-	int t;
-
-	if (!b || b[1] != '[')
-		return -1;
-	if ((size_t)(b - s) == 6 && strncmp(s, "socket", 6) == 0) {
-		t = NS_TYPE_MAX;
-	} else {
-		char name[16];
-
-		if ((size_t)(b - s) >= sizeof(name))
-			return -1;
-		memcpy(name, s, b - s);
-		name[b - s] = '\0';
-		t = ns_type_from_name(name);
-		if (t < 0 || strcmp(name, ns_type_name(t)) != 0)
-			return -1;
-	}
-	errno = 0;
-	*ret_ino = strtoull(b + 2, &end, 10);
-	if (errno || *end != ']' || end[1])
-		return -1;
-	return t;
-}
-
 /* The network namespace a socket belongs to (SIOCGSKNS), which may differ
  * from its holder's: a socket keeps the namespace it was created in. */
 static int scan_socket(struct ns_info *info, pid_t pid, int *pidfd, int fdnum)
@@ -344,156 +291,82 @@ static int scan_socket(struct ns_info *info, pid_t pid, int *pidfd, int fdnum)
 	return add_ns_fd(info, nsfd, ino, 0);
 }
 
-/* Namespaces held by open file descriptors of the process: nsfs files (an
- * fd of /proc/PID/ns/TYPE or one an ioctl returned) and sockets. */
-static int scan_fds(struct ns_info *info, int dfd, pid_t pid)
+/* An nsfs file held open: reopened through /proc/PID/fd/N, and checked to
+ * be the same namespace, since the fd may have changed since it was read. */
+static int scan_ns_fd(struct ns_info *info, const struct nsi_raw_fd *f)
 {
-	_cleanup_closedir_ DIR *d = NULL;
-	_cleanup_close_ int pidfd = -1;
-	struct dirent *de;
-	int fdfd, r;
+	_cleanup_close_ int fd = -1;
+	char path[64];
+	uint64_t ino = 0;
 
-	fdfd = openat(dfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fdfd < 0)
+	if (nsi_index_get(&info->ns_ix, f->ino) >= 0)
 		return 0;
-	d = fdopendir(fdfd);
-	if (!d) {
-		close(fdfd);
+	snprintf(path, sizeof(path), "%d/fd/%d", (int)f->pid, f->fd);
+	fd = openat(info->proc_fd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return 0;
-	}
-	while ((de = readdir(d))) {
-		char link[64];
-		uint64_t ino;
-		ssize_t n;
-		int t;
-
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
-			continue;
-		n = readlinkat(fdfd, de->d_name, link, sizeof(link) - 1);
-		if (n < 0)
-			continue;
-		link[n] = '\0';
-		t = parse_fd_link(link, &ino);
-		if (t < 0)
-			continue;
-		if (t == NS_TYPE_MAX) {
-			if (!(info->types & (1u << NS_TYPE_NET)))
-				continue;
-			r = scan_socket(info, pid, &pidfd, atoi(de->d_name));
-		} else {
-			_cleanup_close_ int nsfd = -1;
-
-			if (!(info->types & (1u << t)) || nsi_index_get(&info->ns_ix, ino) >= 0)
-				continue;
-			nsfd = openat(fdfd, de->d_name, O_RDONLY | O_CLOEXEC);
-			if (nsfd < 0)
-				continue;
-			r = add_ns_fd(info, nsfd, ino, 0);
-		}
-		if (r < 0 && !is_gone(r))
-			return r;
-	}
-	return 0;
+	if (fd_ino(fd, &ino) < 0 || ino != f->ino)
+		return 0;
+	return add_ns_fd(info, fd, ino, 0);
 }
 
-static int scan_process(struct ns_info *info, int proc_fd, const char *name, pid_t pid)
+/* Every process's namespaces become entries; a namespace seen for the first
+ * time is probed through the process's /proc/PID/ns entry, only once. */
+static int scan_procs(struct ns_info *info)
 {
-	_cleanup_close_ int dfd = -1;
-	struct nsi_proc *p;
-	struct stat st;
+	struct nsi_raw raw = { 0 };
 	int r;
 
-	dfd = openat(proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	if (fstat(dfd, &st) < 0)
-		return -errno;
-	r = grow((void **)&info->procs, &info->proc_cap, info->n_procs, sizeof(*info->procs));
+	r = nsi_proc_read_all(info->proc_fd, info->types, info->flags & NS_INFO_FDS, &raw);
 	if (r < 0)
 		return r;
-	p = &info->procs[info->n_procs];
-	*p = (struct nsi_proc){ .pid = pid, .uid = st.st_uid };
-	r = read_ppid(dfd, &p->ppid);
-	if (r < 0)
-		return r;
+	info->procs = raw.procs;
+	info->n_procs = info->proc_cap = raw.n_procs;
 
-	for (int t = 0; t < NS_TYPE_MAX; t++) {
-		ssize_t idx;
-		size_t nidx;
+	for (size_t j = 0; j < info->n_procs; j++) {
+		struct nsi_proc *p = &info->procs[j];
 
-		if (!(info->types & (1u << t)))
-			continue;
-		if (fstatat(dfd, ns_file[t], &st, 0) < 0) {
-			if (is_gone(-errno))
-				continue;
-			return -errno;
-		}
-		p->ns[t] = st.st_ino;
-		idx = nsi_index_get(&info->ns_ix, st.st_ino);
-		if (idx >= 0) {
-			/* found first through an fd or a mount, now with a process */
-			info->ns[idx].no_proc = false;
-			continue;
-		}
-		r = add_ns(info, st.st_ino, t, &nidx);
-		if (r < 0)
-			return r;
-		if (info->flags & (NS_INFO_RELATIONS | NS_INFO_CAPS)) {
+		for (int t = 0; t < NS_TYPE_MAX; t++) {
 			_cleanup_close_ int fd = -1;
+			char path[64];
+			size_t idx;
 
-			fd = openat(dfd, ns_file[t], O_RDONLY | O_CLOEXEC);
-			if (fd < 0) {
-				if (is_gone(-errno))
-					continue;
-				return -errno;
-			}
-			r = probe_fd(info, fd, nidx, 0);
+			if (!p->ns[t] || nsi_index_get(&info->ns_ix, p->ns[t]) >= 0)
+				continue;
+			r = add_ns(info, p->ns[t], t, &idx);
+			if (r < 0)
+				goto out;
+			if (!(info->flags & (NS_INFO_RELATIONS | NS_INFO_CAPS)))
+				continue;
+			snprintf(path, sizeof(path), "%d/%s", (int)p->pid, ns_file[t]);
+			fd = openat(info->proc_fd, path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				continue;
+			r = probe_fd(info, fd, idx, 0);
 			if (r < 0 && !is_gone(r))
-				return r;
+				goto out;
 		}
 	}
-	info->n_procs++;
 
-	if (info->flags & NS_INFO_FDS) {
-		r = scan_fds(info, dfd, pid);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
+	for (size_t k = 0; k < raw.n_fds; k++) {
+		_cleanup_close_ int pidfd = -1;
+		pid_t pid = raw.fds[k].pid;
 
-static int scan_procs(struct ns_info *info, int proc_fd)
-{
-	_cleanup_closedir_ DIR *d = NULL;
-	struct dirent *de;
-	int fd, r;
-
-	fd = openat(proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
-	for (;;) {
-		uint32_t pid;
-
-		errno = 0;
-		de = readdir(d);
-		if (!de) {
-			if (errno)
-				return -errno;
-			break;
+		/* one pidfd serves all sockets of a process */
+		for (; k < raw.n_fds && raw.fds[k].pid == pid; k++) {
+			if (raw.fds[k].type == NS_TYPE_MAX)
+				r = scan_socket(info, pid, &pidfd, raw.fds[k].fd);
+			else
+				r = scan_ns_fd(info, &raw.fds[k]);
+			if (r < 0 && !is_gone(r))
+				goto out;
 		}
-		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
-		    parse_u32(de->d_name, &pid) < 0 || pid > INT32_MAX)
-			continue;
-		r = scan_process(info, proc_fd, de->d_name, (pid_t)pid);
-		if (r < 0 && !is_gone(r) && r != -EINVAL)
-			return r;
+		k--;
 	}
-	return 0;
+	r = 0;
+out:
+	free(raw.fds);
+	return r;
 }
 
 static int cmp_proc(const void *a, const void *b)
@@ -611,7 +484,7 @@ int ns_info_scan(int proc_fd, uint32_t types, unsigned int flags, struct ns_info
 	if (flags & NS_INFO_NETNSID)
 		info->nl = nsi_netnsid_open();
 
-	r = scan_procs(info, info->proc_fd);
+	r = scan_procs(info);
 	if (r < 0)
 		goto fail;
 	if (flags & NS_INFO_MOUNTS) {
@@ -622,6 +495,11 @@ int ns_info_scan(int proc_fd, uint32_t types, unsigned int flags, struct ns_info
 	r = finish(info);
 	if (r < 0)
 		goto fail;
+	if (flags & NS_INFO_COMMANDS) {
+		r = nsi_read_commands(info);
+		if (r < 0)
+			goto fail;
+	}
 	if (flags & NS_INFO_NETNSID) {
 		r = nsi_netnsid_fill(info);
 		if (r < 0)
@@ -645,6 +523,8 @@ void ns_info_free(struct ns_info *info)
 	for (size_t i = 0; i < info->n_ns; i++)
 		free(info->ns[i].names);
 	free(info->ns);
+	for (size_t j = 0; j < info->n_procs; j++)
+		free(info->procs[j].command);
 	free(info->procs);
 	if (info->proc_fd >= 0)
 		close(info->proc_fd);
@@ -756,32 +636,11 @@ uint64_t ns_info_proc_ns(const struct ns_info *info, size_t j, enum ns_type type
 	return info->procs[j].ns[type];
 }
 
-/* The command line with NULs as spaces, or the command name for a process
- * without one (a kernel thread, a zombie), as lsns(8) shows it. */
 int ns_info_proc_command(const struct ns_info *info, size_t j, char **ret)
 {
-	char path[64], buf[8192];
-	int n;
-
-	snprintf(path, sizeof(path), "%d/cmdline", (int)info->procs[j].pid);
-	n = read_file_at(info->proc_fd, path, buf, sizeof(buf));
-	if (n > 0) {
-		/* the terminating NUL goes, the others separate arguments */
-		if (buf[n - 1] == '\0')
-			n--;
-		for (int k = 0; k < n; k++)
-			if (buf[k] == '\0')
-				buf[k] = ' ';
-		buf[n] = '\0';
+	if (info->procs[j].command) {
+		*ret = strdup(info->procs[j].command);
+		return *ret ? 0 : -ENOMEM;
 	}
-	if (n <= 0) {
-		snprintf(path, sizeof(path), "%d/comm", (int)info->procs[j].pid);
-		n = read_file_at(info->proc_fd, path, buf, sizeof(buf));
-		if (n < 0)
-			return n;
-		while (n > 0 && buf[n - 1] == '\n')
-			buf[--n] = '\0';
-	}
-	*ret = strdup(buf);
-	return *ret ? 0 : -ENOMEM;
+	return nsi_read_command(info->proc_fd, info->procs[j].pid, ret);
 }

@@ -71,6 +71,7 @@ struct ns_info {
 	size_t n_procs, proc_cap;
 
 	dev_t nsfs_dev;
+	bool is_procfs;			/* proc_fd is the real /proc, not a test's tree */
 	struct mnl_socket *nl;
 	char *mountinfo;		/* kept: nsfs points into it */
 

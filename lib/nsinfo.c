@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/nsfs.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "ns.h"
@@ -275,6 +277,9 @@ static int scan_socket(struct ns_info *info, pid_t pid, int *pidfd, int fdnum)
 	_cleanup_close_ int sk = -1, nsfd = -1;
 	uint64_t ino = 0;
 
+	/* pidfds name processes of the real /proc, not of a tree in its shape */
+	if (!info->is_procfs)
+		return 0;
 	if (*pidfd < 0) {
 		*pidfd = ns_pidfd_open(pid);
 		if (*pidfd < 0)
@@ -470,8 +475,10 @@ int ns_info_scan(int proc_fd, uint32_t types, unsigned int flags, struct ns_info
 		goto fail;
 	}
 	{
+		struct statfs sfs;
 		struct stat st;
 
+		info->is_procfs = fstatfs(proc_fd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
 		/* every nsfs file lives on one device; see ns_info_add_names() */
 		if (fstatat(proc_fd, "self/ns/user", &st, 0) == 0)
 			info->nsfs_dev = st.st_dev;

@@ -228,6 +228,10 @@ static int probe_fd(struct ns_info *info, int fd, size_t idx, int depth)
 	ofd = related_fd(fd, NS_GET_USERNS);
 	if (ofd == -ENOTTY || ofd == -ENOSYS)
 		return -ENOTTY;
+	/* an owner beyond the caller's view is one of its ancestors, in which
+	 * it has no capabilities (user_namespaces(7)) */
+	if (ofd == -EPERM && (info->flags & NS_INFO_CAPS) && type != NS_TYPE_USER)
+		info->ns[idx].caps = NS_CAPS_NONE;
 	if (ofd >= 0) {
 		r = fd_ino(ofd, &ino);
 		if (r < 0)

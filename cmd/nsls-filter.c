@@ -86,7 +86,7 @@ static void skip_space(struct parser *p)
 
 static bool is_word_char(char c)
 {
-	return isalnum((unsigned char)c) || strchr("_.%:/-", c);
+	return c && (isalnum((unsigned char)c) || strchr("_.%:/-", c));
 }
 
 /* Consumes @sym, or the word @word (any case) when it stands alone. */

@@ -422,35 +422,32 @@ int ns_info_idmap(const struct ns_info *info, size_t i, enum ns_idmap_kind kind,
 	return 0;
 }
 
+static int not_dot(const struct dirent *de)
+{
+	return de->d_name[0] != '.';
+}
+
 int ns_info_add_names(struct ns_info *info, int dirfd)
 {
-	_cleanup_closedir_ DIR *d = NULL;
-	struct dirent *de;
-	int fd;
+	struct dirent **list = NULL;
+	int n, r = 0;
 
-	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	/* in name order, so a namespace's names come out the same each time */
+	n = scandirat(dirfd, ".", &list, not_dot, alphasort);
+	if (n < 0)
 		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
-	while ((de = readdir(d))) {
+	for (int k = 0; k < n; k++) {
 		struct stat st;
 		ssize_t idx;
-		int r;
 
-		if (de->d_name[0] == '.')
-			continue;
-		if (fstatat(fd, de->d_name, &st, 0) < 0 || st.st_dev != info->nsfs_dev)
-			continue;
-		idx = nsi_index_get(&info->ns_ix, st.st_ino);
-		if (idx < 0)
-			continue;
-		r = list_add(&info->ns[idx].names, de->d_name);
-		if (r < 0)
-			return r;
+		if (r == 0 && fstatat(dirfd, list[k]->d_name, &st, 0) == 0 &&
+		    st.st_dev == info->nsfs_dev) {
+			idx = nsi_index_get(&info->ns_ix, st.st_ino);
+			if (idx >= 0)
+				r = list_add(&info->ns[idx].names, list[k]->d_name);
+		}
+		free(list[k]);
 	}
-	return 0;
+	free(list);
+	return r;
 }

@@ -357,9 +357,13 @@ int nsi_proc_read_all(int proc_fd, uint32_t types, bool fds, struct nsi_raw *ret
 	if (!r) {
 		ret->n_procs = ret->n_fds = 0;
 		for (size_t i = 0; i < nw; i++) {
-			memcpy(ret->procs + ret->n_procs, w[i].procs, w[i].n_procs * sizeof(*w[i].procs));
+			/* a worker that found nothing has no arrays */
+			if (w[i].n_procs)
+				memcpy(ret->procs + ret->n_procs, w[i].procs,
+				       w[i].n_procs * sizeof(*w[i].procs));
 			ret->n_procs += w[i].n_procs;
-			memcpy(ret->fds + ret->n_fds, w[i].fd, w[i].n_fd * sizeof(*w[i].fd));
+			if (w[i].n_fd)
+				memcpy(ret->fds + ret->n_fds, w[i].fd, w[i].n_fd * sizeof(*w[i].fd));
 			ret->n_fds += w[i].n_fd;
 		}
 		qsort(ret->procs, ret->n_procs, sizeof(*ret->procs), cmp_proc);

@@ -415,8 +415,11 @@ static int finish(struct ns_info *info)
 {
 	int r;
 
-	qsort(info->procs, info->n_procs, sizeof(*info->procs), cmp_proc);
-	qsort(info->ns, info->n_ns, sizeof(*info->ns), cmp_ns);
+	/* qsort() takes no NULL array, not even an empty one */
+	if (info->n_procs > 1)
+		qsort(info->procs, info->n_procs, sizeof(*info->procs), cmp_proc);
+	if (info->n_ns > 1)
+		qsort(info->ns, info->n_ns, sizeof(*info->ns), cmp_ns);
 	nsi_index_clear(&info->ns_ix);
 	r = index_grow(&info->ns_ix, info->n_ns);
 	if (r < 0)

@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* meson reads this exit status of a benchmark as SKIP. */
@@ -20,21 +22,27 @@
 
 static pid_t *holders;
 static size_t nholders;
+/* CLONE_NEWUTS by default: cheap to make and to destroy, where 5,000
+ * network namespaces keep the kernel busy for seconds after they end */
+static int holder_flags = CLONE_NEWUSER | CLONE_NEWUTS;
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage:\n"
-		" nsls-scale [options] <bench-run> <nsls> <lsns>\n"
+		" nsls-scale [options] <nsls> <lsns>\n"
 		" nsls-scale --scan\n"
 		"\n"
-		"Start N processes, each in a new user and network namespace, and time\n"
-		"<nsls> against <lsns> with <bench-run> at every N; then print the ratio\n"
-		"and how each time grows from the first N to the last.\n"
+		"Start N processes, each in a new user and UTS namespace, and time\n"
+		"<nsls>, <lsns> and a bare walk of /proc/PID/ns in turn at every N: the\n"
+		"median wall-clock and CPU times, their ratio, and how each grows from\n"
+		"the first N to the last.\n"
 		"\n"
 		"Options:\n"
 		" -N, --holders <n,...>    numbers of holders (default 1000,5000)\n"
 		" -n, --runs <n>           timed runs at each size (default 10)\n"
+		"     --net                holders in a new network namespace, not a\n"
+		"                          new UTS namespace (beside the user namespace)\n"
 		"     --scan               only walk /proc/PID/ns/ once (the least any\n"
 		"                          namespace lister reads), as a baseline\n"
 		" -h, --help               display this help\n");
@@ -104,7 +112,7 @@ static int start_holders(size_t n)
 
 			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			close(p[0]);
-			if (unshare(CLONE_NEWUSER | CLONE_NEWNET) < 0)
+			if (unshare(holder_flags) < 0)
 				c = 0;
 			if (write(p[1], &c, 1) != 1)
 				_exit(1);
@@ -128,50 +136,102 @@ static int start_holders(size_t n)
 	return 0;
 }
 
-/* Runs bench-run on two shell-quoted commands and takes the two medians from its output. */
-static int bench(const char *bench_run, const char *runs, const char *warm, const char *a,
-		 const char *b, double *ma, double *mb)
+struct sample {
+	double wall;	/* microseconds */
+	double cpu;	/* user + system, all threads */
+};
+
+/* Runs @argv once with stdout on /dev/null; exits on failure. */
+static struct sample run_once(char *const argv[])
 {
-	char cmd[4096], line[512];
-	int found = 0;
-	FILE *f;
+	struct timespec t0, t1;
+	struct rusage ru;
+	int status;
+	pid_t pid;
 
-	snprintf(cmd, sizeof(cmd), "'%s' -n %s -w %s -- %s -- %s", bench_run, runs, warm, a, b);
-	f = popen(cmd, "r");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		char label[256];
-		double m;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pid = fork();
+	if (pid < 0) {
+		perror("nsls-scale: fork");
+		exit(1);
+	}
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
-		fputs(line, stdout);
-		if (sscanf(line, "%255s median %lf us", label, &m) == 2) {
-			if (found == 0)
-				*ma = m;
-			else
-				*mb = m;
-			found++;
+		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0)
+			_exit(127);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "nsls-scale: '%s' failed\n", argv[0]);
+		exit(1);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (struct sample){
+		.wall = (t1.tv_sec - t0.tv_sec) * 1e6 + (t1.tv_nsec - t0.tv_nsec) / 1e3,
+		.cpu = ru.ru_utime.tv_sec * 1e6 + ru.ru_utime.tv_usec + ru.ru_stime.tv_sec * 1e6 +
+		       ru.ru_stime.tv_usec,
+	};
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The commands in turn, @runs times, the first of each turn changing so
+ * that none always follows the same one; medians of wall-clock and CPU
+ * time (the latter less moved by other load on the machine). */
+static void bench(char *const *argv[], size_t ncmd, size_t runs, struct sample *ret)
+{
+	double *wall = calloc(runs * ncmd, sizeof(double));
+	double *cpu = calloc(runs * ncmd, sizeof(double));
+
+	if (!wall || !cpu)
+		exit(1);
+	for (size_t c = 0; c < ncmd; c++)
+		run_once(argv[c]);
+	for (size_t r = 0; r < runs; r++) {
+		for (size_t k = 0; k < ncmd; k++) {
+			size_t c = (r + k) % ncmd;
+			struct sample x = run_once(argv[c]);
+
+			wall[c * runs + r] = x.wall;
+			cpu[c * runs + r] = x.cpu;
 		}
 	}
-	if (pclose(f) != 0 || found != 2)
-		return -EIO;
-	return 0;
+	for (size_t c = 0; c < ncmd; c++) {
+		ret[c].wall = median(wall + c * runs, runs);
+		ret[c].cpu = median(cpu + c * runs, runs);
+	}
+	free(wall);
+	free(cpu);
 }
 
 int main(int argc, char *argv[])
 {
-	enum { OPT_SCAN = 256 };
+	enum { OPT_SCAN = 256, OPT_NET };
 	static const struct option longopts[] = {
 		{ "holders", required_argument, NULL, 'N'      },
 		{ "runs",    required_argument, NULL, 'n'      },
 		{ "scan",    no_argument,       NULL, OPT_SCAN },
+		{ "net",     no_argument,       NULL, OPT_NET  },
 		{ "help",    no_argument,       NULL, 'h'      },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *sizes_arg = "1000,5000", *runs = "10";
-	size_t sizes[16], nsizes = 0, max = 0;
-	double t_nsls[16], t_lsns[16], t_scan[16], t_again;
-	char self[4096], scan_cmd[4200], nsls_cmd[4200], lsns_cmd[4200];
+	const char *sizes_arg = "1000,5000";
+	size_t sizes[16], nsizes = 0, max = 0, runs = 10;
+	struct sample t[16][3];
+	char self[4096];
 	ssize_t len;
 	int c, r;
 
@@ -181,10 +241,17 @@ int main(int argc, char *argv[])
 			sizes_arg = optarg;
 			break;
 		case 'n':
-			runs = optarg;
+			runs = strtoul(optarg, NULL, 10);
+			if (runs < 1 || runs > 1000) {
+				fprintf(stderr, "nsls-scale: invalid number of runs '%s'\n", optarg);
+				return 1;
+			}
 			break;
 		case OPT_SCAN:
 			return scan();
+		case OPT_NET:
+			holder_flags = CLONE_NEWUSER | CLONE_NEWNET;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -193,7 +260,7 @@ int main(int argc, char *argv[])
 			return 1;
 		}
 	}
-	if (argc - optind != 3) {
+	if (argc - optind != 2) {
 		usage(stderr);
 		return 1;
 	}
@@ -201,61 +268,61 @@ int main(int argc, char *argv[])
 		char *end;
 
 		sizes[nsizes] = strtoul(p, &end, 10);
-		if (end == p || (*end && *end != ',') || sizes[nsizes] < (nsizes ? sizes[nsizes - 1] : 1)) {
+		if (end == p || (*end && *end != ',') ||
+		    sizes[nsizes] < (nsizes ? sizes[nsizes - 1] : 1)) {
 			fprintf(stderr, "nsls-scale: invalid sizes '%s'\n", sizes_arg);
 			return 1;
 		}
 		max = sizes[nsizes++];
 		p = *end ? end + 1 : end;
 	}
-	if (access(argv[optind + 2], X_OK) < 0) {
-		fprintf(stderr, "nsls-scale: skipping: %s: %m\n", argv[optind + 2]);
+	if (access(argv[optind + 1], X_OK) < 0) {
+		fprintf(stderr, "nsls-scale: skipping: %s: %m\n", argv[optind + 1]);
 		return EXIT_SKIP;
 	}
 	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (len < 0)
 		return 1;
 	self[len] = '\0';
-	snprintf(scan_cmd, sizeof(scan_cmd), "'%s' --scan", self);
-	snprintf(nsls_cmd, sizeof(nsls_cmd), "'%s'", argv[optind + 1]);
-	snprintf(lsns_cmd, sizeof(lsns_cmd), "'%s'", argv[optind + 2]);
+
+	char *nsls_argv[] = { argv[optind], NULL };
+	char *lsns_argv[] = { argv[optind + 1], NULL };
+	char *scan_argv[] = { self, "--scan", NULL };
+	char *const *cmds[] = { nsls_argv, lsns_argv, scan_argv };
+	static const char *const names[] = { "nsls", "lsns", "/proc walk" };
 
 	holders = calloc(max, sizeof(*holders));
 	if (!holders)
 		return 1;
 	for (size_t s = 0; s < nsizes; s++) {
-		char warm[] = "1";
-
 		r = start_holders(sizes[s]);
 		if (r < 0) {
 			fprintf(stderr, "nsls-scale: skipping: cannot start %zu holders: %s\n",
 				sizes[s], strerror(-r));
 			return EXIT_SKIP;
 		}
-		printf("== %zu holders, each in a new user and net namespace\n", sizes[s]);
-		fflush(stdout);
-		if (bench(argv[optind], runs, warm, nsls_cmd, lsns_cmd,
-			  &t_nsls[s], &t_lsns[s]) < 0 ||
-		    bench(argv[optind], runs, warm, scan_cmd, nsls_cmd, &t_scan[s],
-			  &t_again) < 0) {
-			stop_holders();
-			fprintf(stderr, "nsls-scale: a timed command failed\n");
-			return 1;
-		}
+		/* let the kernel's deferred work for the new namespaces pass */
+		sleep(2);
+		bench(cmds, 3, runs, t[s]);
+		printf("N=%zu holders, each in a new user and %s namespace, %zu runs:\n",
+		       sizes[s], holder_flags & CLONE_NEWNET ? "network" : "UTS", runs);
+		for (size_t k = 0; k < 3; k++)
+			printf("  %-10s median wall %9.0f us  cpu %9.0f us\n", names[k], t[s][k].wall,
+			       t[s][k].cpu);
+		printf("  nsls/lsns  wall %.3f  cpu %.3f\n", t[s][0].wall / t[s][1].wall,
+		       t[s][0].cpu / t[s][1].cpu);
 		fflush(stdout);
 	}
 	stop_holders();
 
-	printf("== summary (medians)\n");
-	for (size_t s = 0; s < nsizes; s++)
-		printf("N=%-6zu nsls %9.0f us  lsns %9.0f us  /proc walk %9.0f us  nsls/lsns %.3f\n",
-		       sizes[s], t_nsls[s], t_lsns[s], t_scan[s], t_nsls[s] / t_lsns[s]);
 	if (nsizes > 1) {
 		size_t l = nsizes - 1;
 
-		printf("growth %zu/%zu: nsls %.2f  lsns %.2f  /proc walk %.2f\n", sizes[l],
-		       sizes[0], t_nsls[l] / t_nsls[0], t_lsns[l] / t_lsns[0],
-		       t_scan[l] / t_scan[0]);
+		printf("growth %zu/%zu (wall, cpu):", sizes[l], sizes[0]);
+		for (size_t k = 0; k < 3; k++)
+			printf("  %s %.2f %.2f", names[k], t[l][k].wall / t[0][k].wall,
+			       t[l][k].cpu / t[0][k].cpu);
+		printf("\n");
 	}
 	return 0;
 }

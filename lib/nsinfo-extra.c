@@ -342,7 +342,6 @@ int nsi_caps_init(struct ns_info *info)
 static int caps_walk(struct ns_info *info, int fd, uint64_t ino)
 {
 	_cleanup_close_ int cur = -1;
-	uint64_t cur_ino = ino;
 
 	if (ino == info->self_userns)
 		return info->self_userns_caps;
@@ -368,8 +367,6 @@ static int caps_walk(struct ns_info *info, int fd, uint64_t ino)
 				return NS_CAPS_ALL;
 			return info->self_userns_caps;
 		}
-		(void)cur_ino;
-		cur_ino = st.st_ino;
 	}
 	return NS_CAPS_NONE;
 }

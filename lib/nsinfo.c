@@ -19,13 +19,6 @@
 #include "ns-internal.h"
 #include "nsinfo-internal.h"
 
-static const char *const ns_file[NS_TYPE_MAX] = {
-	[NS_TYPE_MNT] = "ns/mnt",   [NS_TYPE_UTS] = "ns/uts",
-	[NS_TYPE_IPC] = "ns/ipc",   [NS_TYPE_NET] = "ns/net",
-	[NS_TYPE_PID] = "ns/pid",   [NS_TYPE_USER] = "ns/user",
-	[NS_TYPE_CGROUP] = "ns/cgroup", [NS_TYPE_TIME] = "ns/time",
-};
-
 /* A process that vanished or that we may not look into is skipped, as
  * lsns(8) does; only the errors of reading /proc itself are fatal. */
 static bool is_gone(int r)
@@ -347,7 +340,7 @@ static int scan_procs(struct ns_info *info)
 				goto out;
 			if (!(info->flags & (NS_INFO_RELATIONS | NS_INFO_CAPS)))
 				continue;
-			snprintf(path, sizeof(path), "%d/%s", (int)p->pid, ns_file[t]);
+			snprintf(path, sizeof(path), "%d/ns/%s", (int)p->pid, ns_type_name(t));
 			fd = openat(info->proc_fd, path, O_RDONLY | O_CLOEXEC);
 			if (fd < 0)
 				continue;
@@ -543,118 +536,4 @@ void ns_info_free(struct ns_info *info)
 	if (info->proc_fd >= 0)
 		close(info->proc_fd);
 	free(info);
-}
-
-/* ---- accessors ---------------------------------------------------------- */
-
-size_t ns_info_count(const struct ns_info *info)
-{
-	return info->n_ns;
-}
-
-ssize_t ns_info_find(const struct ns_info *info, uint64_t ino)
-{
-	return nsi_index_get(&info->ns_ix, ino);
-}
-
-uint64_t ns_info_ino(const struct ns_info *info, size_t i)
-{
-	return info->ns[i].ino;
-}
-
-enum ns_type ns_info_type(const struct ns_info *info, size_t i)
-{
-	return info->ns[i].type;
-}
-
-size_t ns_info_nprocs(const struct ns_info *info, size_t i)
-{
-	return info->ns[i].nprocs;
-}
-
-ssize_t ns_info_proc(const struct ns_info *info, size_t i)
-{
-	return info->ns[i].proc;
-}
-
-uint64_t ns_info_parent(const struct ns_info *info, size_t i)
-{
-	return info->ns[i].parent;
-}
-
-uint64_t ns_info_owner(const struct ns_info *info, size_t i)
-{
-	return info->ns[i].owner;
-}
-
-int ns_info_owner_uid(const struct ns_info *info, size_t i, uid_t *ret)
-{
-	const struct nsi_ns *ns = &info->ns[i];
-
-	if (ns->has_owner_uid) {
-		*ret = ns->owner_uid;
-		return 0;
-	}
-	if (ns->owner) {
-		ssize_t o = nsi_index_get(&info->ns_ix, ns->owner);
-
-		if (o >= 0 && info->ns[o].has_owner_uid) {
-			*ret = info->ns[o].owner_uid;
-			return 0;
-		}
-	}
-	return -ENODATA;
-}
-
-int ns_info_caps(const struct ns_info *info, size_t i)
-{
-	if (info->ns[i].caps < 0)
-		return -ENODATA;
-	return info->ns[i].caps;
-}
-
-const char *ns_info_names(const struct ns_info *info, size_t i)
-{
-	return info->ns[i].names;
-}
-
-size_t ns_info_proc_count(const struct ns_info *info)
-{
-	return info->n_procs;
-}
-
-pid_t ns_info_proc_pid(const struct ns_info *info, size_t j)
-{
-	return info->procs[j].pid;
-}
-
-pid_t ns_info_proc_ppid(const struct ns_info *info, size_t j)
-{
-	return info->procs[j].ppid;
-}
-
-uid_t ns_info_proc_uid(const struct ns_info *info, size_t j)
-{
-	return info->procs[j].uid;
-}
-
-ssize_t ns_info_proc_parent(const struct ns_info *info, size_t j)
-{
-	return info->procs[j].parent;
-}
-
-uint64_t ns_info_proc_ns(const struct ns_info *info, size_t j, enum ns_type type)
-{
-	if ((unsigned)type >= NS_TYPE_MAX)
-		return 0;
-	return info->procs[j].ns[type];
-}
-
-int ns_info_proc_command(const struct ns_info *info, size_t j, char **ret)
-{
-	if (info->procs[j].command) {
-		*ret = strdup(info->procs[j].command);
-		return *ret ? 0 : -ENOMEM;
-	}
-	return nsi_read_command(info->proc_fd, info->procs[j].pid, ret);
 }

@@ -405,7 +405,8 @@ int main(int argc, char **argv)
 		flags |= NS_INFO_NETNSID;
 	if (used[COL_CAPS])
 		flags |= NS_INFO_CAPS;
-	if (used[COL_COMMAND] && !o.has_ns)
+	/* read ahead only when most rows will show */
+	if (used[COL_COMMAND] && !o.has_ns && !o.task && !o.persist)
 		flags |= NS_INFO_COMMANDS;
 
 	proc_fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

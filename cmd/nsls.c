@@ -304,16 +304,20 @@ static void show_namespaces(struct out *out)
 	}
 }
 
-/* A process is shown below its parent only if they share the namespace. */
-static void show_process(struct out *out, size_t i, size_t j)
+/* A process is shown below its parent only if they share the namespace.
+ * PIDs reused while /proc was read could make the parent links a loop;
+ * @depth stops the walk up at the number of processes. */
+static void show_process(struct out *out, size_t i, size_t j, size_t depth)
 {
 	enum ns_type type = ns_info_type(out->info, i);
 	ssize_t p = ns_info_proc_parent(out->info, j);
 
 	if (out->o->tree == TREE_PROCESS && p >= 0 && !out->proc_line[p] &&
+	    depth < ns_info_proc_count(out->info) &&
 	    ns_info_proc_ns(out->info, (size_t)p, type) == ns_info_proc_ns(out->info, j, type))
-		show_process(out, i, (size_t)p);
-	add_line(out, i, (ssize_t)j);
+		show_process(out, i, (size_t)p, depth + 1);
+	if (!out->proc_line[j])
+		add_line(out, i, (ssize_t)j);
 }
 
 static void show_namespace_processes(struct out *out, size_t i)
@@ -324,7 +328,7 @@ static void show_namespace_processes(struct out *out, size_t i)
 
 	for (size_t j = 0; j < n; j++)
 		if (ns_info_proc_ns(out->info, j, type) == ino && !out->proc_line[j])
-			show_process(out, i, j);
+			show_process(out, i, j, 0);
 }
 
 static struct libscols_table *new_table(const struct nsls_opts *o)

@@ -70,5 +70,6 @@ int write_file_at(int dirfd, const char *path, const char *text);
 int read_file_at(int dirfd, const char *path, char *buf, size_t size);
 int parse_u32(const char *s, uint32_t *ret);
 int parse_u32_n(const char *s, size_t n, uint32_t *ret);
+int read_all_at(int dirfd, const char *path, char **ret);
 
 #endif

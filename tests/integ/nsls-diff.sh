@@ -8,9 +8,12 @@
 # tool's own process, which the <namespace> argument lists.
 
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/nsls-lib.sh"
 ns_setup
 
 LSNS=${LSNS:-/usr/bin/lsns}
+# the sandbox scripts call both tools by these
+export NSLS LSNS
 if [ ! -x "$LSNS" ]; then
 	echo "1..0 # SKIP $LSNS not installed"
 	exit 0
@@ -138,17 +141,11 @@ print(json.dumps(d, indent=1))
 }
 
 case_diff() {
-	local m=$1 dir=$T/tmp/$1 sandbox i=0 line
+	local m=$1 dir=$T/tmp/$1 i=0 line
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	chmod 777 "$dir"
-	if [ "$m" = root ]; then
-		sandbox=("$NSRUN" -p -f --mount-proc)
-	else
-		sandbox=("$NSRUN" -r -p -f --mount-proc)
-	fi
-	run_as "$m" env NSLS="$NSLS" LSNS="$LSNS" "${sandbox[@]}" \
-		"$T/sandbox.sh" "$dir" "$T/cases"
+	run_sandbox "$m" "$T/sandbox.sh" "$dir" "$T/cases"
 	if [ ! -e "$dir/finished" ]; then
 		not_ok "$m: sandbox ran"
 		diag "status $RC" "stderr: $ERR" "$(cat "$dir"/*.err 2>/dev/null)"

@@ -9,9 +9,12 @@
 # of the test's own, so the listing holds nothing else.
 
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/nsls-lib.sh"
 ns_setup
 
 LSNS=${LSNS:-/usr/bin/lsns}
+# the sandbox scripts call both tools by these
+export NSLS LSNS
 
 cat >"$T/inner.sh" <<'EOS'
 #!/bin/bash
@@ -179,16 +182,11 @@ expect_err_case() {
 }
 
 case_new() {
-	local m=$1 dir=$T/tmp/$1 sandbox all
+	local m=$1 dir=$T/tmp/$1 all
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	chmod 777 "$dir"
-	if [ "$m" = root ]; then
-		sandbox=("$NSRUN" -p -f --mount-proc)
-	else
-		sandbox=("$NSRUN" -r -p -f --mount-proc)
-	fi
-	run_as "$m" env NSLS="$NSLS" LSNS="$LSNS" "${sandbox[@]}" "$T/inner.sh" "$dir" "$T/cases"
+	run_sandbox "$m" "$T/inner.sh" "$dir" "$T/cases"
 	if [ ! -e "$dir/finished" ]; then
 		not_ok "$m: sandbox ran"
 		diag "status $RC" "stderr: $ERR"

@@ -601,6 +601,96 @@ int ns_idmap_written(int proc_pid_fd, enum ns_idmap_kind kind);
  * ns_idmap_open_checked() opens the map, unless it already says "deny".
  * Returns 0 or -errno (-ENOENT before Linux 3.19). */
 int ns_setgroups_deny_checked(int proc_pid_fd);
+/* ---- listing namespaces (nsinfo.c, nsinfo-extra.c) ---------------------- */
+
+/* What ns_info_scan() finds out besides each namespace's processes. */
+enum {
+	NS_INFO_RELATIONS = 1u << 0,	/* parent and owner (NS_GET_PARENT, NS_GET_USERNS) */
+	NS_INFO_NETNSID = 1u << 1,	/* the id the caller's netns gives each netns */
+	NS_INFO_MOUNTS = 1u << 2,	/* nsfs bind mounts: mount points, and the
+					 * namespaces held by nothing else */
+	NS_INFO_FDS = 1u << 3,		/* namespaces held by open fds and sockets */
+	NS_INFO_GHOSTS = 1u << 4,	/* add parents and owners that have no process */
+	NS_INFO_CAPS = 1u << 5,		/* the caller's capabilities over each namespace */
+	NS_INFO_COMMANDS = 1u << 6,	/* read the command of each namespace's lowest
+					 * PID now, in parallel (ns_info_proc_command) */
+};
+
+/* ns_info_netnsid() for a network namespace the caller's has no id for. */
+#define NS_NETNSID_UNASSIGNED (-1)
+/* ns_info_netnsid() when the id is not known (not asked, not a netns, no
+ * process to ask through, or netlink refused). */
+#define NS_NETNSID_UNKNOWN (-2)
+
+enum ns_caps {
+	NS_CAPS_NONE,
+	NS_CAPS_SOME,
+	NS_CAPS_ALL,
+};
+
+struct ns_info;
+
+/* ns_info_scan - list the namespaces of the processes under @proc_fd (a
+ * directory fd of /proc, or of a tree shaped like it) whose type is in
+ * @types (a mask of 1u << NS_TYPE_*, 0: all), with what @flags ask for.
+ * Every process and every namespace is read once. Processes that vanish or
+ * may not be inspected (ENOENT, ESRCH, EACCES) are skipped. Returns 0, or
+ * -errno from reading @proc_fd itself, -ENOTTY when the kernel lacks a
+ * namespace ioctl, -ENOMEM. Free the result with ns_info_free(). */
+int ns_info_scan(int proc_fd, uint32_t types, unsigned int flags, struct ns_info **ret_info);
+void ns_info_free(struct ns_info *info);
+
+/* The namespaces, indexed 0 .. ns_info_count() - 1 in inode order. */
+size_t ns_info_count(const struct ns_info *info);
+/* ns_info_find - the index of the namespace with inode @ino, or -1. */
+ssize_t ns_info_find(const struct ns_info *info, uint64_t ino);
+uint64_t ns_info_ino(const struct ns_info *info, size_t i);
+enum ns_type ns_info_type(const struct ns_info *info, size_t i);
+/* ns_info_nprocs - how many processes are in namespace @i. */
+size_t ns_info_nprocs(const struct ns_info *info, size_t i);
+/* ns_info_proc - the process index of the lowest PID in namespace @i, or -1
+ * for a namespace held only by a mount, an fd or a related namespace. */
+ssize_t ns_info_proc(const struct ns_info *info, size_t i);
+/* Parent (user and pid namespaces) and owner user namespace; 0 when there
+ * is none, it lies outside the caller's view, or NS_INFO_RELATIONS was not
+ * given. */
+uint64_t ns_info_parent(const struct ns_info *info, size_t i);
+uint64_t ns_info_owner(const struct ns_info *info, size_t i);
+/* ns_info_owner_uid - the uid that created the user namespace @i or, for
+ * other types, their owner. Returns 0 or -ENODATA. */
+int ns_info_owner_uid(const struct ns_info *info, size_t i, uid_t *ret);
+/* ns_info_netnsid - an id >= 0, NS_NETNSID_UNASSIGNED or NS_NETNSID_UNKNOWN. */
+int ns_info_netnsid(const struct ns_info *info, size_t i);
+/* ns_info_nsfs - the nsfs mount points of namespace @i (NS_INFO_MOUNTS),
+ * '\n'-separated, or NULL. */
+const char *ns_info_nsfs(const struct ns_info *info, size_t i);
+/* ns_info_caps - enum ns_caps (NS_INFO_CAPS), or -ENODATA. */
+int ns_info_caps(const struct ns_info *info, size_t i);
+/* ns_info_idmap - the uid or gid map of user namespace @i, read through its
+ * lowest process, as "inner:outer:count" ranges joined by ','. Returns 0,
+ * -ENODATA for another type or a namespace without a process, or -errno. */
+int ns_info_idmap(const struct ns_info *info, size_t i, enum ns_idmap_kind kind, char **ret);
+/* ns_info_add_names - name namespaces after the entries of directory
+ * @dirfd that are nsfs files (bind mounts, as ip-netns(8) makes under
+ * /run/netns). Returns 0 or -errno. */
+int ns_info_add_names(struct ns_info *info, int dirfd);
+/* ns_info_names - the names of namespace @i, '\n'-separated, or NULL. */
+const char *ns_info_names(const struct ns_info *info, size_t i);
+
+/* The processes, indexed 0 .. ns_info_proc_count() - 1 in PID order. */
+size_t ns_info_proc_count(const struct ns_info *info);
+pid_t ns_info_proc_pid(const struct ns_info *info, size_t j);
+pid_t ns_info_proc_ppid(const struct ns_info *info, size_t j);
+uid_t ns_info_proc_uid(const struct ns_info *info, size_t j);
+/* ns_info_proc_parent - the index of process @j's parent, or -1. */
+ssize_t ns_info_proc_parent(const struct ns_info *info, size_t j);
+/* ns_info_proc_ns - process @j's namespace of @type, 0 if unreadable. */
+uint64_t ns_info_proc_ns(const struct ns_info *info, size_t j, enum ns_type type);
+/* ns_info_proc_command - the command line, arguments joined by spaces, or
+ * the command name when it is empty (kernel threads, zombies): as read by
+ * the scan with NS_INFO_COMMANDS, else now. Returns 0 and a string to
+ * free(), or -errno. */
+int ns_info_proc_command(const struct ns_info *info, size_t j, char **ret);
 
 #ifdef __cplusplus
 }

@@ -157,3 +157,40 @@ int parse_u32_n(const char *s, size_t n, uint32_t *ret)
 	num[n] = '\0';
 	return parse_u32(num, ret);
 }
+
+/* The whole file, however long, NUL-terminated, in *@ret to free(). */
+int read_all_at(int dirfd, const char *path, char **ret)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, cap = 0;
+
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n;
+
+		if (cap - len < 4096) {
+			char *p;
+
+			cap = cap ? cap * 2 : 65536;
+			p = realloc(buf, cap);
+			if (!p)
+				return -ENOMEM;
+			buf = p;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*ret = take_ptr(&buf);
+	return 0;
+}

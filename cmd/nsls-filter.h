@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* nsls --filter: the expression language of scols-filter(5). */
+#ifndef NSUTILS_NSLS_FILTER_H
+#define NSUTILS_NSLS_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct nsls_filter;
+
+/* Looks a column name up (case-insensitive); returns its id and whether it
+ * holds numbers, or -1 for an unknown column. */
+typedef int (*nsls_filter_column_fn)(const char *name, size_t len, bool *ret_number);
+
+/* Parses @expr. Returns 0, or -EINVAL with a message in @err, or -ENOENT
+ * with the unknown column's name in @err. */
+int nsls_filter_parse(const char *expr, nsls_filter_column_fn column, struct nsls_filter **ret,
+		      char *err, size_t errsz);
+void nsls_filter_free(struct nsls_filter *f);
+
+/* Calls @fn for each column id the expression reads. */
+void nsls_filter_columns(const struct nsls_filter *f, void (*fn)(int id, void *data), void *data);
+
+/* Evaluates the expression over a row; @value gives a column's text (NULL
+ * or "" for an empty cell). */
+bool nsls_filter_match(const struct nsls_filter *f, const char *(*value)(int id, void *data),
+		       void *data);
+
+#endif

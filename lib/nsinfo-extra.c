@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What a namespace listing adds to the /proc scan: nsfs mounts, NETNSID, id maps, names, caps. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/net_namespace.h>
+#include <linux/nsfs.h>
+#include <linux/rtnetlink.h>
+#include <linux/sockios.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+
+#include "ns.h"
+#include "ns-internal.h"
+#include "nsinfo-internal.h"
+
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+
+int nsi_pidfd_getfd(int pidfd, int fd)
+{
+	/* needs ptrace access to the holder; see pidfd_getfd(2) */
+	int r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+
+	return r < 0 ? -errno : r;
+}
+
+int nsi_socket_netns(int sk)
+{
+	int r = ioctl(sk, SIOCGSKNS);
+
+	return r < 0 ? -errno : r;
+}
+
+/* ---- nsfs mounts -------------------------------------------------------- */
+
+/* mountinfo(5) escapes space, tab, newline and backslash as \ooo. */
+int nsi_mountinfo_unescape(char *s)
+{
+	char *w = s;
+
+	for (char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
+		    r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+			r += 3;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+	return (int)(w - s);
+}
+
+/* Appends @s to the '\n'-separated list *@list unless it is in it. */
+static int list_add(char **list, const char *s)
+{
+	size_t ls = strlen(s), ll;
+	char *p;
+
+	if (*list) {
+		for (const char *q = *list; q;) {
+			const char *e = strchr(q, '\n');
+			size_t n = e ? (size_t)(e - q) : strlen(q);
+
+			if (n == ls && memcmp(q, s, n) == 0)
+				return 0;
+			q = e ? e + 1 : NULL;
+		}
+	}
+	ll = *list ? strlen(*list) : 0;
+	p = realloc(*list, ll + ls + 2);
+	if (!p)
+		return -ENOMEM;
+	if (ll)
+		p[ll++] = '\n';
+	memcpy(p + ll, s, ls + 1);
+	*list = p;
+	return 0;
+}
+
+/* One pass over the caller's mountinfo: the nsfs mount points of every
+ * namespace, and namespaces held by nothing but such a bind mount. */
+int nsi_mounts_scan(struct ns_info *info)
+{
+	char *line, *next;
+	int r;
+
+	r = read_all_at(info->proc_fd, "self/mountinfo", &info->mountinfo);
+	if (r < 0)
+		return r;
+	for (line = info->mountinfo; line && *line; line = next) {
+		char *f[10], *sep, *p, *end;
+		uint64_t ino;
+		ssize_t idx;
+		int n = 0;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		/* id parent maj:min root target opts [tags...] - fstype source superopts */
+		sep = strstr(line, " - ");
+		if (!sep || strncmp(sep + 3, "nsfs ", 5) != 0)
+			continue;
+		*sep = '\0';
+		for (p = strtok_r(line, " ", &end); p && n < 10; p = strtok_r(NULL, " ", &end))
+			f[n++] = p;
+		if (n < 5)
+			continue;
+		p = strchr(f[3], '[');
+		if (!p)
+			continue;
+		errno = 0;
+		ino = strtoull(p + 1, &end, 10);
+		if (errno || *end != ']')
+			continue;
+		nsi_mountinfo_unescape(f[4]);
+		idx = nsi_index_get(&info->ns_ix, ino);
+		if (idx < 0) {
+			_cleanup_close_ int fd = -1;
+
+			fd = open(f[4], O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+			if (fd < 0)
+				continue;
+			/* the mount may have been replaced since mountinfo was read */
+			{
+				struct stat st;
+
+				if (fstat(fd, &st) < 0 || st.st_ino != ino)
+					continue;
+			}
+			r = nsi_add_ns_fd(info, fd, ino);
+			if (r < 0 && r != -EPERM && r != -EACCES)
+				return r;
+			idx = nsi_index_get(&info->ns_ix, ino);
+			if (idx < 0)
+				continue;
+		}
+		r = list_add(&info->ns[idx].nsfs, f[4]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+void nsi_mounts_free(struct ns_info *info)
+{
+	for (size_t i = 0; i < info->n_ns; i++)
+		free(info->ns[i].nsfs);
+	free(info->mountinfo);
+}
+
+const char *ns_info_nsfs(const struct ns_info *info, size_t i)
+{
+	return info->ns[i].nsfs;
+}
+
+/* ---- NETNSID ------------------------------------------------------------ */
+
+struct mnl_socket *nsi_netnsid_open(void)
+{
+	struct mnl_socket *nl;
+	int one = 1;
+
+	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl)
+		return NULL;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		mnl_socket_close(nl);
+		return NULL;
+	}
+	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	return nl;
+}
+
+void nsi_netnsid_close(struct ns_info *info)
+{
+	if (info->nl)
+		mnl_socket_close(info->nl);
+	info->nl = NULL;
+}
+
+size_t nsi_netnsid_request(void *buf, size_t size, int nsfd, uint32_t seq)
+{
+	struct nlmsghdr *nlh;
+	struct rtgenmsg *g;
+
+	if (size < 64)
+		return 0;
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETNSID;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->rtgen_family = AF_UNSPEC;
+	mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)nsfd);
+	return nlh->nlmsg_len;
+}
+
+static int netnsid_attr(const struct nlattr *a, void *data)
+{
+	if (mnl_attr_get_type(a) == NETNSA_NSID && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+		*(int *)data = (int)mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
+static int netnsid_msg(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_type == RTM_NEWNSID)
+		mnl_attr_parse(nlh, sizeof(struct rtgenmsg), netnsid_attr, data);
+	return MNL_CB_OK;
+}
+
+/* RTM_GETNSID: the id the caller's network namespace gives @nsfd's
+ * (NETNSA_NSID_NOT_ASSIGNED if none), NS_NETNSID_UNKNOWN on failure. */
+static int netnsid_query(struct mnl_socket *nl, int nsfd, uint32_t seq)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	unsigned int portid = mnl_socket_get_portid(nl);
+	int id = NS_NETNSID_UNKNOWN;
+	size_t len;
+	ssize_t n;
+	int r;
+
+	len = nsi_netnsid_request(buf, sizeof(buf), nsfd, seq);
+	if (!len || mnl_socket_sendto(nl, buf, len) < 0)
+		return NS_NETNSID_UNKNOWN;
+	do {
+		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (n < 0)
+			return NS_NETNSID_UNKNOWN;
+		r = mnl_cb_run(buf, (size_t)n, seq, portid, netnsid_msg, &id);
+	} while (r > MNL_CB_STOP);
+	if (r < 0)
+		return NS_NETNSID_UNKNOWN;
+	return id;
+}
+
+int nsi_netnsid_fill(struct ns_info *info)
+{
+	uint32_t seq = 1;
+
+	for (size_t i = 0; i < info->n_ns; i++) {
+		struct nsi_ns *ns = &info->ns[i];
+		_cleanup_close_ int fd = -1;
+		char path[64];
+
+		ns->netnsid = NS_NETNSID_UNKNOWN;
+		if (ns->type != NS_TYPE_NET || ns->proc < 0 || !info->nl)
+			continue;
+		snprintf(path, sizeof(path), "%d/ns/net", (int)info->procs[ns->proc].pid);
+		fd = openat(info->proc_fd, path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ns->netnsid = netnsid_query(info->nl, fd, seq++);
+	}
+	return 0;
+}
+
+int ns_info_netnsid(const struct ns_info *info, size_t i)
+{
+	if (!(info->flags & NS_INFO_NETNSID) || info->ns[i].type != NS_TYPE_NET)
+		return NS_NETNSID_UNKNOWN;
+	return info->ns[i].netnsid;
+}
+
+/* ---- capabilities over a namespace (user_namespaces(7)) ----------------- */
+
+int nsi_caps_init(struct ns_info *info)
+{
+	_cleanup_free_ char *status = NULL;
+	unsigned long long eff, full;
+	struct stat st;
+	const char *p;
+	int last, r;
+
+	if (fstatat(info->proc_fd, "self/ns/user", &st, 0) < 0)
+		return -errno;
+	info->self_userns = st.st_ino;
+	info->self_euid = geteuid();
+	r = read_all_at(info->proc_fd, "self/status", &status);
+	if (r < 0)
+		return r;
+	p = strstr(status, "\nCapEff:");
+	if (!p || sscanf(p + 8, "%llx", &eff) != 1)
+		return -EINVAL;
+	last = ns_caps_last();
+	full = last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
+	info->self_userns_caps = (eff & full) == full ? NS_CAPS_ALL : eff ? NS_CAPS_SOME :
+									    NS_CAPS_NONE;
+	return 0;
+}
+
+/* The caller has a capability in a user namespace it is in when it is in its
+ * effective set, keeps it in every descendant, and has all capabilities in a
+ * child namespace whose owner is its effective uid. Anywhere else, none. */
+static int caps_walk(struct ns_info *info, int fd, uint64_t ino)
+{
+	_cleanup_close_ int cur = -1;
+
+	if (ino == info->self_userns)
+		return info->self_userns_caps;
+	cur = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (cur < 0)
+		return -errno;
+	for (int depth = 0; depth < 40; depth++) {
+		struct stat st;
+		uid_t owner;
+		int pfd;
+
+		if (ioctl(cur, NS_GET_OWNER_UID, &owner) < 0)
+			return -errno;
+		pfd = ioctl(cur, NS_GET_PARENT);
+		if (pfd < 0)
+			return errno == EPERM ? NS_CAPS_NONE : -errno;
+		close(cur);
+		cur = pfd;
+		if (fstat(cur, &st) < 0)
+			return -errno;
+		if (st.st_ino == info->self_userns) {
+			if (owner == info->self_euid)
+				return NS_CAPS_ALL;
+			return info->self_userns_caps;
+		}
+	}
+	return NS_CAPS_NONE;
+}
+
+int nsi_caps_of_userns(struct ns_info *info, int userns_fd, uint64_t ino)
+{
+	ssize_t v = nsi_index_get(&info->caps_ix, ino);
+	int c;
+
+	if (v >= 0)
+		return (int)v;
+	c = caps_walk(info, userns_fd, ino);
+	if (c < 0)
+		return -1;
+	if (nsi_index_put(&info->caps_ix, ino, (size_t)c) < 0)
+		return -1;
+	return c;
+}
+
+/* ---- id maps and names -------------------------------------------------- */
+
+int ns_info_idmap(const struct ns_info *info, size_t i, enum ns_idmap_kind kind, char **ret)
+{
+	const struct nsi_ns *ns = &info->ns[i];
+	char path[64], buf[8192];
+	_cleanup_free_ char *out = NULL;
+	size_t len = 0;
+	char *line, *save;
+	int n;
+
+	if (ns->type != NS_TYPE_USER || ns->proc < 0)
+		return -ENODATA;
+	snprintf(path, sizeof(path), "%d/%s", (int)info->procs[ns->proc].pid,
+		 kind == NS_UID_MAP ? "uid_map" : "gid_map");
+	n = read_file_at(info->proc_fd, path, buf, sizeof(buf));
+	if (n < 0)
+		return n;
+	out = malloc((size_t)n + 1);
+	if (!out)
+		return -ENOMEM;
+	out[0] = '\0';
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned long a, b, c;
+
+		if (sscanf(line, "%lu %lu %lu", &a, &b, &c) != 3)
+			return -EINVAL;
+		len += (size_t)sprintf(out + len, "%s%lu:%lu:%lu", len ? "," : "", a, b, c);
+	}
+	*ret = take_ptr(&out);
+	return 0;
+}
+
+static int not_dot(const struct dirent *de)
+{
+	return de->d_name[0] != '.';
+}
+
+int ns_info_add_names(struct ns_info *info, int dirfd)
+{
+	struct dirent **list = NULL;
+	int n, r = 0;
+
+	/* in name order, so a namespace's names come out the same each time */
+	n = scandirat(dirfd, ".", &list, not_dot, alphasort);
+	if (n < 0)
+		return -errno;
+	for (int k = 0; k < n; k++) {
+		struct stat st;
+		ssize_t idx;
+
+		if (r == 0 && fstatat(dirfd, list[k]->d_name, &st, 0) == 0 &&
+		    st.st_dev == info->nsfs_dev) {
+			idx = nsi_index_get(&info->ns_ix, st.st_ino);
+			if (idx >= 0)
+				r = list_add(&info->ns[idx].names, list[k]->d_name);
+		}
+		free(list[k]);
+	}
+	free(list);
+	return r;
+}

@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Tests for ns_info_scan() over a fake /proc tree, and its parsers. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <linux/net_namespace.h>
+#include <linux/rtnetlink.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ns.h"
+#include "ns-internal.h"
+#include "nsinfo-internal.h"
+#include "test.h"
+
+static char root[] = "/tmp/nsutils-test-nsinfo.XXXXXX";
+static int root_fd = -1;
+
+static void put_file(const char *path, const char *fmt, ...)
+{
+	char text[4096];
+	va_list ap;
+	int fd;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	fd = openat(root_fd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	test_assert(fd >= 0);
+	test_assert(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+}
+
+static void put_dir(const char *fmt, ...)
+{
+	char path[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	test_assert(mkdirat(root_fd, path, 0755) == 0);
+}
+
+/* A process directory: stat with @ppid and @flags, a command line of
+ * @cmdline_len bytes, comm, and one ns link per type with @ino[type]
+ * (0: no link). */
+static void put_proc(int pid, int ppid, unsigned int flags, const char *cmdline,
+		     size_t cmdline_len, const char *comm, const uint64_t ino[NS_TYPE_MAX])
+{
+	char path[256], target[64];
+	int fd;
+
+	put_dir("%d", pid);
+	put_dir("%d/ns", pid);
+	put_dir("%d/fd", pid);
+	snprintf(path, sizeof(path), "%d/stat", pid);
+	/* a command with ')' and spaces inside, as the kernel allows */
+	put_file(path, "%d (a) b) S %d %d %d 0 -1 %u 0 0 0\n", pid, ppid, pid, pid, flags);
+	snprintf(path, sizeof(path), "%d/cmdline", pid);
+	fd = openat(root_fd, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	test_assert(fd >= 0);
+	test_assert(write(fd, cmdline, cmdline_len) == (ssize_t)cmdline_len);
+	close(fd);
+	snprintf(path, sizeof(path), "%d/comm", pid);
+	put_file(path, "%s\n", comm);
+	for (int t = 0; t < NS_TYPE_MAX; t++) {
+		if (!ino[t])
+			continue;
+		snprintf(path, sizeof(path), "%d/ns/%s", pid, ns_type_name(t));
+		snprintf(target, sizeof(target), "%s:[%llu]", ns_type_name(t),
+			 (unsigned long long)ino[t]);
+		test_assert(symlinkat(target, root_fd, path) == 0);
+	}
+}
+
+static void put_link(const char *target, const char *fmt, ...)
+{
+	char path[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	test_assert(symlinkat(target, root_fd, path) == 0);
+}
+
+#define HOST(t) (4026531000ULL + (t))
+
+static void make_tree(void)
+{
+	uint64_t host[NS_TYPE_MAX], child[NS_TYPE_MAX];
+
+	test_assert(mkdtemp(root));
+	root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	test_assert(root_fd >= 0);
+
+	for (int t = 0; t < NS_TYPE_MAX; t++)
+		host[t] = child[t] = HOST(t);
+	child[NS_TYPE_NET] = 4026532100;
+	child[NS_TYPE_USER] = 4026532099;
+
+	/* 1: init; 2: a kernel thread; 20, 21: in a user+net namespace of
+	 * their own, 21 a child of 20; 30: its pid link unreadable */
+	put_proc(1, 0, 0, "/sbin/init\0splash\0", 18, "init", host);
+	put_proc(2, 0, 0x00200000, "", 0, "kthreadd", host);
+	put_proc(20, 1, 0, "sleep\0" "100\0", 10, "sleep", child);
+	put_proc(21, 20, 0, "sh\0-c\0x  \0\0", 11, "sh", child);
+	host[NS_TYPE_PID] = 0;
+	put_proc(30, 1, 0, "x\0", 2, "x", host);
+	host[NS_TYPE_PID] = HOST(NS_TYPE_PID);
+
+	/* 40: vanished between readdir and reading (no stat, no ns) */
+	put_dir("40");
+	/* 50: a stat the parser must refuse */
+	put_dir("50");
+	put_file("50/stat", "garbage\n");
+	/* not processes */
+	put_dir("sys");
+	put_file("uptime", "1.0 1.0\n");
+
+	/* 20 holds fds: a namespace known anyway, one whose file is gone (the
+	 * fd closed since), a socket, and a file */
+	put_link("net:[4026532100]", "20/fd/3");
+	put_link("ipc:[4026532555]", "20/fd/4");
+	put_link("socket:[12345]", "20/fd/5");
+	put_link("/dev/null", "20/fd/0");
+
+	put_dir("self");
+	put_file("self/mountinfo",
+		 "21 1 0:20 / /proc rw - proc proc rw\n"
+		 "300 29 0:4 net:[4026532100] /run/netns/blue rw shared:5 - nsfs nsfs rw\n"
+		 "301 29 0:4 net:[4026532100] /tmp/with\\040space rw - nsfs nsfs rw\n"
+		 "302 29 0:4 net:[4026532100] /run/netns/blue rw - nsfs nsfs rw\n"
+		 "303 29 0:4 mnt:[4026539999] /nonexistent/held rw - nsfs nsfs rw\n");
+}
+
+static void remove_tree(void)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	test_assert(system(cmd) == 0);
+	close(root_fd);
+}
+
+static void test_scan(void)
+{
+	struct ns_info *info = NULL;
+	char *cmd = NULL;
+	ssize_t i;
+
+	test_assert_int(ns_info_scan(root_fd, 0, NS_INFO_MOUNTS | NS_INFO_FDS, &info), 0);
+
+	/* processes: 40 and 50 skipped, in PID order */
+	test_assert_int(ns_info_proc_count(info), 5);
+	test_assert_int(ns_info_proc_pid(info, 0), 1);
+	test_assert_int(ns_info_proc_pid(info, 2), 20);
+	test_assert_int(ns_info_proc_ppid(info, 3), 20);
+	test_assert_int(ns_info_proc_parent(info, 3), 2);
+	test_assert_int(ns_info_proc_parent(info, 2), 0);
+	test_assert_int(ns_info_proc_parent(info, 0), -1);
+	test_assert_int(ns_info_proc_uid(info, 0), getuid());
+	test_assert(ns_info_proc_ns(info, 3, NS_TYPE_NET) == 4026532100ULL);
+	test_assert(ns_info_proc_ns(info, 4, NS_TYPE_PID) == 0);
+
+	/* the 8 host namespaces and the child's two, in inode order */
+	test_assert_int(ns_info_count(info), 10);
+	for (size_t k = 1; k < ns_info_count(info); k++)
+		test_assert(ns_info_ino(info, k - 1) < ns_info_ino(info, k));
+	i = ns_info_find(info, HOST(NS_TYPE_NET));
+	test_assert(i >= 0);
+	test_assert_int(ns_info_type(info, i), NS_TYPE_NET);
+	test_assert_int(ns_info_nprocs(info, i), 3);
+	test_assert_int(ns_info_proc_pid(info, ns_info_proc(info, i)), 1);
+	i = ns_info_find(info, HOST(NS_TYPE_PID));
+	test_assert_int(ns_info_nprocs(info, i), 4);
+	i = ns_info_find(info, 4026532100ULL);
+	test_assert(i >= 0);
+	test_assert_int(ns_info_nprocs(info, i), 2);
+	test_assert_int(ns_info_proc_pid(info, ns_info_proc(info, i)), 20);
+	/* mount points unescaped, each once, in mountinfo order */
+	test_assert_str(ns_info_nsfs(info, i), "/run/netns/blue\n/tmp/with space");
+	test_assert(ns_info_nsfs(info, ns_info_find(info, HOST(NS_TYPE_MNT))) == NULL);
+	/* not asked for */
+	test_assert_int(ns_info_netnsid(info, i), NS_NETNSID_UNKNOWN);
+	test_assert(ns_info_parent(info, i) == 0 && ns_info_owner(info, i) == 0);
+	test_assert_int(ns_info_caps(info, i), -ENODATA);
+	/* an fd or a mount whose namespace cannot be opened adds nothing */
+	test_assert_int(ns_info_find(info, 4026532555ULL), -1);
+	test_assert_int(ns_info_find(info, 4026539999ULL), -1);
+
+	/* commands: NULs as spaces, the last one dropped; comm when empty */
+	test_assert_int(ns_info_proc_command(info, 0, &cmd), 0);
+	test_assert_str(cmd, "/sbin/init splash");
+	free(cmd);
+	test_assert_int(ns_info_proc_command(info, 1, &cmd), 0);
+	test_assert_str(cmd, "kthreadd");
+	free(cmd);
+	test_assert_int(ns_info_proc_command(info, 3, &cmd), 0);
+	test_assert_str(cmd, "sh -c x   ");
+	free(cmd);
+	ns_info_free(info);
+
+	/* only some types; commands read by the scan */
+	test_assert_int(ns_info_scan(root_fd, 1u << NS_TYPE_USER | 1u << NS_TYPE_PID,
+				     NS_INFO_COMMANDS, &info), 0);
+	test_assert_int(ns_info_count(info), 3);
+	test_assert(ns_info_find(info, HOST(NS_TYPE_NET)) < 0);
+	test_assert(ns_info_nsfs(info, 0) == NULL);
+	test_assert_int(ns_info_proc_command(info, 2, &cmd), 0);
+	test_assert_str(cmd, "sleep 100");
+	free(cmd);
+	ns_info_free(info);
+
+	test_assert_int(ns_info_scan(root_fd, 1u << NS_TYPE_MAX, 0, &info), -EINVAL);
+	test_assert_int(ns_info_scan(-1, 0, 0, &info), -EINVAL);
+}
+
+/* A namespace entry that opens but is no nsfs file: the relation ioctls
+ * fail with ENOTTY, which is what a kernel without them answers. */
+static void test_enotty(void)
+{
+	char dir[] = "/tmp/nsutils-test-nsinfo.XXXXXX", cmd[300];
+	struct ns_info *info = NULL;
+	int fd, d;
+
+	test_assert(mkdtemp(dir));
+	d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	test_assert(d >= 0);
+	test_assert(mkdirat(d, "7", 0755) == 0);
+	test_assert(mkdirat(d, "7/ns", 0755) == 0);
+	fd = openat(d, "7/stat", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	test_assert(fd >= 0 && write(fd, "7 (x) S 1 7 7 0 -1 0\n", 21) == 21);
+	close(fd);
+	/* the link's text is what readlink gives; it points at a plain file */
+	fd = openat(d, "7/ns/uts:[4026531838]", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	test_assert(fd >= 0);
+	close(fd);
+	test_assert(symlinkat("uts:[4026531838]", d, "7/ns/uts") == 0);
+
+	test_assert_int(ns_info_scan(d, 1u << NS_TYPE_UTS, 0, &info), 0);
+	test_assert_int(ns_info_count(info), 1);
+	ns_info_free(info);
+	test_assert_int(ns_info_scan(d, 1u << NS_TYPE_UTS, NS_INFO_RELATIONS, &info), -ENOTTY);
+
+	close(d);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	test_assert(system(cmd) == 0);
+}
+
+/* Enough processes that the scan runs on several threads (on a machine
+ * with more than one CPU); every one must be found once. */
+static void test_many(void)
+{
+	char dir[] = "/tmp/nsutils-test-nsinfo.XXXXXX", cmd[300], path[64], text[128];
+	struct ns_info *info = NULL;
+	const int n = 2000;
+	int d;
+
+	test_assert(mkdtemp(dir));
+	d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	test_assert(d >= 0);
+	for (int pid = 100; pid < 100 + n; pid++) {
+		int fd;
+
+		snprintf(path, sizeof(path), "%d", pid);
+		test_assert(mkdirat(d, path, 0755) == 0);
+		snprintf(path, sizeof(path), "%d/ns", pid);
+		test_assert(mkdirat(d, path, 0755) == 0);
+		snprintf(path, sizeof(path), "%d/stat", pid);
+		fd = openat(d, path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		snprintf(text, sizeof(text), "%d (p) S %d 0 0 0 -1 0\n", pid, pid - 1);
+		test_assert(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+		close(fd);
+		/* every tenth process in a namespace of its own */
+		snprintf(path, sizeof(path), "%d/ns/net", pid);
+		snprintf(text, sizeof(text), "net:[%lld]", pid % 10 ? 4026531840LL : 4026600000LL + pid);
+		test_assert(symlinkat(text, d, path) == 0);
+	}
+	test_assert_int(ns_info_scan(d, 1u << NS_TYPE_NET, 0, &info), 0);
+	test_assert_int(ns_info_proc_count(info), n);
+	test_assert_int(ns_info_count(info), 1 + n / 10);
+	test_assert_int(ns_info_nprocs(info, 0), n - n / 10);
+	test_assert_int(ns_info_proc_pid(info, ns_info_proc(info, 0)), 101);
+	for (int k = 0; k < n; k++) {
+		test_assert_int(ns_info_proc_pid(info, k), 100 + k);
+		test_assert_int(ns_info_proc_parent(info, k), k - 1);
+	}
+	ns_info_free(info);
+	close(d);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	test_assert(system(cmd) == 0);
+}
+
+static void test_parsers(void)
+{
+	char esc[] = "/a\\040b\\011c\\134d\\012";
+	uint64_t ino;
+	pid_t ppid;
+	bool kt;
+
+	test_assert_int(nsi_parse_stat("1 (x) S 0 1 1 0 -1 4194560 0", &ppid, &kt), 0);
+	test_assert_int(ppid, 0);
+	test_assert(!kt);
+	test_assert_int(nsi_parse_stat("9 (a) (b) c) R 77 1 1 0 -1 2097216 0", &ppid, &kt), 0);
+	test_assert_int(ppid, 77);
+	test_assert(kt);
+	test_assert_int(nsi_parse_stat("9 (x S 1", &ppid, &kt), -EINVAL);
+	test_assert_int(nsi_parse_stat("9 (x) S", &ppid, &kt), -EINVAL);
+	test_assert_int(nsi_parse_stat("", &ppid, &kt), -EINVAL);
+
+	test_assert_int(nsi_parse_fd_link("net:[4026531840]", &ino), NS_TYPE_NET);
+	test_assert(ino == 4026531840ULL);
+	test_assert_int(nsi_parse_fd_link("cgroup:[1]", &ino), NS_TYPE_CGROUP);
+	test_assert_int(nsi_parse_fd_link("socket:[77]", &ino), NS_TYPE_MAX);
+	test_assert(ino == 77);
+	test_assert_int(nsi_parse_fd_link("mount:[1]", &ino), -1);
+	test_assert_int(nsi_parse_fd_link("pipe:[1]", &ino), -1);
+	test_assert_int(nsi_parse_fd_link("/tmp/net:[1]", &ino), -1);
+	test_assert_int(nsi_parse_fd_link("net:[1]x", &ino), -1);
+	test_assert_int(nsi_parse_fd_link("net:[]", &ino), -1);
+	test_assert_int(nsi_parse_fd_link("net:[-1]", &ino), -1);
+	test_assert_int(nsi_parse_fd_link("anon_inode:[eventfd]", &ino), -1);
+
+	test_assert_int(nsi_mountinfo_unescape(esc), 9);
+	test_assert_str(esc, "/a b\tc\\d\n");
+}
+
+/* RTM_GETNSID with NETNSA_FD, an ACK asked for. */
+static void test_netnsid_request(void)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct nlattr *a;
+	size_t len;
+
+	len = nsi_netnsid_request(buf, sizeof(buf), 7, 42);
+	test_assert_int(len, NLMSG_SPACE(sizeof(struct rtgenmsg)) + MNL_ATTR_HDRLEN + 4);
+	test_assert_int(nlh->nlmsg_len, len);
+	test_assert_int(nlh->nlmsg_type, RTM_GETNSID);
+	test_assert_int(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+	test_assert_int(nlh->nlmsg_seq, 42);
+	test_assert_int(((struct rtgenmsg *)mnl_nlmsg_get_payload(nlh))->rtgen_family, AF_UNSPEC);
+	a = (struct nlattr *)(buf + NLMSG_SPACE(sizeof(struct rtgenmsg)));
+	test_assert_int(mnl_attr_get_type(a), NETNSA_FD);
+	test_assert_int(mnl_attr_get_u32(a), 7);
+	test_assert_int(nsi_netnsid_request(buf, 16, 7, 1), 0);
+}
+
+int main(void)
+{
+	test_parsers();
+	test_netnsid_request();
+	make_tree();
+	test_scan();
+	remove_tree();
+	test_enotty();
+	test_many();
+	return 0;
+}

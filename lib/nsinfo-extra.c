@@ -168,18 +168,9 @@ const char *ns_info_nsfs(const struct ns_info *info, size_t i)
 
 struct mnl_socket *nsi_netnsid_open(void)
 {
-	struct mnl_socket *nl;
-	int one = 1;
+	struct mnl_socket *nl = NULL;
 
-	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-	if (!nl)
-		return NULL;
-	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		mnl_socket_close(nl);
-		return NULL;
-	}
-	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
-	return nl;
+	return nl_open(-1, &nl) < 0 ? NULL : nl;
 }
 
 void nsi_netnsid_close(struct ns_info *info)
@@ -187,23 +178,6 @@ void nsi_netnsid_close(struct ns_info *info)
 	if (info->nl)
 		mnl_socket_close(info->nl);
 	info->nl = NULL;
-}
-
-size_t nsi_netnsid_request(void *buf, size_t size, int nsfd, uint32_t seq)
-{
-	struct nlmsghdr *nlh;
-	struct rtgenmsg *g;
-
-	if (size < 64)
-		return 0;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETNSID;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->rtgen_family = AF_UNSPEC;
-	mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)nsfd);
-	return nlh->nlmsg_len;
 }
 
 static int netnsid_attr(const struct nlattr *a, void *data)
@@ -222,33 +196,19 @@ static int netnsid_msg(const struct nlmsghdr *nlh, void *data)
 
 /* RTM_GETNSID: the id the caller's network namespace gives @nsfd's
  * (NETNSA_NSID_NOT_ASSIGNED if none), NS_NETNSID_UNKNOWN on failure. */
-static int netnsid_query(struct mnl_socket *nl, int nsfd, uint32_t seq)
+static int netnsid_query(struct mnl_socket *nl, int nsfd)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	unsigned int portid = mnl_socket_get_portid(nl);
+	char buf[NL_MSG_MAX];
 	int id = NS_NETNSID_UNKNOWN;
-	size_t len;
-	ssize_t n;
-	int r;
+	struct nlmsghdr *req = nl_put_nsid_get(buf, nl_seq_next(1), nsfd);
 
-	len = nsi_netnsid_request(buf, sizeof(buf), nsfd, seq);
-	if (!len || mnl_socket_sendto(nl, buf, len) < 0)
-		return NS_NETNSID_UNKNOWN;
-	do {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		if (n < 0)
-			return NS_NETNSID_UNKNOWN;
-		r = mnl_cb_run(buf, (size_t)n, seq, portid, netnsid_msg, &id);
-	} while (r > MNL_CB_STOP);
-	if (r < 0)
+	if (nl_request(nl, req, NULL, 0, netnsid_msg, &id) < 0)
 		return NS_NETNSID_UNKNOWN;
 	return id;
 }
 
 int nsi_netnsid_fill(struct ns_info *info)
 {
-	uint32_t seq = 1;
-
 	for (size_t i = 0; i < info->n_ns; i++) {
 		struct nsi_ns *ns = &info->ns[i];
 		_cleanup_close_ int fd = -1;
@@ -261,7 +221,7 @@ int nsi_netnsid_fill(struct ns_info *info)
 		fd = openat(info->proc_fd, path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
-		ns->netnsid = netnsid_query(info->nl, fd, seq++);
+		ns->netnsid = netnsid_query(info->nl, fd);
 	}
 	return 0;
 }

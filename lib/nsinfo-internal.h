@@ -88,6 +88,7 @@ void nsi_index_clear(struct nsi_index *ix);
 
 /* nsinfo.c */
 int nsi_add_ns_fd(struct ns_info *info, int fd, uint64_t ino);
+int nsi_grow(void **p, size_t *cap, size_t n, size_t size);
 
 /* nsinfo-proc.c */
 int nsi_proc_read_all(int proc_fd, uint32_t types, bool fds, struct nsi_raw *ret);
@@ -107,6 +108,5 @@ int nsi_netnsid_fill(struct ns_info *info);
 int nsi_caps_init(struct ns_info *info);
 int nsi_caps_of_userns(struct ns_info *info, int userns_fd, uint64_t ino);
 int nsi_mountinfo_unescape(char *s);
-size_t nsi_netnsid_request(void *buf, size_t size, int nsfd, uint32_t seq);
 
 #endif

@@ -111,21 +111,6 @@ struct worker {
 	int err;
 };
 
-static int push(void **p, size_t *cap, size_t n, size_t size)
-{
-	size_t c = *cap ? *cap * 2 : 64;
-	void *q;
-
-	if (n < *cap)
-		return 0;
-	q = reallocarray(*p, c, size);
-	if (!q)
-		return -ENOMEM;
-	*p = q;
-	*cap = c;
-	return 0;
-}
-
 /* The fds of the process that are nsfs files or sockets, from one
  * getdents64(2) on the stack (no opendir(), which allocates and calls
  * fcntl(2)) and one readlink(2) per fd. procfs fills the buffer as far as
@@ -157,7 +142,7 @@ static int read_fds(struct worker *w, int dfd, pid_t pid, uint32_t types)
 			t = nsi_parse_fd_link(link, &ino);
 			if (t < 0 || !(types & (1u << (t == NS_TYPE_MAX ? NS_TYPE_NET : t))))
 				continue;
-			r = push((void **)&w->fd, &w->fd_cap, w->n_fd, sizeof(*w->fd));
+			r = nsi_grow((void **)&w->fd, &w->fd_cap, w->n_fd, sizeof(*w->fd));
 			if (r < 0)
 				return r;
 			w->fd[w->n_fd++] = (struct nsi_raw_fd){
@@ -204,7 +189,7 @@ static int read_proc(struct worker *w, uint32_t pid)
 		return -errno;
 	if (fstat(dfd, &st) < 0)
 		return -errno;
-	r = push((void **)&w->procs, &w->proc_cap, w->n_procs, sizeof(*w->procs));
+	r = nsi_grow((void **)&w->procs, &w->proc_cap, w->n_procs, sizeof(*w->procs));
 	if (r < 0)
 		return r;
 	p = &w->procs[w->n_procs];
@@ -280,7 +265,7 @@ static int list_pids(int proc_fd, uint32_t **ret, size_t *ret_n)
 		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
 		    parse_u32(de->d_name, &pid) < 0 || pid > INT32_MAX)
 			continue;
-		r = push((void **)&pids, &cap, n, sizeof(*pids));
+		r = nsi_grow((void **)&pids, &cap, n, sizeof(*pids));
 		if (r < 0)
 			return r;
 		pids[n++] = pid;

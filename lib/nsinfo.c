@@ -108,7 +108,9 @@ void nsi_index_clear(struct nsi_index *ix)
 	*ix = (struct nsi_index){ 0 };
 }
 
-static int grow(void **p, size_t *cap, size_t n, size_t size)
+/* Room for element @n of the array *@p, doubled when full, the new part
+ * zeroed. */
+int nsi_grow(void **p, size_t *cap, size_t n, size_t size)
 {
 	size_t c = *cap ? *cap * 2 : 64;
 	void *q;
@@ -151,7 +153,7 @@ static int add_ns(struct ns_info *info, uint64_t ino, enum ns_type type, size_t 
 	struct nsi_ns *ns;
 	int r;
 
-	r = grow((void **)&info->ns, &info->ns_cap, info->n_ns, sizeof(*info->ns));
+	r = nsi_grow((void **)&info->ns, &info->ns_cap, info->n_ns, sizeof(*info->ns));
 	if (r < 0)
 		return r;
 	r = nsi_index_put(&info->ns_ix, ino, info->n_ns);

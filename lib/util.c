@@ -94,6 +94,17 @@ int open_proc_file_at(int dirfd, const char *name, int flags)
 	return take_fd(&fd);
 }
 
+/* read(2) retried on EINTR; -errno on failure. */
+static ssize_t read_eintr(int fd, void *buf, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = read(fd, buf, n);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : r;
+}
+
 /* Reads up to @size - 1 bytes and NUL-terminates. Returns the length. */
 int read_file_at(int dirfd, const char *path, char *buf, size_t size)
 {
@@ -106,13 +117,10 @@ int read_file_at(int dirfd, const char *path, char *buf, size_t size)
 	if (fd < 0)
 		return -errno;
 	while (len < size - 1) {
-		ssize_t n = read(fd, buf + len, size - 1 - len);
+		ssize_t n = read_eintr(fd, buf + len, size - 1 - len);
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
+		if (n < 0)
+			return (int)n;
 		if (n == 0)
 			break;
 		len += (size_t)n;
@@ -180,12 +188,9 @@ int read_all_at(int dirfd, const char *path, char **ret)
 				return -ENOMEM;
 			buf = p;
 		}
-		n = read(fd, buf + len, cap - len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
+		n = read_eintr(fd, buf + len, cap - len - 1);
+		if (n < 0)
+			return (int)n;
 		if (n == 0)
 			break;
 		len += (size_t)n;

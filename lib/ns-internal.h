@@ -79,9 +79,10 @@ int open_proc_file_at(int dirfd, const char *name, int flags);
 int subid_covers_stream(FILE *f, const char *user, uid_t uid, uint32_t start, uint32_t count);
 
 
-/* netlink.c: rtnetlink over libmnl. A request builder nl_put_*() writes one
- * message into @buf (at least NL_MSG_MAX bytes) and returns it, so tests can
- * check the bytes without a socket; every request asks for an ack. */
+/* netlink.c, netlink-msg.c: rtnetlink over libmnl. A request builder
+ * nl_put_*() (netlink-msg.c) writes one message into @buf (at least
+ * NL_MSG_MAX bytes) and returns it, so tests can check the bytes without a
+ * socket; every request asks for an ack. */
 #define NL_MSG_MAX 1024
 
 struct mnl_socket;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* veth pairs: creating them, many in one batch, their peers configured inside each netns, rollback. */
+/* veth pairs: creating them in one batch, the peers configured inside each netns, rollback. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>

@@ -78,10 +78,16 @@ int open_proc_file_at(int dirfd, const char *name, int flags);
 /* subid.c: ns_subid_covers() over an open file (the fuzz target's entry) */
 int subid_covers_stream(FILE *f, const char *user, uid_t uid, uint32_t start, uint32_t count);
 
+/* idmap.c, idmap-helper.c: the kernel formats each line of uid_map as
+ * "%10u %10u %10u\n"; three decimal uint32 values and their separators
+ * never take more than this. */
+#define IDMAP_LINE_MAX (3 * 11 + 1)
 
-/* netlink.c: rtnetlink over libmnl. A request builder nl_put_*() writes one
- * message into @buf (at least NL_MSG_MAX bytes) and returns it, so tests can
- * check the bytes without a socket; every request asks for an ack. */
+
+/* netlink.c, netlink-msg.c: rtnetlink over libmnl. A request builder
+ * nl_put_*() (netlink-msg.c) writes one message into @buf (at least
+ * NL_MSG_MAX bytes) and returns it, so tests can check the bytes without a
+ * socket; every request asks for an ack. */
 #define NL_MSG_MAX 1024
 
 struct mnl_socket;

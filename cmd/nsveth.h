@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* nsveth: its options, shared by the parser and the actions. */
+#ifndef NSUTILS_NSVETH_H
+#define NSUTILS_NSVETH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MAX_ITEMS 32
+
+/* One pair, from the command line or a line of --batch. */
+struct pair_opts {
+	const char *name, *peer, *target;
+	const char *addr[2][MAX_ITEMS];
+	size_t naddr[2];
+	const char *mac[2];
+	uint32_t mtu[2];
+	const char *master;
+	bool create_bridge;
+	const char *route[MAX_ITEMS];
+	size_t nroute;
+	const char *gateway[MAX_ITEMS];
+	size_t ngateway;
+	bool up, lo;
+	bool has_group;
+	uint32_t group;
+};
+
+enum nsveth_mode { MODE_CREATE, MODE_DELETE, MODE_DELETE_GROUP, MODE_LIST, MODE_BATCH };
+
+struct nsveth_opts {
+	enum nsveth_mode mode;
+	const char *delete_name;
+	uint32_t delete_group;
+	const char *batch;
+	const char *netns;
+	bool json;
+	struct pair_opts pair;
+};
+
+/* Where a pair came from, for messages: "" or " (line N)". */
+extern char where[32];
+
+/* Options and operands into @o; with @line (a --batch line), only the
+ * options of one pair are allowed. */
+void parse_args(int argc, char **argv, struct nsveth_opts *o, bool line);
+
+#endif

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Id maps through a helper: the argv of newuidmap(1)/newgidmap(1) or nsmap, and running it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ns.h"
+#include "ns-internal.h"
+
+/* The argument vector { helper, [opt,] pid, triples of @a, ["--", triples
+ * of @b,] NULL } in one allocation. */
+static int build_argv(const char *helper, const char *opt, pid_t pid, const struct ns_idmap *a,
+		      const struct ns_idmap *b, char ***ret_argv)
+{
+	const struct ns_idmap *maps[2] = { a, b };
+	size_t nptr, strings, ranges = a->n + (b ? b->n : 0), i = 0;
+	char **argv;
+	char *p, *end;
+	int n;
+
+	if (!helper || a->n > NS_IDMAP_MAX || (b && b->n > NS_IDMAP_MAX))
+		return -EINVAL;
+
+	/* helper, opt, pid, "--", three numbers a range, NULL. The pid, and
+	 * the three numbers of a range with their NULs, each fit in
+	 * IDMAP_LINE_MAX. */
+	nptr = 4 + 3 * ranges + 1;
+	strings = strlen(helper) + 1 + (opt ? strlen(opt) + 1 : 0) + 3 + IDMAP_LINE_MAX +
+		  ranges * IDMAP_LINE_MAX;
+	argv = malloc(nptr * sizeof(char *) + strings);
+	if (!argv)
+		return -ENOMEM;
+	p = (char *)(argv + nptr);
+	end = p + strings;
+
+	argv[i++] = p;
+	p = stpcpy(p, helper) + 1;
+	if (opt) {
+		argv[i++] = p;
+		p = stpcpy(p, opt) + 1;
+	}
+
+	n = snprintf(p, (size_t)(end - p), "%d", (int)pid);
+	argv[i++] = p;
+	p += n + 1;
+
+	for (int m = 0; m < 2 && maps[m]; m++) {
+		if (m == 1) {
+			argv[i++] = p;
+			p = stpcpy(p, "--") + 1;
+		}
+		for (size_t k = 0; k < maps[m]->n; k++) {
+			const struct ns_idmap_range *r = &maps[m]->r[k];
+			const uint32_t v[3] = { r->inner, r->outer, r->count };
+
+			for (int j = 0; j < 3; j++) {
+				n = snprintf(p, (size_t)(end - p), "%u", v[j]);
+				argv[i++] = p;
+				p += n + 1;
+			}
+		}
+	}
+	argv[i] = NULL;
+	*ret_argv = argv;
+	return 0;
+}
+
+int ns_idmap_helper_argv(const char *helper, pid_t pid, const struct ns_idmap *map,
+			 char ***ret_argv)
+{
+	return build_argv(helper, NULL, pid, map, NULL, ret_argv);
+}
+
+int ns_idmap_nsmap_argv(const char *nsmap, pid_t pid, const struct ns_idmap *users,
+			const struct ns_idmap *groups, char ***ret_argv)
+{
+	if (users && groups)
+		return build_argv(nsmap, "--both", pid, users, groups, ret_argv);
+	if (users)
+		return build_argv(nsmap, NULL, pid, users, NULL, ret_argv);
+	if (groups)
+		return build_argv(nsmap, "--gid", pid, groups, NULL, ret_argv);
+	return -EINVAL;
+}
+
+/* In the forked child: clean signal state, exec, and on failure send errno
+ * up the close-on-exec pipe @err_fd. Never returns. */
+static void __attribute__((noreturn)) exec_helper(const char *helper, char **argv, int err_fd)
+{
+	sigset_t none;
+	int e;
+
+	/* The helper is a set-user-ID program: hand it default dispositions
+	 * and an empty mask rather than whatever the caller runs with. */
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	/* Search PATH only for a bare name, as a shell would (execvp(3)). */
+	if (strchr(helper, '/'))
+		execv(helper, argv);
+	else
+		execvp(helper, argv);
+	e = errno;
+	while (write(err_fd, &e, sizeof(e)) < 0 && errno == EINTR)
+		;
+	_exit(127);
+}
+
+/* Runs @argv (argv[0] the program) and waits for it. */
+static int run_argv(char **argv)
+{
+	_cleanup_close_ int rfd = -1, wfd = -1;
+	int pipefd[2], status, e = 0;
+	ssize_t n;
+	pid_t child;
+
+	/* An exec failure comes back through this pipe; a successful exec
+	 * closes it (O_CLOEXEC) and the read sees end of file. */
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	rfd = pipefd[0];
+	wfd = pipefd[1];
+
+	child = fork();
+	if (child < 0)
+		return -errno;
+	if (child == 0)
+		exec_helper(argv[0], argv, wfd);
+
+	close(take_fd(&wfd));
+	do
+		n = read(rfd, &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+
+	while (waitpid(child, &status, 0) < 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	if (n == (ssize_t)sizeof(e) && e > 0)
+		return -e;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return -EPROTO;
+	return 0;
+}
+
+int ns_idmap_run_helper(const char *helper, pid_t pid, const struct ns_idmap *map)
+{
+	_cleanup_free_ char **argv = NULL;
+	int r;
+
+	r = ns_idmap_helper_argv(helper, pid, map, &argv);
+	if (r < 0)
+		return r;
+	return run_argv(argv);
+}
+
+int ns_idmap_run_nsmap(const char *nsmap, pid_t pid, const struct ns_idmap *users,
+		       const struct ns_idmap *groups)
+{
+	_cleanup_free_ char **argv = NULL;
+	int r;
+
+	r = ns_idmap_nsmap_argv(nsmap, pid, users, groups, &argv);
+	if (r < 0)
+		return r;
+	return run_argv(argv);
+}

@@ -40,7 +40,7 @@ struct nsmap_job {
 	bool from_subid[2];
 };
 
-/* Set once by main() from the name nsmap runs under. */
+/* Set once by main(), from the name nsmap runs under (compat_from_name()). */
 extern enum compat compat;
 
 static inline const char *kind_word(enum ns_idmap_kind k)
@@ -58,7 +58,12 @@ bool parse_target(const char *s, bool *ret_fd, uint32_t *ret);
 void parse_options(int argc, char **argv, struct nsmap_opts *o);
 void parse_ranges(const struct nsmap_opts *o, struct nsmap_job *j);
 
-/* nsmap.c: newuidmap's answers */
+/* nsmap-compat.c: as newuidmap or newgidmap, in their words; the noreturn
+ * ones exit 1 */
+enum compat compat_from_name(const char *argv0);
+noreturn void compat_usage(void);
+void parse_compat(int argc, char **argv, struct nsmap_opts *o);
+noreturn void not_allowed(enum ns_idmap_kind k, const struct ns_idmap_range *bad);
 noreturn void compat_bad_args(enum ns_idmap_kind k, char **args, size_t n, int r,
 			      const struct nsmap_job *j);
 

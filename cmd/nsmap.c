@@ -107,20 +107,13 @@ static void check_owner(struct nsmap_job *j)
 
 static void auto_map(struct nsmap_job *j, enum ns_idmap_kind k)
 {
-	uint32_t own = k == NS_GID_MAP ? (uint32_t)j->caller.gid : (uint32_t)j->caller.uid;
-	struct ns_subid s;
 	int r;
 
-	r = ns_subid_lookup(subid_path(k), j->caller.name, j->caller.uid, &s);
+	r = ns_idmap_auto(k, &j->caller, subid_path(k), &j->map[k]);
 	if (r == -ENOENT)
 		diex("no line for user '%s' in %s", j->caller.name, subid_path(k));
 	if (r < 0)
 		die(r, "cannot read %s", subid_path(k));
-	if (s.count > UINT32_MAX - 1)
-		s.count = UINT32_MAX - 1;
-	j->map[k].n = 2;
-	j->map[k].r[0] = (struct ns_idmap_range){ .inner = 0, .outer = own, .count = 1 };
-	j->map[k].r[1] = (struct ns_idmap_range){ .inner = 1, .outer = s.start, .count = s.count };
 	j->have[k] = true;
 }
 
@@ -145,20 +138,14 @@ static void check_ranges(struct nsmap_job *j, enum ns_idmap_kind k)
 	die(r, "cannot read %s", subid_path(k));
 }
 
-/* The capabilities the writes need: CAP_SETUID or CAP_SETGID, and
- * CAP_SETFCAP to map host uid 0 (user_namespaces(7), Linux 5.12). */
+/* The capabilities the writes need, for both maps. */
 static uint64_t needed_caps(const struct nsmap_job *j)
 {
 	uint64_t caps = 0;
 
-	for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++) {
-		if (!j->have[k])
-			continue;
-		caps |= kind_cap(k);
-		for (size_t i = 0; k == NS_UID_MAP && i < j->map[k].n; i++)
-			if (j->map[k].r[i].outer == 0)
-				caps |= 1ull << CAP_SETFCAP;
-	}
+	for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++)
+		if (j->have[k])
+			caps |= ns_idmap_caps(k, &j->map[k]);
 	return caps;
 }
 
@@ -227,8 +214,7 @@ static void write_one(struct nsmap_job *j, enum ns_idmap_kind k)
 
 	/* The capability is effective only for the open and the write: the
 	 * kernel checks it for the opener and again for the writer. */
-	r = ns_privs_effective(k == NS_GID_MAP ? kind_cap(k) :
-						 needed_caps(j) & ~kind_cap(NS_GID_MAP));
+	r = ns_privs_effective(ns_idmap_caps(k, &j->map[k]));
 	if (r < 0)
 		die(r, "cannot raise capabilities");
 	fd = ns_idmap_open_checked(j->proc, k, O_WRONLY);

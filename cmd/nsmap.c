@@ -2,8 +2,6 @@
 /* nsmap: write the uid and gid maps of a user namespace within the caller's subordinate ids. */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
-#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,9 +14,8 @@
 #include "ns.h"
 #include "cli.h"
 #include "config.h"
+#include "nsmap.h"
 
-#define PATH_SUBUID "/etc/subuid"
-#define PATH_SUBGID "/etc/subgid"
 #define CAPS_ALL ((1ull << CAP_SETUID) | (1ull << CAP_SETGID) | (1ull << CAP_SETFCAP))
 
 #ifdef __SANITIZE_ADDRESS__
@@ -33,169 +30,9 @@ const char *__asan_default_options(void)
 }
 #endif
 
-/* Invoked as newuidmap or newgidmap, nsmap speaks as that program does:
- * its name, its messages, its single map. */
-enum compat { COMPAT_NONE, COMPAT_UID, COMPAT_GID };
-
-struct nsmap_opts {
-	enum compat compat;
-	bool gid;
-	bool both;
-	bool autom;
-	bool check;
-	bool dry_run;
-	const char *target;
-	char **args[2]; /* the uid and the gid triples */
-	size_t nargs[2];
-};
-
-/* What the checks found, for the writes. */
-struct nsmap_job {
-	const char *target;
-	int proc;
-	struct passwd *pw;
-	struct ns_idmap_caller caller;
-	bool have[2];
-	struct ns_idmap map[2];
-	bool from_subid[2];
-};
-
-static enum compat compat;
-
-static const char *kind_word(enum ns_idmap_kind k)
-{
-	return k == NS_GID_MAP ? "gid" : "uid";
-}
-
-static const char *subid_path(enum ns_idmap_kind k)
-{
-	return k == NS_GID_MAP ? PATH_SUBGID : PATH_SUBUID;
-}
-
 static uint64_t kind_cap(enum ns_idmap_kind k)
 {
 	return 1ull << (k == NS_GID_MAP ? CAP_SETGID : CAP_SETUID);
-}
-
-static noreturn void compat_usage(void)
-{
-	const char *id = compat == COMPAT_GID ? "gid" : "uid";
-
-	fprintf(stderr, "usage: %s <pid> <%s> <lower%s> <count> [ <%s> <lower%s> <count> ] ... \n",
-		program_name, id, id, id, id);
-	exit(1);
-}
-
-static void usage(void)
-{
-	printf("Usage:\n"
-	       " %1$s [options] <pid>|fd:<N> <inner> <outer> <count> [<inner> <outer> <count>]...\n"
-	       " %1$s --both [options] <pid>|fd:<N> <uid ranges>... -- <gid ranges>...\n"
-	       " %1$s --auto [options] <pid>|fd:<N>\n"
-	       " %1$s --check\n"
-	       "\nWrite the uid map (or gid map) of a process in a new user namespace, with ids\n"
-	       "the caller owns: its own id and its ranges in /etc/subuid and /etc/subgid.\n"
-	       "\nOptions:\n"
-	       " -g, --gid          write the gid map (as newgidmap)\n"
-	       " -b, --both         write the uid map and the gid map\n"
-	       " -a, --auto         map the caller's id to 0 and its first subordinate\n"
-	       "                      range from 1, for uids and gids\n"
-	       " -c, --check        show what the caller may map, and what is missing\n"
-	       " -n, --dry-run      check everything, print the lines instead of writing\n"
-	       "\n -h, --help         display this help\n"
-	       " -V, --version      display version\n"
-	       "\nSee nsmap(1).\n",
-	       program_name);
-	exit(0);
-}
-
-/* A target as newuidmap takes it: a decimal PID, or "fd:N" for an fd open
- * on a /proc/PID directory. */
-static bool parse_target(const char *s, bool *ret_fd, uint32_t *ret)
-{
-	bool fd = strncmp(s, "fd:", 3) == 0;
-	const char *num = fd ? s + 3 : s;
-
-	if (!*num || (num[0] == '0' && num[1]) || strspn(num, "0123456789") != strlen(num))
-		return false;
-	if (parse_id(num, ret) < 0 || *ret > INT_MAX)
-		return false;
-	*ret_fd = fd;
-	return true;
-}
-
-static void parse_compat(int argc, char **argv, struct nsmap_opts *o)
-{
-	int k = compat == COMPAT_GID ? NS_GID_MAP : NS_UID_MAP;
-
-	if (argc < 2)
-		compat_usage();
-	o->target = argv[1];
-	o->args[k] = argv + 2;
-	o->nargs[k] = (size_t)(argc - 2);
-	o->gid = k == NS_GID_MAP;
-}
-
-static void parse_options(int argc, char **argv, struct nsmap_opts *o)
-{
-	/* every option is a flag: no argument, no *flag, only .val */
-	static const struct option longopts[] = {
-		{ .name = "gid",     .val = 'g' },
-		{ .name = "both",    .val = 'b' },
-		{ .name = "auto",    .val = 'a' },
-		{ .name = "check",   .val = 'c' },
-		{ .name = "dry-run", .val = 'n' },
-		{ .name = "help",    .val = 'h' },
-		{ .name = "version", .val = 'V' },
-		{ 0 }
-	};
-	int c, modes;
-
-	/* '+': the ranges that follow the target are never options. Every
-	 * option only sets a flag, one line each. */
-	while ((c = getopt_long(argc, argv, "+gbacnhV", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'g': o->gid = true; break;
-		case 'b': o->both = true; break;
-		case 'a': o->autom = true; break;
-		case 'c': o->check = true; break;
-		case 'n': o->dry_run = true; break;
-		case 'h': usage(); break;
-		case 'V': print_version(); break;
-		default: die_usage(NULL);
-		}
-	}
-	modes = o->gid + o->both + o->autom + o->check;
-	if (modes > 1)
-		die_usage("--gid, --both, --auto and --check exclude each other");
-	if (o->check) {
-		if (optind < argc || o->dry_run)
-			die_usage("--check takes no other argument");
-		return;
-	}
-	if (optind >= argc)
-		die_usage("no target process given");
-	o->target = argv[optind++];
-	if (o->autom) {
-		if (optind < argc)
-			die_usage("--auto takes no ranges");
-		return;
-	}
-	if (o->both) {
-		int sep = optind;
-
-		while (sep < argc && strcmp(argv[sep], "--") != 0)
-			sep++;
-		if (sep == argc)
-			die_usage("--both needs '--' between the uid and the gid ranges");
-		o->args[NS_UID_MAP] = argv + optind;
-		o->nargs[NS_UID_MAP] = (size_t)(sep - optind);
-		o->args[NS_GID_MAP] = argv + sep + 1;
-		o->nargs[NS_GID_MAP] = (size_t)(argc - sep - 1);
-		return;
-	}
-	o->args[o->gid] = argv + optind;
-	o->nargs[o->gid] = (size_t)(argc - optind);
 }
 
 /* Opens the target once; every later access is relative to this fd. Any
@@ -268,117 +105,15 @@ static void check_owner(struct nsmap_job *j)
 	j->caller = (struct ns_idmap_caller){ .name = j->pw->pw_name, .uid = uid, .gid = gid };
 }
 
-static noreturn void not_allowed(enum ns_idmap_kind k, const struct ns_idmap_range *bad)
-{
-	diex("%s range [%lu-%lu) -> [%lu-%lu) not allowed", kind_word(k), (unsigned long)bad->inner,
-	     (unsigned long)bad->inner + bad->count, (unsigned long)bad->outer,
-	     (unsigned long)bad->outer + bad->count);
-}
-
-/* A number strtoul(3) cannot hold: newuidmap's usage error, not its
- * overflow. */
-static bool beyond_ulong(const char *s)
-{
-	size_t len = strlen(s);
-
-	return len > 20 || (len == 20 && strcmp(s, "18446744073709551615") > 0);
-}
-
-/* newuidmap's answer to bad ranges, in its order: it reads the triples one
- * by one (usage for what is no number, its overflow message for values too
- * large), then checks them in order, where a count of 0 is a range not
- * allowed. */
-static noreturn void compat_bad_args(enum ns_idmap_kind k, char **args, size_t n, int r,
-				     const struct nsmap_job *j)
-{
-	size_t ranges = (n + 2) / 3;
-
-	if (n % 3 != 0) {
-		fprintf(stderr, "ranges: %zu argc: %zu\n", ranges, n);
-		fprintf(stderr, "%s: Not enough arguments to form %zu mappings\n", program_name,
-			ranges);
-		compat_usage();
-	}
-	if (r == -E2BIG)
-		compat_usage();
-	for (size_t i = 0; i < n; i += 3) {
-		char *one_count[3] = { args[i], args[i + 1], (char *)"1" };
-		struct ns_idmap one;
-		int e = ns_idmap_parse_args(args + i, 3, &one);
-
-		if (e == -EINVAL)
-			compat_usage();
-		if (e == -ERANGE && (strcmp(args[i + 2], "0") != 0 ||
-				     ns_idmap_parse_args(one_count, 3, &one) < 0)) {
-			for (size_t f = i; f < i + 3; f++)
-				if (beyond_ulong(args[f]))
-					compat_usage();
-			diex("subuid overflow detected.");
-		}
-	}
-	for (size_t i = 0; i < n; i += 3) {
-		char *one_count[3] = { args[i], args[i + 1], (char *)"1" };
-		struct ns_idmap one;
-
-		if (strcmp(args[i + 2], "0") == 0) {
-			ns_idmap_parse_args(one_count, 3, &one);
-			one.r[0].count = 0;
-			not_allowed(k, &one.r[0]);
-		}
-		ns_idmap_parse_args(args + i, 3, &one);
-		if (ns_idmap_check(k, &one, &j->caller, subid_path(k), NULL, NULL) < 0)
-			not_allowed(k, &one.r[0]);
-	}
-	compat_usage();
-}
-
-static noreturn void bad_args(enum ns_idmap_kind k, char **args, size_t n, int r,
-			      const struct nsmap_job *j)
-{
-	if (compat)
-		compat_bad_args(k, args, n, r, j);
-	if (n == 0)
-		die_usage("no %s ranges given", kind_word(k));
-	if (n % 3 != 0)
-		die_usage("%zu numbers given for the %s map: each range takes three (inner outer count)",
-			  n, kind_word(k));
-	if (r == -E2BIG)
-		diex("too many %s ranges: %zu (the kernel takes %d)", kind_word(k), n / 3,
-		     NS_IDMAP_MAX);
-	for (size_t i = 0; i < n; i++) {
-		struct ns_idmap one;
-		char *triple[3] = { args[i], (char *)"0", (char *)"1" };
-
-		if (ns_idmap_parse_args(triple, 3, &one) == -EINVAL)
-			diex("invalid number '%s' (decimal digits only, no sign, blank or leading zero)",
-			     args[i]);
-	}
-	for (size_t i = 0; i + 2 < n; i += 3) {
-		struct ns_idmap one;
-
-		if (ns_idmap_parse_args(args + i, 3, &one) < 0)
-			diex("invalid %s range '%s %s %s' (count at least 1, ids below 4294967295)",
-			     kind_word(k), args[i], args[i + 1], args[i + 2]);
-	}
-	die(r, "invalid %s ranges", kind_word(k));
-}
-
 static void auto_map(struct nsmap_job *j, enum ns_idmap_kind k)
 {
-	uint32_t own = k == NS_GID_MAP ? (uint32_t)j->caller.gid : (uint32_t)j->caller.uid;
-	struct ns_subid s;
 	int r;
 
-	r = ns_subid_lookup(subid_path(k), j->caller.name, j->caller.uid, &s);
+	r = ns_idmap_auto(k, &j->caller, subid_path(k), &j->map[k]);
 	if (r == -ENOENT)
 		diex("no line for user '%s' in %s", j->caller.name, subid_path(k));
 	if (r < 0)
 		die(r, "cannot read %s", subid_path(k));
-	if (s.count > UINT32_MAX - 1)
-		s.count = UINT32_MAX - 1;
-	j->map[k].n = 2;
-	j->map[k].r[0] = (struct ns_idmap_range){ .inner = 0, .outer = own, .count = 1 };
-	j->map[k].r[1] = (struct ns_idmap_range){ .inner = 1, .outer = s.start, .count = s.count };
 	j->have[k] = true;
 }
 
@@ -403,20 +138,14 @@ static void check_ranges(struct nsmap_job *j, enum ns_idmap_kind k)
 	die(r, "cannot read %s", subid_path(k));
 }
 
-/* The capabilities the writes need: CAP_SETUID or CAP_SETGID, and
- * CAP_SETFCAP to map host uid 0 (user_namespaces(7), Linux 5.12). */
+/* The capabilities the writes need, for both maps. */
 static uint64_t needed_caps(const struct nsmap_job *j)
 {
 	uint64_t caps = 0;
 
-	for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++) {
-		if (!j->have[k])
-			continue;
-		caps |= kind_cap(k);
-		for (size_t i = 0; k == NS_UID_MAP && i < j->map[k].n; i++)
-			if (j->map[k].r[i].outer == 0)
-				caps |= 1ull << CAP_SETFCAP;
-	}
+	for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++)
+		if (j->have[k])
+			caps |= ns_idmap_caps(k, &j->map[k]);
 	return caps;
 }
 
@@ -485,8 +214,7 @@ static void write_one(struct nsmap_job *j, enum ns_idmap_kind k)
 
 	/* The capability is effective only for the open and the write: the
 	 * kernel checks it for the opener and again for the writer. */
-	r = ns_privs_effective(k == NS_GID_MAP ? kind_cap(k) :
-						 needed_caps(j) & ~kind_cap(NS_GID_MAP));
+	r = ns_privs_effective(ns_idmap_caps(k, &j->map[k]));
 	if (r < 0)
 		die(r, "cannot raise capabilities");
 	fd = ns_idmap_open_checked(j->proc, k, O_WRONLY);
@@ -516,25 +244,6 @@ static void write_one(struct nsmap_job *j, enum ns_idmap_kind k)
 		     kind_word(k), j->target, strerror(EINVAL));
 	if (r < 0)
 		die(r, "cannot write the %s map of process %s", kind_word(k), j->target);
-}
-
-static void parse_ranges(const struct nsmap_opts *o, struct nsmap_job *j)
-{
-	int r;
-
-	for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++) {
-		if (!o->args[k])
-			continue;
-		/* newuidmap with no ranges writes an empty map, which the
-		 * kernel refuses */
-		if (compat && o->nargs[k] == 0)
-			diex("write to %s failed: %s", k == NS_GID_MAP ? "gid_map" : "uid_map",
-			     strerror(EINVAL));
-		r = ns_idmap_parse_args(o->args[k], o->nargs[k], &j->map[k]);
-		if (r < 0)
-			bad_args(k, o->args[k], o->nargs[k], r, j);
-		j->have[k] = true;
-	}
 }
 
 static int run_check(enum ns_privs_origin origin)
@@ -591,7 +300,6 @@ int main(int argc, char **argv)
 	struct nsmap_opts o = { 0 };
 	struct nsmap_job j = { .proc = -1 };
 	enum ns_privs_origin origin = NS_PRIVS_NONE;
-	const char *base;
 	int r;
 
 	/* Before anything prints or opens: a closed fd 2 would make the next
@@ -609,12 +317,7 @@ int main(int argc, char **argv)
 	if (r < 0)
 		die(r, "cannot drop privileges");
 
-	base = strrchr(argv[0], '/');
-	base = base ? base + 1 : argv[0];
-	if (strcmp(base, "newuidmap") == 0)
-		compat = COMPAT_UID;
-	else if (strcmp(base, "newgidmap") == 0)
-		compat = COMPAT_GID;
+	compat = compat_from_name(argv[0]);
 	o.compat = compat;
 	if (compat) {
 		program_name = compat == COMPAT_GID ? "newgidmap" : "newuidmap";

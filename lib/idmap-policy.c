@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include <linux/capability.h>
+
 #include "ns.h"
 #include "ns-internal.h"
 
@@ -93,4 +95,35 @@ int ns_idmap_check(enum ns_idmap_kind kind, const struct ns_idmap *map,
 	if (ret_from_subid)
 		*ret_from_subid = from_subid;
 	return 0;
+}
+
+int ns_idmap_auto(enum ns_idmap_kind kind, const struct ns_idmap_caller *caller,
+		  const char *subid_path, struct ns_idmap *ret)
+{
+	uint32_t own = kind == NS_GID_MAP ? (uint32_t)caller->gid : (uint32_t)caller->uid;
+	struct ns_subid s;
+	int r;
+
+	r = ns_subid_lookup(subid_path, caller->name, caller->uid, &s);
+	if (r < 0)
+		return r;
+	/* inner ids 1 to count stay below (uint32_t)-1, which is no id */
+	if (s.count > UINT32_MAX - 1)
+		s.count = UINT32_MAX - 1;
+	ret->n = 2;
+	ret->r[0] = (struct ns_idmap_range){ .inner = 0, .outer = own, .count = 1 };
+	ret->r[1] = (struct ns_idmap_range){ .inner = 1, .outer = s.start, .count = s.count };
+	return 0;
+}
+
+uint64_t ns_idmap_caps(enum ns_idmap_kind kind, const struct ns_idmap *map)
+{
+	uint64_t caps = 1ull << (kind == NS_GID_MAP ? CAP_SETGID : CAP_SETUID);
+
+	/* a uid map with host uid 0 takes CAP_SETFCAP (user_namespaces(7),
+	 * Linux 5.12) */
+	for (size_t i = 0; kind == NS_UID_MAP && i < map->n; i++)
+		if (map->r[i].outer == 0)
+			caps |= 1ull << CAP_SETFCAP;
+	return caps;
 }

@@ -692,6 +692,23 @@ uint64_t ns_info_proc_ns(const struct ns_info *info, size_t j, enum ns_type type
  * free(), or -errno. */
 int ns_info_proc_command(const struct ns_info *info, size_t j, char **ret);
 
+/* ---- nsmap's maps and capabilities (idmap-policy.c) -------------------- */
+
+/* ns_idmap_auto - the map of "nsmap --auto" for @caller, as @kind: its own
+ * id (uid, or gid for a gid map) as 0, and its first entry of @subid_path
+ * (see ns_subid_lookup()) from 1, its count cut so that no inner id reaches
+ * 2^32-1. Not checked against the policy (see ns_idmap_check()). Returns 0,
+ * -ENOENT if the file holds no entry for @caller or does not exist, or
+ * -errno from reading it. */
+int ns_idmap_auto(enum ns_idmap_kind kind, const struct ns_idmap_caller *caller,
+		  const char *subid_path, struct ns_idmap *ret);
+
+/* ns_idmap_caps - the capabilities (a mask of 1ull << CAP_*) that writing
+ * @map as the map of @kind takes: CAP_SETUID for a uid map, CAP_SETGID for
+ * a gid map, and CAP_SETFCAP too for a uid map of host uid 0
+ * (user_namespaces(7), Linux 5.12). */
+uint64_t ns_idmap_caps(enum ns_idmap_kind kind, const struct ns_idmap *map);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Unit tests of nsmap's rules: arguments, chained subordinate ranges, policy, target, argv. */
+/* Unit tests of nsmap's rules: arguments, subid ranges, policy, --auto, caps, target, argv. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <linux/capability.h>
 
 #include "ns.h"
 #include "ns-internal.h"
@@ -153,6 +155,16 @@ static void test_covers(void)
 	test_assert_int(covers("", "a", 1, 1, 1), 0);
 }
 
+/* a subordinate id file holding @text, named after the mkstemp(3) template @tmpl */
+static void subid_file(char *tmpl, const char *text)
+{
+	int fd = mkstemp(tmpl);
+
+	test_assert(fd >= 0);
+	test_assert(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+}
+
 static void test_check(void)
 {
 	char path[] = "/tmp/test-idmap-policy-XXXXXX";
@@ -162,13 +174,9 @@ static void test_check(void)
 	struct ns_idmap *m = calloc(1, sizeof(*m));
 	size_t bad = 99;
 	bool sub = true;
-	int fd;
 
 	test_assert(m);
-	fd = mkstemp(path);
-	test_assert(fd >= 0);
-	test_assert(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
-	close(fd);
+	subid_file(path, text);
 
 	test_assert_int(parse("0 1000 1 1 100000 65546", m), 0);
 	test_assert_int(ns_idmap_check(NS_UID_MAP, m, &alice, path, &bad, &sub), 0);
@@ -197,10 +205,7 @@ static void test_check(void)
 		struct ns_idmap_caller mallory = { .name = "mallory", .uid = 5, .gid = 5 };
 		const char *z = "mallory:0:10\n";
 
-		fd = mkstemp(zpath);
-		test_assert(fd >= 0);
-		test_assert(write(fd, z, strlen(z)) == (ssize_t)strlen(z));
-		close(fd);
+		subid_file(zpath, z);
 		test_assert_int(parse("0 0 10", m), 0);
 		test_assert_int(ns_idmap_check(NS_UID_MAP, m, &mallory, zpath, &bad, NULL),
 				-EACCES);
@@ -219,6 +224,75 @@ static void test_check(void)
 	m->n = 0;
 	test_assert_int(ns_idmap_check(NS_UID_MAP, m, &alice, path, NULL, NULL), -EINVAL);
 	unlink(path);
+	free(m);
+}
+
+static void expect_range(const struct ns_idmap_range *r, uint32_t inner, uint32_t outer,
+			 uint32_t count)
+{
+	test_assert_int(r->inner, inner);
+	test_assert_int(r->outer, outer);
+	test_assert_int(r->count, count);
+}
+
+/* --auto: the own id as 0, the first subordinate entry from 1 */
+static void test_auto(void)
+{
+	char path[] = "/tmp/test-idmap-policy-XXXXXX";
+	const char *text = "bob:300000:5\n"
+			   "alice:100000:65536\n"
+			   "alice:200000:10\n"
+			   "1002:1:4294967295\n";
+	struct ns_idmap_caller alice = { .name = "alice", .uid = 1000, .gid = 1001 };
+	struct ns_idmap_caller carol = { .name = "carol", .uid = 1002, .gid = 1002 };
+	struct ns_idmap_caller dave = { .name = "dave", .uid = 1003, .gid = 1003 };
+	struct ns_idmap *m = calloc(1, sizeof(*m));
+	bool sub = false;
+
+	test_assert(m);
+	subid_file(path, text);
+
+	test_assert_int(ns_idmap_auto(NS_UID_MAP, &alice, path, m), 0);
+	test_assert_int(m->n, 2);
+	expect_range(&m->r[0], 0, 1000, 1);
+	expect_range(&m->r[1], 1, 100000, 65536);
+	/* what --auto builds, the policy lets through */
+	test_assert_int(ns_idmap_check(NS_UID_MAP, m, &alice, path, NULL, &sub), 0);
+	test_assert(sub);
+	/* the gid for a gid map */
+	test_assert_int(ns_idmap_auto(NS_GID_MAP, &alice, path, m), 0);
+	expect_range(&m->r[0], 0, 1001, 1);
+	expect_range(&m->r[1], 1, 100000, 65536);
+	/* an entry by uid; a count no inner range can hold is cut */
+	test_assert_int(ns_idmap_auto(NS_UID_MAP, &carol, path, m), 0);
+	expect_range(&m->r[0], 0, 1002, 1);
+	expect_range(&m->r[1], 1, 1, 4294967294u);
+	/* no entry, no file: nothing written */
+	m->n = 77;
+	test_assert_int(ns_idmap_auto(NS_UID_MAP, &dave, path, m), -ENOENT);
+	test_assert_int(ns_idmap_auto(NS_UID_MAP, &alice, "/nonexistent/subuid", m), -ENOENT);
+	test_assert_int(m->n, 77);
+	unlink(path);
+	free(m);
+}
+
+/* The capabilities a write takes: CAP_SETFCAP only for host uid 0 in a uid map */
+static void test_caps(void)
+{
+	struct ns_idmap *m = calloc(1, sizeof(*m));
+	uint64_t setuid = 1ull << CAP_SETUID, setgid = 1ull << CAP_SETGID;
+	uint64_t setfcap = 1ull << CAP_SETFCAP;
+
+	test_assert(m);
+	test_assert_int(parse("0 1000 1 1 100000 65536", m), 0);
+	test_assert(ns_idmap_caps(NS_UID_MAP, m) == setuid);
+	test_assert(ns_idmap_caps(NS_GID_MAP, m) == setgid);
+	test_assert_int(parse("0 1000 1 1 0 1", m), 0);
+	test_assert(ns_idmap_caps(NS_UID_MAP, m) == (setuid | setfcap));
+	test_assert(ns_idmap_caps(NS_GID_MAP, m) == setgid);
+	/* inner id 0 is not host uid 0 */
+	test_assert_int(parse("0 5 1", m), 0);
+	test_assert(ns_idmap_caps(NS_UID_MAP, m) == setuid);
 	free(m);
 }
 
@@ -319,6 +393,8 @@ int main(void)
 	test_parse_args();
 	test_covers();
 	test_check();
+	test_auto();
+	test_caps();
 	test_nsmap_argv();
 	return 0;
 }

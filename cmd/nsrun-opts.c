@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nsrun's command line: unshare(1)'s options, parsed into struct nsrun_opts. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <sched.h>
@@ -133,105 +132,6 @@ static void keep_env(struct nsrun_opts *o, const char *list)
 		o->nkeep_env++;
 	}
 	o->clear_env = true;
-}
-
-static void *grow(void *array, size_t n, size_t size)
-{
-	void *p = reallocarray(array, n + 1, size);
-
-	if (!p)
-		die(-ENOMEM, "cannot parse options");
-	return p;
-}
-
-static void add_sysctl(struct nsrun_opts *o, const char *arg)
-{
-	const char *eq = strchr(arg, '=');
-	char *key;
-
-	if (!eq || eq == arg)
-		diex("invalid --sysctl '%s' (expected key=value)", arg);
-	key = strndup(arg, (size_t)(eq - arg));
-	if (!key)
-		die(-ENOMEM, "cannot parse options");
-	o->sysctls = grow(o->sysctls, o->nsysctls, sizeof(*o->sysctls));
-	o->sysctls[o->nsysctls++] = (struct sysctl_spec){ .key = key, .value = eq + 1 };
-}
-
-static void add_rlimit(struct nsrun_opts *o, const char *arg)
-{
-	struct ns_rlimit rl;
-	int r = ns_rlimit_parse(arg, &rl);
-
-	if (r == -ERANGE)
-		diex("invalid --rlimit '%s': value out of range", arg);
-	if (r < 0)
-		diex("invalid --rlimit '%s' (expected NAME=SOFT[:HARD], NAME as prlimit(1) names it, e.g. NOFILE=4096:8192)",
-		     arg);
-	o->rlimits = grow(o->rlimits, o->nrlimits, sizeof(*o->rlimits));
-	o->rlimits[o->nrlimits++] = rl;
-}
-
-static noreturn void bad_veth(const char *arg, const char *why)
-{
-	diex("invalid --veth '%s': %s", arg, why);
-}
-
-/* NAME:PEER, then comma-separated settings; addr= and peer-addr= may
- * repeat (an IPv4 and an IPv6 address, say). */
-static void add_veth(struct nsrun_opts *o, const char *arg)
-{
-	_cleanup_free_ char *copy = strdup(arg);
-	char *save = NULL, *head, *colon, *item;
-	struct ns_veth *v = NULL;
-	int r;
-
-	if (!copy)
-		die(-ENOMEM, "cannot parse options");
-	head = strtok_r(copy, ",", &save);
-	colon = head ? strchr(head, ':') : NULL;
-	if (!colon)
-		bad_veth(arg, "expected NAME:PEER first");
-	*colon = '\0';
-	r = ns_veth_new(head, colon + 1, &v);
-	if (r == -EINVAL)
-		bad_veth(arg, "an interface name is 1 to 15 bytes, without '/', ':' or blanks");
-	if (r < 0)
-		die(r, "cannot parse options");
-	ns_veth_set_up(v, true);
-	while ((item = strtok_r(NULL, ",", &save))) {
-		char *eq = strchr(item, '=');
-		const char *val = eq ? eq + 1 : "";
-
-		if (eq)
-			*eq = '\0';
-		if (strcmp(item, "addr") == 0)
-			r = ns_veth_add_address(v, NS_VETH_LOCAL, val);
-		else if (strcmp(item, "peer-addr") == 0)
-			r = ns_veth_add_address(v, NS_VETH_PEER, val);
-		else if (strcmp(item, "gateway") == 0)
-			r = ns_veth_add_route(v, "default", val);
-		else
-			bad_veth(arg, "settings are addr=, peer-addr= and gateway=");
-		if (r == -EINVAL || r == -ERANGE)
-			diex("invalid --veth '%s': bad %s '%s'", arg, item, val);
-		if (r < 0)
-			die(r, "cannot parse options");
-	}
-	o->veths = grow(o->veths, o->nveths, sizeof(*o->veths));
-	o->veths[o->nveths++] = (struct veth_opt){ .arg = arg, .veth = v };
-	o->flags |= CLONE_NEWNET;
-}
-
-static int parse_status_fd(const char *s)
-{
-	uint32_t fd;
-
-	if (parse_id(s, &fd) < 0 || fd > INT_MAX)
-		diex("invalid --json-status-fd '%s'", s);
-	if (fcntl((int)fd, F_GETFD) < 0)
-		die(-errno, "invalid --json-status-fd '%s'", s);
-	return (int)fd;
 }
 
 static uint32_t parse_id_or_die(const char *s, const char *what)

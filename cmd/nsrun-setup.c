@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -372,117 +371,6 @@ void set_environment(const struct nsrun_opts *o)
 	for (size_t i = 0; i < o->nkeep_env; i++)
 		if (putenv(o->keep_env[i]) != 0)
 			die(-errno, "cannot set environment");
-}
-
-/* Before the user namespace exists: only there may a privileged caller
- * raise a hard limit (CAP_SYS_RESOURCE of the initial user namespace). */
-void apply_rlimits(const struct nsrun_opts *o)
-{
-	for (size_t i = 0; i < o->nrlimits; i++) {
-		const struct ns_rlimit *rl = &o->rlimits[i];
-		const char *name = ns_rlimit_name(rl->resource);
-		char hard[24] = "unlimited";
-		struct rlimit cur = { 0 };
-		int r = ns_rlimit_apply(rl);
-
-		if (r == 0)
-			continue;
-		getrlimit(rl->resource, &cur);
-		if (cur.rlim_max != RLIM_INFINITY)
-			snprintf(hard, sizeof(hard), "%llu", (unsigned long long)cur.rlim_max);
-		if (r == -ERANGE)
-			diex("cannot set limit %s: the soft limit would exceed the hard limit, %s",
-			     name, hard);
-		if (r == -EPERM)
-			diex("cannot set limit %s: %s (the hard limit is %s; raising it needs CAP_SYS_RESOURCE in the initial user namespace%s)",
-			     name, strerror(EPERM), hard,
-			     rl->resource == RLIMIT_NOFILE ? ", and NOFILE cannot pass fs.nr_open" : "");
-		die(r, "cannot set limit %s", name);
-	}
-}
-
-/* Opened before the mounts: --root may hide /proc, and a sysctl file
- * belongs to the namespace of whoever opens it, not to a proc instance. */
-int open_proc_sys(const struct nsrun_opts *o)
-{
-	int fd;
-
-	if (!o->nsysctls)
-		return -1;
-	fd = open("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		die(-errno, "cannot open /proc/sys");
-	return fd;
-}
-
-static noreturn void sysctl_failed(int r, const struct sysctl_spec *s)
-{
-	const char *ns = ns_title_of(s->type);
-
-	if (r == -ENOENT)
-		diex("cannot set sysctl '%s': no such key in the new %s namespace", s->key, ns);
-	if (r == -EACCES || r == -EPERM)
-		diex("cannot set sysctl '%s': %s (it is read-only in the new %s namespace, or the capabilities held are not in the user namespace that owns it)",
-		     s->key, strerror(-r), ns);
-	if (r == -EINVAL)
-		diex("cannot set sysctl '%s' to '%s': %s", s->key, s->value, strerror(EINVAL));
-	die(r, "cannot set sysctl '%s'", s->key);
-}
-
-static noreturn void netlink_failed(int r, const struct ns_nl_error *e)
-{
-	if (e->msg[0])
-		diex("cannot %s: %s (%s)", e->step[0] ? e->step : "configure the network", strerror(-r),
-		     e->msg);
-	die(r, "cannot %s", e->step[0] ? e->step : "configure the network");
-}
-
-/* Runs in a child forked before unshare(2), still in the caller's network
- * namespace, once the parent has its new one: a pair made from inside the
- * new namespace could not reach back out, as its capabilities are there. */
-noreturn void create_veths_for(pid_t ppid, const struct nsrun_opts *o)
-{
-	_cleanup_close_ int netns = ns_open(ppid, NS_TYPE_NET, false);
-
-	if (netns < 0)
-		die(netns, "cannot open /proc/%d/ns/net", (int)ppid);
-	for (size_t i = 0; i < o->nveths; i++) {
-		struct ns_nl_error e = { 0 };
-		int r;
-
-		ns_veth_set_netns(o->veths[i].veth, netns);
-		r = ns_veth_create(o->veths[i].veth, &e);
-		if (r < 0)
-			netlink_failed(r, &e);
-	}
-	_exit(0);
-}
-
-/* In the new namespaces, after the maps and mounts and before any change
- * of uid drops the capabilities these need. */
-void setup_namespaces(const struct nsrun_opts *o, int sys_fd)
-{
-	if (o->loopback) {
-		struct ns_nl_error e = { 0 };
-		int r = ns_link_up_loopback(-1, &e);
-
-		if (r < 0)
-			netlink_failed(r, &e);
-	}
-	for (size_t i = 0; i < o->nsysctls; i++) {
-		int r = ns_sysctl_write(sys_fd, o->sysctls[i].key, o->sysctls[i].value);
-
-		if (r < 0)
-			sysctl_failed(r, &o->sysctls[i]);
-	}
-	if (o->hostname && sethostname(o->hostname, strlen(o->hostname)) < 0)
-		die(-errno, "cannot set hostname to '%s'", o->hostname);
-}
-
-void new_session(const struct nsrun_opts *o)
-{
-	if (o->new_session && setsid() < 0)
-		die(-errno, "cannot start a new session");
 }
 
 noreturn void exec_program(char **argv)

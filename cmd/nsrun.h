@@ -114,12 +114,18 @@ void set_single_maps(const struct nsrun_opts *o, const struct nsrun_maps *m);
 void setup_mounts(const struct nsrun_opts *o);
 void set_credentials(const struct nsrun_opts *o);
 void set_environment(const struct nsrun_opts *o);
+noreturn void exec_program(char **argv);
+
+/* nsrun-harness.c: options and steps beyond unshare(1) */
+void add_sysctl(struct nsrun_opts *o, const char *arg);
+void add_rlimit(struct nsrun_opts *o, const char *arg);
+void add_veth(struct nsrun_opts *o, const char *arg);
+int parse_status_fd(const char *s);
 void apply_rlimits(const struct nsrun_opts *o);
 noreturn void create_veths_for(pid_t ppid, const struct nsrun_opts *o);
 int open_proc_sys(const struct nsrun_opts *o);
 void setup_namespaces(const struct nsrun_opts *o, int sys_fd);
 void new_session(const struct nsrun_opts *o);
-noreturn void exec_program(char **argv);
 
 /* nsrun-plan.c */
 const char *ns_title_of(enum ns_type type); /* "network", "mount", ... */

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* nsrun's set-up beyond unshare(1), for test harnesses: its options
+ * (--sysctl, --rlimit, --veth, --json-status-fd) and its steps (limits,
+ * sysctls, hostname, loopback, veth pairs, session). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "ns.h"
+#include "cli.h"
+#include "nsrun.h"
+
+static void *grow(void *array, size_t n, size_t size)
+{
+	void *p = reallocarray(array, n + 1, size);
+
+	if (!p)
+		die(-ENOMEM, "cannot parse options");
+	return p;
+}
+
+void add_sysctl(struct nsrun_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char *key;
+
+	if (!eq || eq == arg)
+		diex("invalid --sysctl '%s' (expected key=value)", arg);
+	key = strndup(arg, (size_t)(eq - arg));
+	if (!key)
+		die(-ENOMEM, "cannot parse options");
+	o->sysctls = grow(o->sysctls, o->nsysctls, sizeof(*o->sysctls));
+	o->sysctls[o->nsysctls++] = (struct sysctl_spec){ .key = key, .value = eq + 1 };
+}
+
+void add_rlimit(struct nsrun_opts *o, const char *arg)
+{
+	struct ns_rlimit rl;
+	int r = ns_rlimit_parse(arg, &rl);
+
+	if (r == -ERANGE)
+		diex("invalid --rlimit '%s': value out of range", arg);
+	if (r < 0)
+		diex("invalid --rlimit '%s' (expected NAME=SOFT[:HARD], NAME as prlimit(1) names it, e.g. NOFILE=4096:8192)",
+		     arg);
+	o->rlimits = grow(o->rlimits, o->nrlimits, sizeof(*o->rlimits));
+	o->rlimits[o->nrlimits++] = rl;
+}
+
+static noreturn void bad_veth(const char *arg, const char *why)
+{
+	diex("invalid --veth '%s': %s", arg, why);
+}
+
+/* NAME:PEER, then comma-separated settings; addr= and peer-addr= may
+ * repeat (an IPv4 and an IPv6 address, say). */
+void add_veth(struct nsrun_opts *o, const char *arg)
+{
+	_cleanup_free_ char *copy = strdup(arg);
+	char *save = NULL, *head, *colon, *item;
+	struct ns_veth *v = NULL;
+	int r;
+
+	if (!copy)
+		die(-ENOMEM, "cannot parse options");
+	head = strtok_r(copy, ",", &save);
+	colon = head ? strchr(head, ':') : NULL;
+	if (!colon)
+		bad_veth(arg, "expected NAME:PEER first");
+	*colon = '\0';
+	r = ns_veth_new(head, colon + 1, &v);
+	if (r == -EINVAL)
+		bad_veth(arg, "an interface name is 1 to 15 bytes, without '/', ':' or blanks");
+	if (r < 0)
+		die(r, "cannot parse options");
+	ns_veth_set_up(v, true);
+	while ((item = strtok_r(NULL, ",", &save))) {
+		char *eq = strchr(item, '=');
+		const char *val = eq ? eq + 1 : "";
+
+		if (eq)
+			*eq = '\0';
+		if (strcmp(item, "addr") == 0)
+			r = ns_veth_add_address(v, NS_VETH_LOCAL, val);
+		else if (strcmp(item, "peer-addr") == 0)
+			r = ns_veth_add_address(v, NS_VETH_PEER, val);
+		else if (strcmp(item, "gateway") == 0)
+			r = ns_veth_add_route(v, "default", val);
+		else
+			bad_veth(arg, "settings are addr=, peer-addr= and gateway=");
+		if (r == -EINVAL || r == -ERANGE)
+			diex("invalid --veth '%s': bad %s '%s'", arg, item, val);
+		if (r < 0)
+			die(r, "cannot parse options");
+	}
+	o->veths = grow(o->veths, o->nveths, sizeof(*o->veths));
+	o->veths[o->nveths++] = (struct veth_opt){ .arg = arg, .veth = v };
+	o->flags |= CLONE_NEWNET;
+}
+
+int parse_status_fd(const char *s)
+{
+	uint32_t fd;
+
+	if (parse_id(s, &fd) < 0 || fd > INT_MAX)
+		diex("invalid --json-status-fd '%s'", s);
+	if (fcntl((int)fd, F_GETFD) < 0)
+		die(-errno, "invalid --json-status-fd '%s'", s);
+	return (int)fd;
+}
+
+/* Before the user namespace exists: only there may a privileged caller
+ * raise a hard limit (CAP_SYS_RESOURCE of the initial user namespace). */
+void apply_rlimits(const struct nsrun_opts *o)
+{
+	for (size_t i = 0; i < o->nrlimits; i++) {
+		const struct ns_rlimit *rl = &o->rlimits[i];
+		const char *name = ns_rlimit_name(rl->resource);
+		char hard[24] = "unlimited";
+		struct rlimit cur = { 0 };
+		int r = ns_rlimit_apply(rl);
+
+		if (r == 0)
+			continue;
+		getrlimit(rl->resource, &cur);
+		if (cur.rlim_max != RLIM_INFINITY)
+			snprintf(hard, sizeof(hard), "%llu", (unsigned long long)cur.rlim_max);
+		if (r == -ERANGE)
+			diex("cannot set limit %s: the soft limit would exceed the hard limit, %s",
+			     name, hard);
+		if (r == -EPERM)
+			diex("cannot set limit %s: %s (the hard limit is %s; raising it needs CAP_SYS_RESOURCE in the initial user namespace%s)",
+			     name, strerror(EPERM), hard,
+			     rl->resource == RLIMIT_NOFILE ? ", and NOFILE cannot pass fs.nr_open" : "");
+		die(r, "cannot set limit %s", name);
+	}
+}
+
+/* Opened before the mounts: --root may hide /proc, and a sysctl file
+ * belongs to the namespace of whoever opens it, not to a proc instance. */
+int open_proc_sys(const struct nsrun_opts *o)
+{
+	int fd;
+
+	if (!o->nsysctls)
+		return -1;
+	fd = open("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		die(-errno, "cannot open /proc/sys");
+	return fd;
+}
+
+static noreturn void sysctl_failed(int r, const struct sysctl_spec *s)
+{
+	const char *ns = ns_title_of(s->type);
+
+	if (r == -ENOENT)
+		diex("cannot set sysctl '%s': no such key in the new %s namespace", s->key, ns);
+	if (r == -EACCES || r == -EPERM)
+		diex("cannot set sysctl '%s': %s (it is read-only in the new %s namespace, or the capabilities held are not in the user namespace that owns it)",
+		     s->key, strerror(-r), ns);
+	if (r == -EINVAL)
+		diex("cannot set sysctl '%s' to '%s': %s", s->key, s->value, strerror(EINVAL));
+	die(r, "cannot set sysctl '%s'", s->key);
+}
+
+static noreturn void netlink_failed(int r, const struct ns_nl_error *e)
+{
+	if (e->msg[0])
+		diex("cannot %s: %s (%s)", e->step[0] ? e->step : "configure the network", strerror(-r),
+		     e->msg);
+	die(r, "cannot %s", e->step[0] ? e->step : "configure the network");
+}
+
+/* Runs in a child forked before unshare(2), still in the caller's network
+ * namespace, once the parent has its new one: a pair made from inside the
+ * new namespace could not reach back out, as its capabilities are there. */
+noreturn void create_veths_for(pid_t ppid, const struct nsrun_opts *o)
+{
+	_cleanup_close_ int netns = ns_open(ppid, NS_TYPE_NET, false);
+
+	if (netns < 0)
+		die(netns, "cannot open /proc/%d/ns/net", (int)ppid);
+	for (size_t i = 0; i < o->nveths; i++) {
+		struct ns_nl_error e = { 0 };
+		int r;
+
+		ns_veth_set_netns(o->veths[i].veth, netns);
+		r = ns_veth_create(o->veths[i].veth, &e);
+		if (r < 0)
+			netlink_failed(r, &e);
+	}
+	_exit(0);
+}
+
+/* In the new namespaces, after the maps and mounts and before any change
+ * of uid drops the capabilities these need. */
+void setup_namespaces(const struct nsrun_opts *o, int sys_fd)
+{
+	if (o->loopback) {
+		struct ns_nl_error e = { 0 };
+		int r = ns_link_up_loopback(-1, &e);
+
+		if (r < 0)
+			netlink_failed(r, &e);
+	}
+	for (size_t i = 0; i < o->nsysctls; i++) {
+		int r = ns_sysctl_write(sys_fd, o->sysctls[i].key, o->sysctls[i].value);
+
+		if (r < 0)
+			sysctl_failed(r, &o->sysctls[i]);
+	}
+	if (o->hostname && sethostname(o->hostname, strlen(o->hostname)) < 0)
+		die(-errno, "cannot set hostname to '%s'", o->hostname);
+}
+
+void new_session(const struct nsrun_opts *o)
+{
+	if (o->new_session && setsid() < 0)
+		die(-errno, "cannot start a new session");
+}

@@ -22,13 +22,6 @@
 #define MIN_PER_THREAD 256
 #define MAX_THREADS 4
 
-static const char *const ns_link[NS_TYPE_MAX] = {
-	[NS_TYPE_MNT] = "ns/mnt",   [NS_TYPE_UTS] = "ns/uts",
-	[NS_TYPE_IPC] = "ns/ipc",   [NS_TYPE_NET] = "ns/net",
-	[NS_TYPE_PID] = "ns/pid",   [NS_TYPE_USER] = "ns/user",
-	[NS_TYPE_CGROUP] = "ns/cgroup", [NS_TYPE_TIME] = "ns/time",
-};
-
 static bool is_gone(int r)
 {
 	return r == -ENOENT || r == -ESRCH || r == -EACCES || r == -EPERM;
@@ -157,13 +150,13 @@ static int read_fds(struct worker *w, int dfd, pid_t pid, uint32_t types)
 
 /* readlink(2) of /proc/PID/ns/TYPE gives "TYPE:[INODE]" without following
  * the link to the nsfs file: half the cost of stat(2). */
-static int read_ns_link(int dfd, enum ns_type t, uint64_t *ret)
+static int read_ns_link(int nsfd, enum ns_type t, uint64_t *ret)
 {
 	char buf[64];
 	uint64_t ino;
 	int r;
 
-	ssize_t n = readlinkat(dfd, ns_link[t], buf, sizeof(buf) - 1);
+	ssize_t n = readlinkat(nsfd, ns_type_name(t), buf, sizeof(buf) - 1);
 	if (n < 0)
 		return -errno;
 	buf[n] = '\0';
@@ -176,7 +169,7 @@ static int read_ns_link(int dfd, enum ns_type t, uint64_t *ret)
 
 static int read_proc(struct worker *w, uint32_t pid)
 {
-	_cleanup_close_ int dfd = -1;
+	_cleanup_close_ int dfd = -1, nsfd = -1;
 	char name[16], stat[1024];
 	struct nsi_proc *p;
 	struct stat st;
@@ -200,10 +193,14 @@ static int read_proc(struct worker *w, uint32_t pid)
 	r = nsi_parse_stat(stat, &p->ppid, &p->kthread);
 	if (r < 0)
 		return r;
-	for (int t = 0; t < NS_TYPE_MAX; t++) {
+	/* "ns" looked up once, not once per link */
+	nsfd = openat(dfd, "ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (nsfd < 0 && !is_gone(-errno))
+		return -errno;
+	for (int t = 0; nsfd >= 0 && t < NS_TYPE_MAX; t++) {
 		if (!(w->types & (1u << t)))
 			continue;
-		r = read_ns_link(dfd, t, &p->ns[t]);
+		r = read_ns_link(nsfd, t, &p->ns[t]);
 		if (r < 0 && !is_gone(r))
 			return r;
 	}

@@ -94,6 +94,26 @@ static char *xstrdup(const char *s)
 	return d;
 }
 
+/* A number as text: most cells are numbers, and vasprintf(3) costs ten
+ * times what these few digits do. */
+static char *xnum(uintmax_t v, bool neg)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	*--p = '\0';
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	if (neg)
+		*--p = '-';
+	return xstrdup(p);
+}
+
+static char *xint(intmax_t v)
+{
+	return v < 0 ? xnum(-(uintmax_t)v, true) : xnum((uintmax_t)v, false);
+}
+
 /* A list kept '\n'-separated, shown one per line or, without wrapping,
  * joined by ','. */
 static char *join_list(const char *list, bool no_wrap)
@@ -129,7 +149,7 @@ static char *make_cell(const struct out *out, int col, size_t i, ssize_t j)
 
 	switch (col) {
 	case COL_NS:
-		return xasprintf("%ju", (uintmax_t)ns_info_ino(info, i));
+		return xnum(ns_info_ino(info, i), false);
 	case COL_TYPE:
 		return xstrdup(ns_type_name(type));
 	case COL_PATH:
@@ -138,11 +158,11 @@ static char *make_cell(const struct out *out, int col, size_t i, ssize_t j)
 		return xasprintf("/proc/%d/ns/%s", (int)ns_info_proc_pid(info, (size_t)j),
 				 ns_type_name(type));
 	case COL_NPROCS:
-		return xasprintf("%zu", ns_info_nprocs(info, i));
+		return xnum(ns_info_nprocs(info, i), false);
 	case COL_PID:
-		return j < 0 ? NULL : xasprintf("%d", (int)ns_info_proc_pid(info, (size_t)j));
+		return j < 0 ? NULL : xint(ns_info_proc_pid(info, (size_t)j));
 	case COL_PPID:
-		return j < 0 ? NULL : xasprintf("%d", (int)ns_info_proc_ppid(info, (size_t)j));
+		return j < 0 ? NULL : xint(ns_info_proc_ppid(info, (size_t)j));
 	case COL_COMMAND:
 		if (j < 0)
 			return NULL;
@@ -156,7 +176,7 @@ static char *make_cell(const struct out *out, int col, size_t i, ssize_t j)
 		}
 		return *out->command[j] ? xstrdup(out->command[j]) : NULL;
 	case COL_UID:
-		return proc_uid(out, i, j, &uid) ? xasprintf("%u", (unsigned)uid) : NULL;
+		return proc_uid(out, i, j, &uid) ? xnum(uid, false) : NULL;
 	case COL_USER:
 		return proc_uid(out, i, j, &uid) ? xstrdup(user_name(uid)) : NULL;
 	case COL_NETNSID:
@@ -169,9 +189,9 @@ static char *make_cell(const struct out *out, int col, size_t i, ssize_t j)
 	case COL_NSFS:
 		return join_list(ns_info_nsfs(info, i), out->o->no_wrap);
 	case COL_PNS:
-		return xasprintf("%ju", (uintmax_t)ns_info_parent(info, i));
+		return xnum(ns_info_parent(info, i), false);
 	case COL_ONS:
-		return xasprintf("%ju", (uintmax_t)ns_info_owner(info, i));
+		return xnum(ns_info_owner(info, i), false);
 	case COL_UIDMAP:
 	case COL_GIDMAP:
 		r = ns_info_idmap(info, i, col == COL_UIDMAP ? NS_UID_MAP : NS_GID_MAP, &s);
@@ -204,6 +224,7 @@ static void add_line(struct out *out, size_t i, ssize_t j)
 {
 	const struct nsls_opts *o = out->o;
 	struct libscols_line *parent = NULL, *line;
+	bool given[COL_MAX] = { false };
 	ssize_t k;
 
 	if (o->tree == TREE_PROCESS && j >= 0) {
@@ -237,13 +258,17 @@ static void add_line(struct out *out, size_t i, ssize_t j)
 		char *s;
 
 		cell_value(col, out);
-		/* a column given twice shows the same text twice */
-		s = out->cell[col] ? xstrdup(out->cell[col]) : NULL;
+		/* the table takes the text; a column given twice gets a copy */
+		s = out->cell[col];
+		if (given[col] && s)
+			s = xstrdup(s);
+		given[col] = true;
 		if (s && scols_line_refer_data(line, c, s) != 0)
 			die(-ENOMEM, "cannot add data to the output");
 	}
 	for (int c = 0; c < COL_MAX; c++)
-		free(out->cell[c]);
+		if (!given[c])
+			free(out->cell[c]);
 
 	if (o->tree == TREE_OWNER || o->tree == TREE_PARENT)
 		out->ns_line[i] = line;

@@ -43,18 +43,66 @@ static int read_once_at(int dirfd, const char *path, char *buf, size_t size)
 	return (int)n;
 }
 
+/* The decimal number at *@s, which moves past it; -1 if there is none or
+ * it exceeds @max. A hand loop: sscanf(3) and strtoull(3) cost more than
+ * the rest of parsing the ~10 links and files read per process. */
+static int64_t take_dec(const char **s, uint64_t max)
+{
+	const char *p = *s;
+	uint64_t v = 0;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (max - (uint64_t)(*p - '0')) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	*s = p;
+	return (int64_t)v;
+}
+
+/* "[INODE]" ending the string: the inode, or 0 if malformed (no nsfs or
+ * socket inode is 0). */
+static uint64_t bracketed_ino(const char *s)
+{
+	int64_t v;
+
+	if (*s++ != '[')
+		return 0;
+	v = take_dec(&s, INT64_MAX);
+	if (v < 0 || s[0] != ']' || s[1])
+		return 0;
+	return (uint64_t)v;
+}
+
 /* The parent PID and whether the process is a kernel thread (PF_KTHREAD
  * in the flags), from /proc/PID/stat. The command in parentheses may
  * itself hold ')' and spaces; see proc_pid_stat(5). */
 int nsi_parse_stat(const char *stat, pid_t *ret_ppid, bool *ret_kthread)
 {
 	const char *p = strrchr(stat, ')');
-	unsigned int flags;
-	int ppid;
+	int64_t ppid = -1, flags = -1;
 
-	if (!p || sscanf(p + 1, " %*c %d %*d %*d %*d %*d %u", &ppid, &flags) != 2 || ppid < 0)
+	if (!p)
 		return -EINVAL;
-	*ret_ppid = ppid;
+	p++;
+	/* fields 3 to 9: state ppid pgrp session tty_nr tpgid flags */
+	for (int f = 3; f <= 9; f++) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			return -EINVAL;
+		if (f == 4)
+			ppid = take_dec(&p, INT32_MAX);
+		else if (f == 9)
+			flags = take_dec(&p, UINT32_MAX);
+		while (*p && *p != ' ')
+			p++;
+	}
+	if (ppid < 0 || flags < 0)
+		return -EINVAL;
+	*ret_ppid = (pid_t)ppid;
 	*ret_kthread = flags & 0x00200000;	/* PF_KTHREAD, include/linux/sched.h */
 	return 0;
 }
@@ -66,7 +114,7 @@ int nsi_parse_fd_link(const char *s, uint64_t *ret_ino)
 {
 	const char *b = strchr(s, ':');
 	char name[16];
-	char *end;
+	uint64_t ino;
 	int t;
 
 	if (!b || b[1] != '[' || (size_t)(b - s) >= sizeof(name))
@@ -80,12 +128,10 @@ int nsi_parse_fd_link(const char *s, uint64_t *ret_ino)
 		if (t < 0 || strcmp(name, ns_type_name(t)) != 0)
 			return -1;
 	}
-	if (b[2] < '0' || b[2] > '9')
+	ino = bracketed_ino(b + 1);
+	if (!ino)
 		return -1;
-	errno = 0;
-	*ret_ino = strtoull(b + 2, &end, 10);
-	if (errno || *end != ']' || end[1])
-		return -1;
+	*ret_ino = ino;
 	return t;
 }
 
@@ -152,16 +198,20 @@ static int read_fds(struct worker *w, int dfd, pid_t pid, uint32_t types)
  * the link to the nsfs file: half the cost of stat(2). */
 static int read_ns_link(int nsfd, enum ns_type t, uint64_t *ret)
 {
+	const char *name = ns_type_name(t);
+	size_t len = strlen(name);
 	char buf[64];
 	uint64_t ino;
-	int r;
 
-	ssize_t n = readlinkat(nsfd, ns_type_name(t), buf, sizeof(buf) - 1);
+	ssize_t n = readlinkat(nsfd, name, buf, sizeof(buf) - 1);
 	if (n < 0)
 		return -errno;
 	buf[n] = '\0';
-	r = nsi_parse_fd_link(buf, &ino);
-	if (r != (int)t || !ino)
+	/* the type is known: only "TYPE:" needs checking before the inode */
+	if ((size_t)n <= len || memcmp(buf, name, len) != 0 || buf[len] != ':')
+		return -EINVAL;
+	ino = bracketed_ino(buf + len + 1);
+	if (!ino)
 		return -EINVAL;
 	*ret = ino;
 	return 0;

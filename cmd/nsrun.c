@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -53,15 +52,11 @@ static void report_child(const struct nsrun_opts *o, pid_t pid)
 	int n = snprintf(line, sizeof(line), "{ \"child-pid\": %d", (int)pid);
 
 	for (int t = 0; t < NS_TYPE_MAX; t++) {
-		struct stat st;
-		char path[64];
+		uint64_t ino;
 
-		if (!(o->flags & ns_type_flag(t)))
-			continue;
-		snprintf(path, sizeof(path), "%d/ns/%s", (int)pid, ns_type_proc_name(t, false));
-		if (fstatat(proc_fd, path, &st, 0) == 0)
+		if ((o->flags & ns_type_flag(t)) && ns_inode_at(proc_fd, pid, t, &ino) == 0)
 			n += snprintf(line + n, sizeof(line) - (size_t)n, ", \"%s-namespace\": %llu",
-				      ns_type_name(t), (unsigned long long)st.st_ino);
+				      ns_type_name(t), (unsigned long long)ino);
 	}
 	snprintf(line + n, sizeof(line) - (size_t)n, " }\n");
 	/* a reader that went away must not end the program it watches */

@@ -95,6 +95,12 @@ int ns_unpersist(const char *target);
  * status in @ret_status, or -errno. */
 int ns_wait(pid_t pid, int *ret_status);
 
+/* ns_inode_at - the inode number of the namespace of @type of process @pid
+ * (0: self), looked up below @proc_fd, a directory fd of a proc mount (-1:
+ * /proc). A saved fd keeps naming the caller's view of PIDs after a child
+ * mounts another proc on /proc. Returns 0 or -errno. */
+int ns_inode_at(int proc_fd, pid_t pid, enum ns_type type, uint64_t *ret);
+
 /* ns_kill_descendants - send @sig to every descendant of the caller, found
  * through /proc/PID/task/TID/children; each is stopped while its own
  * children are listed, so none forks out of reach. A caller that is a child

@@ -178,6 +178,22 @@ int ns_open(pid_t pid, enum ns_type type, bool for_children)
 	return fd;
 }
 
+int ns_inode_at(int proc_fd, pid_t pid, enum ns_type type, uint64_t *ret)
+{
+	char path[64];
+	struct stat st;
+	int r;
+
+	r = ns_path(pid, type, false, path, sizeof(path));
+	if (r < 0)
+		return r;
+	/* below a /proc fd the path loses its "/proc/" */
+	if (fstatat(proc_fd >= 0 ? proc_fd : AT_FDCWD, proc_fd >= 0 ? path + 6 : path, &st, 0) < 0)
+		return -errno;
+	*ret = st.st_ino;
+	return 0;
+}
+
 int ns_persist(pid_t pid, enum ns_type type, const char *target)
 {
 	char path[64];

@@ -265,11 +265,33 @@ static void test_parent_watch(void)
 	close(fds[0]);
 }
 
+/* The inode of a namespace, through /proc and through a saved /proc fd. */
+static void test_inode(void)
+{
+	int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	uint64_t ino = 0, ino2 = 0;
+	struct stat st;
+
+	test_assert(proc >= 0);
+	test_assert(stat("/proc/self/ns/net", &st) == 0);
+	test_assert_int(ns_inode_at(-1, 0, NS_TYPE_NET, &ino), 0);
+	test_assert(ino == st.st_ino);
+	test_assert_int(ns_inode_at(proc, getpid(), NS_TYPE_NET, &ino2), 0);
+	test_assert(ino2 == st.st_ino);
+	test_assert_int(ns_inode_at(proc, 0, NS_TYPE_USER, &ino), 0);
+	test_assert(stat("/proc/self/ns/user", &st) == 0 && ino == st.st_ino);
+	test_assert_int(ns_inode_at(proc, 0, NS_TYPE_MAX, &ino), -EINVAL);
+	/* a PID that cannot exist */
+	test_assert_int(ns_inode_at(proc, 0x7fffffff, NS_TYPE_NET, &ino), -ENOENT);
+	close(proc);
+}
+
 int main(void)
 {
 	test_fork_pidfd();
 	test_files();
 	test_setns_persist();
 	test_parent_watch();
+	test_inode();
 	return 0;
 }

@@ -16,15 +16,6 @@
 #include "cli.h"
 #include "nsrun.h"
 
-static void *grow(void *array, size_t n, size_t size)
-{
-	void *p = reallocarray(array, n + 1, size);
-
-	if (!p)
-		die(-ENOMEM, "cannot parse options");
-	return p;
-}
-
 void add_sysctl(struct nsrun_opts *o, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
@@ -35,7 +26,7 @@ void add_sysctl(struct nsrun_opts *o, const char *arg)
 	key = strndup(arg, (size_t)(eq - arg));
 	if (!key)
 		die(-ENOMEM, "cannot parse options");
-	o->sysctls = grow(o->sysctls, o->nsysctls, sizeof(*o->sysctls));
+	o->sysctls = grow_or_die(o->sysctls, o->nsysctls, sizeof(*o->sysctls));
 	o->sysctls[o->nsysctls++] = (struct sysctl_spec){ .key = key, .value = eq + 1 };
 }
 
@@ -49,7 +40,7 @@ void add_rlimit(struct nsrun_opts *o, const char *arg)
 	if (r < 0)
 		diex("invalid --rlimit '%s' (expected NAME=SOFT[:HARD], NAME as prlimit(1) names it, e.g. NOFILE=4096:8192)",
 		     arg);
-	o->rlimits = grow(o->rlimits, o->nrlimits, sizeof(*o->rlimits));
+	o->rlimits = grow_or_die(o->rlimits, o->nrlimits, sizeof(*o->rlimits));
 	o->rlimits[o->nrlimits++] = rl;
 }
 
@@ -99,7 +90,7 @@ void add_veth(struct nsrun_opts *o, const char *arg)
 		if (r < 0)
 			die(r, "cannot parse options");
 	}
-	o->veths = grow(o->veths, o->nveths, sizeof(*o->veths));
+	o->veths = grow_or_die(o->veths, o->nveths, sizeof(*o->veths));
 	o->veths[o->nveths++] = (struct veth_opt){ .arg = arg, .veth = v };
 	o->flags |= CLONE_NEWNET;
 }

@@ -100,14 +100,19 @@ static void set_ns(struct nsrun_opts *o, enum ns_type type, const char *file)
 	o->persist[type] = file;
 }
 
+void *grow_or_die(void *array, size_t n, size_t size)
+{
+	void *p = reallocarray(array, n + 1, size);
+
+	if (!p)
+		die(-ENOMEM, "cannot parse options");
+	return p;
+}
+
 static void add_spec(struct nsrun_opts *o, enum ns_idmap_kind kind, const char *arg)
 {
-	struct map_spec *s = realloc(o->specs, (o->nspecs + 1) * sizeof(*s));
-
-	if (!s)
-		die(-ENOMEM, "cannot parse options");
-	s[o->nspecs++] = (struct map_spec){ kind, arg };
-	o->specs = s;
+	o->specs = grow_or_die(o->specs, o->nspecs, sizeof(*o->specs));
+	o->specs[o->nspecs++] = (struct map_spec){ kind, arg };
 }
 
 /* --whitelist-env takes the values the variables have now, before
@@ -121,14 +126,12 @@ static void keep_env(struct nsrun_opts *o, const char *list)
 		die(-ENOMEM, "cannot parse options");
 	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		const char *value = getenv(name);
-		char **k;
 
 		if (!value)
 			continue;
-		k = realloc(o->keep_env, (o->nkeep_env + 1) * sizeof(*k));
-		if (!k || asprintf(&k[o->nkeep_env], "%s=%s", name, value) < 0)
+		o->keep_env = grow_or_die(o->keep_env, o->nkeep_env, sizeof(*o->keep_env));
+		if (asprintf(&o->keep_env[o->nkeep_env], "%s=%s", name, value) < 0)
 			die(-ENOMEM, "cannot parse options");
-		o->keep_env = k;
 		o->nkeep_env++;
 	}
 	o->clear_env = true;

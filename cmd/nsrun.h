@@ -102,6 +102,8 @@ struct nsrun_maps {
 
 /* nsrun-opts.c */
 void parse_options(int argc, char **argv, struct nsrun_opts *o);
+/* @array with room for element @n (of @size bytes); exits on ENOMEM */
+void *grow_or_die(void *array, size_t n, size_t size);
 
 /* nsrun-setup.c: the steps of main(), in the order unshare(1) takes them */
 void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m);

@@ -78,6 +78,22 @@ static struct node *new_node(struct parser *p, enum node_kind kind)
 	return n;
 }
 
+/* A node of @kind over @l and @r (either may be NULL), or NULL with both
+ * freed. */
+static struct node *join(struct parser *p, enum node_kind kind, struct node *l, struct node *r)
+{
+	struct node *n = new_node(p, kind);
+
+	if (!n) {
+		node_free(l);
+		node_free(r);
+		return NULL;
+	}
+	n->l = l;
+	n->r = r;
+	return n;
+}
+
 static void skip_space(struct parser *p)
 {
 	while (isspace((unsigned char)*p->s))
@@ -222,20 +238,14 @@ static struct node *parse_primary(struct parser *p)
 
 static struct node *parse_not(struct parser *p)
 {
-	struct node *n, *x;
+	struct node *x;
 
 	if (!accept(p, "!", "not"))
 		return parse_primary(p);
 	x = parse_not(p);
 	if (!x)
 		return NULL;
-	n = new_node(p, N_NOT);
-	if (!n) {
-		node_free(x);
-		return NULL;
-	}
-	n->l = x;
-	return n;
+	return join(p, N_NOT, x, NULL);
 }
 
 static struct node *parse_cmp(struct parser *p)
@@ -268,14 +278,9 @@ static struct node *parse_cmp(struct parser *p)
 		node_free(l);
 		return NULL;
 	}
-	n = new_node(p, regex ? N_REGEX : N_CMP);
-	if (!n) {
-		node_free(l);
-		node_free(r);
+	n = join(p, regex ? N_REGEX : N_CMP, l, r);
+	if (!n)
 		return NULL;
-	}
-	n->l = l;
-	n->r = r;
 	if (!regex) {
 		n->op = ops[i].op;
 		return n;
@@ -295,7 +300,7 @@ static struct node *parse_cmp(struct parser *p)
 
 static struct node *parse_binary(struct parser *p, bool is_or)
 {
-	struct node *l, *r, *n;
+	struct node *l, *r;
 
 	l = is_or ? parse_binary(p, false) : parse_cmp(p);
 	while (l && (is_or ? accept(p, "||", "or") : accept(p, "&&", "and"))) {
@@ -304,15 +309,7 @@ static struct node *parse_binary(struct parser *p, bool is_or)
 			node_free(l);
 			return NULL;
 		}
-		n = new_node(p, is_or ? N_OR : N_AND);
-		if (!n) {
-			node_free(l);
-			node_free(r);
-			return NULL;
-		}
-		n->l = l;
-		n->r = r;
-		l = n;
+		l = join(p, is_or ? N_OR : N_AND, l, r);
 	}
 	return l;
 }

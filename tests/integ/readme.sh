@@ -58,8 +58,9 @@ case_quick_start() {
 	git clone -q --no-checkout "$src" "$dir" && git -C "$dir" checkout -q "$sha" ||
 		{ not_ok "$mode: clone the source tree"; return; }
 	[ "$mode" = user ] && chown -R "$(mode_uid user):$(mode_gid user)" "$dir"
-	# the clone's own tree, and a PATH where nobody can search every entry
-	run_as "$mode" env PATH="$T/stub:$PATH" NS_STUB_LOG="$log" \
+	# the clone's own tree, not the test's build (LD_LIBRARY_PATH), and a
+	# PATH where nobody can search every entry
+	run_as "$mode" env -u LD_LIBRARY_PATH PATH="$T/stub:$PATH" NS_STUB_LOG="$log" \
 		sh -c "cd '$dir' && ${cmds[0]}"
 	# what the shell printed: the lines after ninja's last progress line
 	local shell_out

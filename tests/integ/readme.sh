@@ -29,6 +29,7 @@ if [ "${#cmds[@]}" -ne 2 ]; then
 fi
 ok "the README's quick start has two commands"
 
+# the clean clone is of the last commit: what is not committed is not in it
 if ! sha=$(git -C "$src" rev-parse HEAD 2>/dev/null); then
 	skip "the source tree is not a git checkout"
 	ns_done

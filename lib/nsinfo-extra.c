@@ -312,32 +312,99 @@ int nsi_caps_of_userns(struct ns_info *info, int userns_fd, uint64_t ino)
 
 /* ---- id maps and names -------------------------------------------------- */
 
+/* The kernel writes each line of uid_map as three space-padded decimal
+ * fields, "%10u %10u %10u\n" (user_namespaces(7)). The text may come from
+ * elsewhere (a file bound over it, a tree shaped like /proc), so anything
+ * else is refused: signs, values past 32 bits, empty ranges, ranges past
+ * the last id the kernel allows (2^32 - 2), a missing newline, more lines
+ * than the kernel takes. */
+static int parse_idmap_field(const char **p, const char *end, uint32_t *ret)
+{
+	const char *s;
+
+	while (*p < end && **p == ' ')
+		(*p)++;
+	s = *p;
+	while (*p < end && **p >= '0' && **p <= '9')
+		(*p)++;
+	if (*p == s || *p == end || (**p != ' ' && **p != '\n'))
+		return -EINVAL;
+	return parse_u32_n(s, (size_t)(*p - s), ret) < 0 ? -EINVAL : 0;
+}
+
+int nsi_parse_idmap(const char *text, size_t len, struct ns_idmap *ret)
+{
+	const char *p = text, *end = text + len;
+
+	ret->n = 0;
+	while (p < end) {
+		struct ns_idmap_range r;
+
+		if (ret->n >= NS_IDMAP_MAX)
+			return -EINVAL;
+		if (parse_idmap_field(&p, end, &r.inner) < 0 || *p != ' ' ||
+		    parse_idmap_field(&p, end, &r.outer) < 0 || *p != ' ' ||
+		    parse_idmap_field(&p, end, &r.count) < 0 || *p != '\n')
+			return -EINVAL;
+		p++;
+		if (r.count == 0 || (uint64_t)r.inner + r.count > UINT32_MAX ||
+		    (uint64_t)r.outer + r.count > UINT32_MAX)
+			return -EINVAL;
+		ret->r[ret->n++] = r;
+	}
+	return 0;
+}
+
+static size_t digits_u32(uint32_t v)
+{
+	size_t n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
 int ns_info_idmap(const struct ns_info *info, size_t i, enum ns_idmap_kind kind, char **ret)
 {
+	/* 340 lines of the kernel's 33 bytes, and one byte to see more */
+	enum { IDMAP_TEXT_MAX = NS_IDMAP_MAX * 33 + 2 };
 	const struct nsi_ns *ns = &info->ns[i];
-	char path[64], buf[8192];
-	_cleanup_free_ char *out = NULL;
-	size_t len = 0;
-	char *line, *save;
+	_cleanup_free_ struct ns_idmap *map = NULL;
+	_cleanup_free_ char *buf = NULL, *out = NULL;
+	size_t size = 1, len = 0;
+	char path[64];
 	int n;
 
 	if (ns->type != NS_TYPE_USER || ns->proc < 0)
 		return -ENODATA;
 	snprintf(path, sizeof(path), "%d/%s", (int)info->procs[ns->proc].pid,
 		 kind == NS_UID_MAP ? "uid_map" : "gid_map");
-	n = read_file_at(info->proc_fd, path, buf, sizeof(buf));
+	buf = malloc(IDMAP_TEXT_MAX);
+	map = malloc(sizeof(*map));
+	if (!buf || !map)
+		return -ENOMEM;
+	n = read_file_at(info->proc_fd, path, buf, IDMAP_TEXT_MAX);
 	if (n < 0)
 		return n;
-	out = malloc((size_t)n + 1);
+	if (n >= IDMAP_TEXT_MAX - 1 || nsi_parse_idmap(buf, (size_t)n, map) < 0)
+		return -EINVAL;
+	/* sized from the values parsed: "inner:outer:count", ',' between */
+	for (size_t k = 0; k < map->n; k++)
+		size += digits_u32(map->r[k].inner) + digits_u32(map->r[k].outer) +
+			digits_u32(map->r[k].count) + 3;
+	out = malloc(size);
 	if (!out)
 		return -ENOMEM;
 	out[0] = '\0';
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		unsigned long a, b, c;
+	for (size_t k = 0; k < map->n; k++) {
+		int w = snprintf(out + len, size - len, "%s%u:%u:%u", k ? "," : "",
+				 map->r[k].inner, map->r[k].outer, map->r[k].count);
 
-		if (sscanf(line, "%lu %lu %lu", &a, &b, &c) != 3)
-			return -EINVAL;
-		len += (size_t)sprintf(out + len, "%s%lu:%lu:%lu", len ? "," : "", a, b, c);
+		if (w < 0 || (size_t)w >= size - len)
+			return -EOVERFLOW;
+		len += (size_t)w;
 	}
 	*ret = take_ptr(&out);
 	return 0;

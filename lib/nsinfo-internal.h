@@ -108,5 +108,6 @@ int nsi_netnsid_fill(struct ns_info *info);
 int nsi_caps_init(struct ns_info *info);
 int nsi_caps_of_userns(struct ns_info *info, int userns_fd, uint64_t ino);
 int nsi_mountinfo_unescape(char *s);
+int nsi_parse_idmap(const char *text, size_t len, struct ns_idmap *ret);
 
 #endif

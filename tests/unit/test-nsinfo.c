@@ -297,6 +297,89 @@ static void test_many(void)
 	test_assert(system(cmd) == 0);
 }
 
+/* uid_map text is hostile input: a file bound over it, or a tree like this
+ * one, says whatever it likes. Only what the kernel writes is shown. */
+static void put_raw(int d, const char *path, const char *text, size_t len)
+{
+	int fd = openat(d, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	test_assert(fd >= 0);
+	test_assert(write(fd, text, len) == (ssize_t)len);
+	close(fd);
+}
+
+static void idmap_is(int d, const char *text, size_t len, int want, const char *want_s)
+{
+	struct ns_info *info = NULL;
+	char *s = NULL;
+
+	put_raw(d, "7/uid_map", text, len);
+	test_assert_int(ns_info_scan(d, 1u << NS_TYPE_USER, 0, &info), 0);
+	test_assert_int(ns_info_count(info), 1);
+	test_assert_int(ns_info_idmap(info, 0, NS_UID_MAP, &s), want);
+	if (want == 0 && want_s)
+		test_assert_str(s, want_s);
+	if (want == 0 && !want_s)
+		test_assert(s && strlen(s) == NS_IDMAP_MAX * 24 - 1);
+	free(s);
+	ns_info_free(info);
+}
+
+static void test_idmap_hostile(void)
+{
+	char dir[] = "/tmp/nsutils-test-nsinfo.XXXXXX", cmd[300];
+	static char big[400 * 8 + 1], many[NS_IDMAP_MAX * 34 + 1];
+	const char bin[] = "0 0 1\n\0\x01\xff 3 4\n";
+	size_t len = 0;
+	int d;
+
+	test_assert(mkdtemp(dir));
+	d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	test_assert(d >= 0);
+	test_assert(mkdirat(d, "7", 0755) == 0);
+	test_assert(mkdirat(d, "7/ns", 0755) == 0);
+	put_raw(d, "7/stat", "7 (x) S 1 7 7 0 -1 0\n", 21);
+	test_assert(symlinkat("user:[4026531837]", d, "7/ns/user") == 0);
+
+	/* what the kernel writes: fields padded to 10 columns */
+	idmap_is(d, "         0       1000          1\n", 33, 0, "0:1000:1");
+	idmap_is(d, "0 0 4294967295\n1 2 3\n", 21, 0, "0:0:4294967295,1:2:3");
+	/* a map not written yet */
+	idmap_is(d, "", 0, 0, "");
+	idmap_is(d, "-1 -1 -1\n", 9, -EINVAL, NULL);
+	idmap_is(d, "-1 -1 -1\n-1 -1 -1\n-1 -1 -1\n", 27, -EINVAL, NULL);
+	idmap_is(d, "4294967296 0 1\n", 15, -EINVAL, NULL);
+	idmap_is(d, "0 4294967296 1\n", 15, -EINVAL, NULL);
+	idmap_is(d, "0 0 18446744073709551615\n", 25, -EINVAL, NULL);
+	idmap_is(d, "1 0 4294967295\n", 15, -EINVAL, NULL);
+	idmap_is(d, "0 1 4294967295\n", 15, -EINVAL, NULL);
+	idmap_is(d, "4294967295 0 1\n", 15, -EINVAL, NULL);
+	idmap_is(d, "0 0 0\n", 6, -EINVAL, NULL);
+	idmap_is(d, "+1 0 1\n", 7, -EINVAL, NULL);
+	idmap_is(d, "0x1 0 1\n", 8, -EINVAL, NULL);
+	idmap_is(d, "0 0 1 2\n", 8, -EINVAL, NULL);
+	idmap_is(d, "0 0\n", 4, -EINVAL, NULL);
+	idmap_is(d, "0 0 1", 5, -EINVAL, NULL);
+	idmap_is(d, "0 0 1\n\n", 7, -EINVAL, NULL);
+	idmap_is(d, bin, sizeof(bin) - 1, -EINVAL, NULL);
+	/* 340 lines of the widest values the kernel allows */
+	len = 0;
+	for (int k = 0; k < NS_IDMAP_MAX; k++)
+		len += (size_t)sprintf(many + len, "%10u %10u %10u\n", 4294967294u - k,
+				       4294967294u - k, 1u);
+	idmap_is(d, many, len, 0, NULL);
+
+	/* more lines than the kernel takes */
+	len = 0;
+	for (int k = 0; k < 400; k++)
+		len += (size_t)sprintf(big + len, "%d 0 1\n", k % 10);
+	idmap_is(d, big, len, -EINVAL, NULL);
+
+	close(d);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	test_assert(system(cmd) == 0);
+}
+
 static void test_parsers(void)
 {
 	char esc[] = "/a\\040b\\011c\\134d\\012";
@@ -357,5 +440,6 @@ int main(void)
 	remove_tree();
 	test_enotty();
 	test_many();
+	test_idmap_hostile();
 	return 0;
 }

@@ -259,7 +259,9 @@ static struct node *parse_cmp(struct parser *p)
 	};
 	struct node *l, *r, *n;
 	bool regex = false, neg = false;
+	regex_t re;
 	size_t i;
+	int rc;
 
 	l = parse_not(p);
 	if (!l)
@@ -278,23 +280,36 @@ static struct node *parse_cmp(struct parser *p)
 		node_free(l);
 		return NULL;
 	}
-	n = join(p, regex ? N_REGEX : N_CMP, l, r);
-	if (!n)
-		return NULL;
 	if (!regex) {
-		n->op = ops[i].op;
+		n = join(p, N_CMP, l, r);
+		if (n)
+			n->op = ops[i].op;
 		return n;
 	}
-	n->neg = neg;
 	if (r->kind != N_STR) {
-		node_free(n);
+		node_free(l);
+		node_free(r);
 		return fail(p, "the right side of =~ and !~ must be a string");
 	}
-	if (regcomp(&n->re, r->str, REG_EXTENDED | REG_NOSUB) != 0) {
-		n->kind = N_CMP;
-		node_free(n);
-		return fail(p, "invalid regular expression '%s'", r->str);
+	/* compiled before the node owns @r, so that the error can still quote
+	 * it and nothing is freed twice; the text is regerror(3)'s, as
+	 * libsmartcols reports it */
+	rc = regcomp(&re, r->str, REG_EXTENDED | REG_NOSUB);
+	if (rc != 0) {
+		char msg[128];
+
+		regerror(rc, &re, msg, sizeof(msg));
+		node_free(l);
+		node_free(r);
+		return fail(p, "%s", msg);
 	}
+	n = join(p, N_REGEX, l, r);
+	if (!n) {
+		regfree(&re);
+		return NULL;
+	}
+	n->re = re;
+	n->neg = neg;
 	return n;
 }
 

@@ -316,7 +316,7 @@ void nsls_parse_options(int argc, char **argv, struct nsls_opts *o)
 		if (r == -ENOMEM)
 			die(r, "cannot parse filter");
 		if (r < 0)
-			diex("invalid filter '%s': %s", filter, err);
+			diex("failed to parse \"%s\": %s", filter, err);
 	}
 }
 

@@ -235,11 +235,12 @@ assert r["user"] == "root", r
 	expect_case "$m" 13 "NAME -r: names joined by ',' as -r implies -W" 0 \
 		"$(printf '%s\n' "$huts red" "$hnet blue,green" | sort -n)"
 	expect_err_case "$m" 14 "-Q: unknown column" "nsls: unknown column: FOO"
+	# lsns 2.42 words a filter it cannot parse 'failed to parse "EXPR": why'
 	expect_err_case "$m" 15 "-Q: missing operand" \
-		"nsls: invalid filter 'TYPE ==': unexpected end of expression"
-	expect_err_case "$m" 16 "-Q: missing ')'" "nsls: invalid filter '(TYPE == \"net\"': missing ')'"
+		"nsls: failed to parse \"TYPE ==\": unexpected end of expression"
+	expect_err_case "$m" 16 "-Q: missing ')'" "nsls: failed to parse \"(TYPE == \"net\"\": missing ')'"
 	expect_err_case "$m" 17 "-Q: =~ wants a string" \
-		"nsls: invalid filter 'TYPE =~ 5': the right side of =~ and !~ must be a string"
+		"nsls: failed to parse \"TYPE =~ 5\": the right side of =~ and !~ must be a string"
 	expect_case "$m" 18 "-Q with !~ matching nothing" 0 ""
 	expect_case "$m" 19 "-Q compares a column with itself, a number column with a string" 0 \
 		"$(awk '$3 == 1 {print $2}' <<<"$(out "$m" 8)")"

@@ -3,7 +3,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
 #include <linux/net_namespace.h>
+#include <linux/openat2.h>
 #include <linux/nsfs.h>
 #include <linux/rtnetlink.h>
 #include <linux/sockios.h>
@@ -13,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -22,6 +26,9 @@
 #include "ns-internal.h"
 #include "nsinfo-internal.h"
 
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
 #ifndef SYS_pidfd_getfd
 #define SYS_pidfd_getfd 438
 #endif
@@ -43,19 +50,25 @@ int nsi_socket_netns(int sk)
 
 /* ---- nsfs mounts -------------------------------------------------------- */
 
-/* mountinfo(5) escapes space, tab, newline and backslash as \ooo. */
+/* mountinfo(5) escapes space, tab, newline and backslash as \ooo. Returns
+ * the decoded length, or -EINVAL for a backslash that starts no such escape
+ * or one that decodes to NUL, neither of which the kernel writes. */
 int nsi_mountinfo_unescape(char *s)
 {
 	char *w = s;
 
 	for (char *r = s; *r; r++) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
-		    r[3] >= '0' && r[3] <= '7') {
-			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-			r += 3;
-		} else {
+		if (r[0] != '\\') {
 			*w++ = *r;
+			continue;
 		}
+		if (r[1] < '0' || r[1] > '3' || r[2] < '0' || r[2] > '7' || r[3] < '0' ||
+		    r[3] > '7')
+			return -EINVAL;
+		*w = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+		if (!*w++)
+			return -EINVAL;
+		r += 3;
 	}
 	*w = '\0';
 	return (int)(w - s);
@@ -88,6 +101,87 @@ static int list_add(char **list, const char *s)
 	return 0;
 }
 
+/* One line of mountinfo(5), "id parent maj:min root target opts [tags...] -
+ * fstype source superopts": for an nsfs mount, its target (unescaped, in
+ * place) and the namespace's inode from the root ("net:[4026532100]").
+ * The text is hostile: a field out of shape refuses the line. */
+int nsi_mountinfo_nsfs(char *line, char **ret_target, uint64_t *ret_ino)
+{
+	char *f[6], *p = line, *end;
+	uint64_t ino;
+	int n, t, len;
+
+	if (strlen(line) > NSI_MOUNTINFO_LINE_MAX)
+		return -EINVAL;
+	/* the six fixed fields, then optional tags up to a lone "-" */
+	for (n = 0; n < 6; n++) {
+		f[n] = p;
+		end = strchr(p, ' ');
+		if (!end || end == p)
+			return -EINVAL;
+		*end = '\0';
+		p = end + 1;
+	}
+	for (;;) {
+		const char *tag = p;
+
+		end = strchr(p, ' ');
+		if (!end || end == p)
+			return -EINVAL;
+		*end = '\0';
+		p = end + 1;
+		if (strcmp(tag, "-") == 0)
+			break;
+	}
+	if (strncmp(p, "nsfs ", 5) != 0)
+		return -ENOENT;
+	if (!*f[0] || strspn(f[0], "0123456789") != strlen(f[0]) || !*f[1] ||
+	    strspn(f[1], "0123456789") != strlen(f[1]) || !strchr(f[2], ':'))
+		return -EINVAL;
+	t = nsi_parse_fd_link(f[3], &ino);
+	if (t < 0 || t == NS_TYPE_MAX)
+		return -EINVAL;
+	len = nsi_mountinfo_unescape(f[4]);
+	if (len <= 0 || len >= PATH_MAX || f[4][0] != '/')
+		return -EINVAL;
+	*ret_target = f[4];
+	*ret_ino = ino;
+	return 0;
+}
+
+/* The nsfs file at @path, opened without following any symlink on the
+ * way: a user who owns a directory above a mount point can swap it for a
+ * symlink between our reading mountinfo and opening, and point us at a
+ * file of their choosing. Opened O_PATH first, so nothing but an nsfs file
+ * of inode @ino is ever opened for reading. */
+static int open_nsfs_mount(const char *path, uint64_t ino)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	_cleanup_close_ int pfd = -1;
+	struct statfs sfs;
+	struct stat st;
+	char proc[64];
+	int fd;
+
+	pfd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	if (pfd < 0 && errno == ENOSYS)
+		/* only the last component is then kept from being a symlink */
+		pfd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (pfd < 0)
+		return -errno;
+	if (fstatfs(pfd, &sfs) < 0 || fstat(pfd, &st) < 0)
+		return -errno;
+	/* the mount may have been replaced since mountinfo was read */
+	if (sfs.f_type != NSFS_MAGIC || st.st_ino != ino)
+		return -ESTALE;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+	fd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	return fd < 0 ? -errno : fd;
+}
+
 /* One pass over the caller's mountinfo: the nsfs mount points of every
  * namespace, and namespaces held by nothing but such a bind mount. */
 int nsi_mounts_scan(struct ns_info *info)
@@ -99,45 +193,22 @@ int nsi_mounts_scan(struct ns_info *info)
 	if (r < 0)
 		return r;
 	for (line = info->mountinfo; line && *line; line = next) {
-		char *f[10], *sep, *p, *end;
+		char *target;
 		uint64_t ino;
 		ssize_t idx;
-		int n = 0;
 
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		/* id parent maj:min root target opts [tags...] - fstype source superopts */
-		sep = strstr(line, " - ");
-		if (!sep || strncmp(sep + 3, "nsfs ", 5) != 0)
+		if (nsi_mountinfo_nsfs(line, &target, &ino) < 0)
 			continue;
-		*sep = '\0';
-		for (p = strtok_r(line, " ", &end); p && n < 10; p = strtok_r(NULL, " ", &end))
-			f[n++] = p;
-		if (n < 5)
-			continue;
-		p = strchr(f[3], '[');
-		if (!p)
-			continue;
-		errno = 0;
-		ino = strtoull(p + 1, &end, 10);
-		if (errno || *end != ']')
-			continue;
-		nsi_mountinfo_unescape(f[4]);
 		idx = nsi_index_get(&info->ns_ix, ino);
 		if (idx < 0) {
 			_cleanup_close_ int fd = -1;
 
-			fd = open(f[4], O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+			fd = open_nsfs_mount(target, ino);
 			if (fd < 0)
 				continue;
-			/* the mount may have been replaced since mountinfo was read */
-			{
-				struct stat st;
-
-				if (fstat(fd, &st) < 0 || st.st_ino != ino)
-					continue;
-			}
 			r = nsi_add_ns_fd(info, fd, ino);
 			if (r < 0 && r != -EPERM && r != -EACCES)
 				return r;
@@ -145,7 +216,7 @@ int nsi_mounts_scan(struct ns_info *info)
 			if (idx < 0)
 				continue;
 		}
-		r = list_add(&info->ns[idx].nsfs, f[4]);
+		r = list_add(&info->ns[idx].nsfs, target);
 		if (r < 0)
 			return r;
 	}

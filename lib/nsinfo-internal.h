@@ -108,6 +108,9 @@ int nsi_netnsid_fill(struct ns_info *info);
 int nsi_caps_init(struct ns_info *info);
 int nsi_caps_of_userns(struct ns_info *info, int userns_fd, uint64_t ino);
 int nsi_mountinfo_unescape(char *s);
+/* longer lines of mountinfo are refused: two escaped paths of PATH_MAX */
+#define NSI_MOUNTINFO_LINE_MAX (2 * 4 * 4096 + 4096)
+int nsi_mountinfo_nsfs(char *line, char **ret_target, uint64_t *ret_ino);
 int nsi_parse_idmap(const char *text, size_t len, struct ns_idmap *ret);
 
 #endif

@@ -19,6 +19,7 @@
 
 static char root[] = "/tmp/nsutils-test-nsinfo.XXXXXX";
 static int root_fd = -1;
+static uint64_t self_net;
 
 static void put_file(const char *path, const char *fmt, ...)
 {
@@ -94,6 +95,7 @@ static void put_link(const char *target, const char *fmt, ...)
 static void make_tree(void)
 {
 	uint64_t host[NS_TYPE_MAX], child[NS_TYPE_MAX];
+	struct stat st;
 
 	test_assert(mkdtemp(root));
 	root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -130,13 +132,29 @@ static void make_tree(void)
 	put_link("socket:[12345]", "20/fd/5");
 	put_link("/dev/null", "20/fd/0");
 
+	/* a mount point whose parent was swapped for a symlink to a place of
+	 * the user's choosing after mountinfo was read: here the caller's own
+	 * ns directory, whose net entry has the inode mountinfo claims */
+	test_assert(stat("/proc/self/ns/net", &st) == 0);
+	self_net = st.st_ino;
+	test_assert(symlinkat("/proc/self/ns", root_fd, "held") == 0);
 	put_dir("self");
 	put_file("self/mountinfo",
 		 "21 1 0:20 / /proc rw - proc proc rw\n"
 		 "300 29 0:4 net:[4026532100] /run/netns/blue rw shared:5 - nsfs nsfs rw\n"
 		 "301 29 0:4 net:[4026532100] /tmp/with\\040space rw - nsfs nsfs rw\n"
 		 "302 29 0:4 net:[4026532100] /run/netns/blue rw - nsfs nsfs rw\n"
-		 "303 29 0:4 mnt:[4026539999] /nonexistent/held rw - nsfs nsfs rw\n");
+		 "303 29 0:4 mnt:[4026539999] /nonexistent/held rw - nsfs nsfs rw\n"
+		 "304 29 0:4 net:[%llu] %s/held/net rw - nsfs nsfs rw\n"
+		 /* out of shape: refused whole */
+		 "305 29 0:4 net:[4026532100] /tmp/bad\\999 rw - nsfs nsfs rw\n"
+		 "306 29 0:4 net:[4026532100] /tmp/nul\\000 rw - nsfs nsfs rw\n"
+		 "307 29 0:4 net:[4026532100] /tmp/no-dash rw nsfs nsfs rw\n"
+		 "308 29 0:4 net:[4026532100] tmp/relative rw - nsfs nsfs rw\n"
+		 "x 29 0:4 net:[4026532100] /tmp/bad-id rw - nsfs nsfs rw\n"
+		 "309 29 0:4 net:[-1] /tmp/bad-ino rw - nsfs nsfs rw\n"
+		 "310 29 0:4 net:[4026532100] /tmp/trailing\\ rw - nsfs nsfs rw\n",
+		 (unsigned long long)self_net, root);
 }
 
 static void remove_tree(void)
@@ -193,6 +211,8 @@ static void test_scan(void)
 	/* an fd or a mount whose namespace cannot be opened adds nothing */
 	test_assert_int(ns_info_find(info, 4026532555ULL), -1);
 	test_assert_int(ns_info_find(info, 4026539999ULL), -1);
+	/* nor one reached through a symlink on the way to the mount point */
+	test_assert_int(ns_info_find(info, self_net), -1);
 
 	/* commands: NULs as spaces, the last one dropped; comm when empty */
 	test_assert_int(ns_info_proc_command(info, 0, &cmd), 0);
@@ -412,6 +432,29 @@ static void test_parsers(void)
 
 	test_assert_int(nsi_mountinfo_unescape(esc), 9);
 	test_assert_str(esc, "/a b\tc\\d\n");
+	{
+		char bad1[] = "/a\\9", bad2[] = "/a\\000b", bad3[] = "/a\\", bad4[] = "/a\\07";
+		char ok1[] = "36 35 0:4 net:[4026532100] /run/netns/a\\040b rw,nosuid shared:5 "
+			     "master:1 - nsfs nsfs rw";
+		char ok2[] = "1 2 0:4 user:[4026531837] /x rw - nsfs nsfs rw";
+		char no1[] = "36 35 0:4 / /proc rw - proc proc rw";
+		char no2[] = "36 35 0:4 socket:[1] /x rw - nsfs nsfs rw";
+		char no3[] = "36 35 0:4 net:[1] /x rw -  nsfs nsfs rw";
+		char *target;
+
+		test_assert_int(nsi_mountinfo_unescape(bad1), -EINVAL);
+		test_assert_int(nsi_mountinfo_unescape(bad2), -EINVAL);
+		test_assert_int(nsi_mountinfo_unescape(bad3), -EINVAL);
+		test_assert_int(nsi_mountinfo_unescape(bad4), -EINVAL);
+		test_assert_int(nsi_mountinfo_nsfs(ok1, &target, &ino), 0);
+		test_assert_str(target, "/run/netns/a b");
+		test_assert(ino == 4026532100ULL);
+		test_assert_int(nsi_mountinfo_nsfs(ok2, &target, &ino), 0);
+		test_assert_str(target, "/x");
+		test_assert_int(nsi_mountinfo_nsfs(no1, &target, &ino), -ENOENT);
+		test_assert_int(nsi_mountinfo_nsfs(no2, &target, &ino), -EINVAL);
+		test_assert(nsi_mountinfo_nsfs(no3, &target, &ino) < 0);
+	}
 }
 
 /* RTM_GETNSID with NETNSA_FD, an ACK asked for: the request nsinfo sends. */

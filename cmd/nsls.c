@@ -30,6 +30,7 @@ struct out {
 	struct libscols_table *tab;
 	struct libscols_line **ns_line;		/* per namespace (owner and parent trees) */
 	struct libscols_line **proc_line;	/* per process (process tree) */
+	bool *ns_seen;				/* per namespace: show_namespace() was here */
 	char **command;				/* per process, read once */
 	ssize_t task;				/* process index of --task, or -1 */
 	char *cell[COL_MAX];			/* the row being built */
@@ -285,27 +286,33 @@ static ssize_t related(const struct out *out, size_t i, bool parent)
 	return ns_info_find(out->info, rel);
 }
 
-/* An owner (or parent) is shown before what it owns, so the tree can hang
- * the owned namespace below it. */
-static void show_namespace(struct out *out, size_t i)
-{
-	ssize_t k;
+/* User and PID namespaces nest at most 32 deep, and a parent tree goes on
+ * through the owner of a namespace without a parent: no tree is deeper. */
+#define TREE_DEPTH_MAX (2 * 33)
 
-	if (out->o->tree == TREE_OWNER) {
-		k = related(out, i, false);
-		if (k >= 0 && !out->ns_line[k])
-			show_namespace(out, (size_t)k);
-	} else if (out->o->tree == TREE_PARENT) {
-		k = related(out, i, true);
-		if (k >= 0) {
-			if (!out->ns_line[k])
-				show_namespace(out, (size_t)k);
-		} else {
+/* An owner (or parent) is shown before what it owns, so the tree can hang
+ * the owned namespace below it. Each namespace is visited once and the
+ * walk up is bounded: the relations are what ioctls said about inodes a
+ * link named, and those need not agree (a reused inode), so they could
+ * loop. */
+static void show_namespace(struct out *out, size_t i, int depth)
+{
+	ssize_t k = -1;
+
+	if (out->ns_seen[i])
+		return;
+	out->ns_seen[i] = true;
+	if (depth < TREE_DEPTH_MAX) {
+		if (out->o->tree == TREE_OWNER) {
 			k = related(out, i, false);
-			if (k >= 0 && !out->ns_line[k])
-				show_namespace(out, (size_t)k);
+		} else if (out->o->tree == TREE_PARENT) {
+			k = related(out, i, true);
+			if (k < 0)
+				k = related(out, i, false);
 		}
 	}
+	if (k >= 0 && !out->ns_line[k])
+		show_namespace(out, (size_t)k, depth + 1);
 	add_line(out, i, ns_info_proc(out->info, i));
 }
 
@@ -325,7 +332,7 @@ static void show_namespaces(struct out *out)
 		if (o->persist && ns_info_nprocs(out->info, i) != 0)
 			continue;
 		if (!out->ns_line[i])
-			show_namespace(out, i);
+			show_namespace(out, i, 0);
 	}
 }
 
@@ -459,8 +466,9 @@ int main(int argc, char **argv)
 
 	out.ns_line = calloc(ns_info_count(out.info) + 1, sizeof(*out.ns_line));
 	out.proc_line = calloc(ns_info_proc_count(out.info) + 1, sizeof(*out.proc_line));
+	out.ns_seen = calloc(ns_info_count(out.info) + 1, sizeof(*out.ns_seen));
 	out.command = calloc(ns_info_proc_count(out.info) + 1, sizeof(*out.command));
-	if (!out.ns_line || !out.proc_line || !out.command)
+	if (!out.ns_line || !out.proc_line || !out.ns_seen || !out.command)
 		die(-ENOMEM, "cannot list namespaces");
 	if (o.task) {
 		for (size_t j = 0; j < ns_info_proc_count(out.info); j++)
@@ -481,6 +489,7 @@ int main(int argc, char **argv)
 	scols_print_table(out.tab);
 	scols_unref_table(out.tab);
 	free(out.ns_line);
+	free(out.ns_seen);
 	free(out.proc_line);
 	for (size_t j = 0; j < ns_info_proc_count(out.info); j++)
 		free(out.command[j]);

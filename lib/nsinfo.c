@@ -404,6 +404,55 @@ static ssize_t find_proc(const struct ns_info *info, pid_t pid)
 	return -1;
 }
 
+/* User and PID namespaces nest at most 32 deep below the initial ones, and
+ * a chain of parents may continue through its owner's: no chain the kernel
+ * makes is longer than this. */
+#define NSI_CHAIN_MAX (2 * 33)
+
+static uint64_t *relation(struct nsi_ns *ns, bool parent)
+{
+	return parent ? &ns->parent : &ns->owner;
+}
+
+/* How many links the chain from @i follows within NSI_CHAIN_MAX + 1
+ * steps; -1 when it comes back to @i. */
+static int chain_length(const struct ns_info *info, size_t i, bool parent)
+{
+	ssize_t k = (ssize_t)i;
+	int steps = 0;
+
+	while (steps <= NSI_CHAIN_MAX) {
+		uint64_t r = *relation(&info->ns[k], parent);
+
+		if (!r || r == info->ns[k].ino)
+			break;
+		k = nsi_index_get(&info->ns_ix, r);
+		if (k < 0)
+			break;
+		steps++;
+		if ((size_t)k == i)
+			return -1;
+	}
+	return steps;
+}
+
+/* The inode of a link's text and the relations of the ioctls need not
+ * agree: a tree shaped like /proc says what it likes, and an inode can be
+ * reused while /proc is read. Links that make a loop, then those of chains
+ * deeper than the kernel allows, are cut, so that whoever follows them
+ * stops. */
+static void cut_loops(struct ns_info *info)
+{
+	for (int p = 0; p < 2; p++) {
+		for (size_t i = 0; i < info->n_ns; i++)
+			if (chain_length(info, i, p) < 0)
+				*relation(&info->ns[i], p) = 0;
+		for (size_t i = 0; i < info->n_ns; i++)
+			if (chain_length(info, i, p) > NSI_CHAIN_MAX)
+				*relation(&info->ns[i], p) = 0;
+	}
+}
+
 /* Sort, then link: namespaces by inode (the order lsns prints), processes
  * by PID, each namespace to its lowest PID and each process to its parent. */
 static int finish(struct ns_info *info)
@@ -424,6 +473,7 @@ static int finish(struct ns_info *info)
 		if (r < 0)
 			return r;
 	}
+	cut_loops(info);
 	for (size_t j = 0; j < info->n_procs; j++) {
 		struct nsi_proc *p = &info->procs[j];
 

@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ns.h"
@@ -400,6 +403,120 @@ static void test_idmap_hostile(void)
 	test_assert(system(cmd) == 0);
 }
 
+/* A namespace's inode read from a link may not be the one its ioctls
+ * answer for: a tree like this one says what it likes, and on a live
+ * system an inode can be reused while /proc is read. Here process 7 says
+ * its user namespace is U1 but is U3, and 8 says U2 and is U2, so U1's
+ * parent is U2 and U2's parent U1: the relations must not loop. */
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+static void test_relation_cycle(void)
+{
+	char dir[] = "/tmp/nsutils-test-nsinfo.XXXXXX", cmd[300], path[128], name[64];
+	struct ns_info *info = NULL;
+	int fds[3], pfd[2], d;
+	uint64_t ino[3];
+	pid_t child;
+
+	test_assert(pipe2(pfd, O_CLOEXEC) == 0);
+	child = fork();
+	test_assert(child >= 0);
+	if (child == 0) {
+		/* U1, its child U2, and U2's child U3, each held by an fd */
+		for (int k = 0; k < 3; k++) {
+			char map[64];
+			uid_t uid = getuid();
+			gid_t gid = getgid();
+
+			/* the next level may be made only with our ids mapped */
+			if (unshare(CLONE_NEWUSER) < 0)
+				_exit(1);
+			snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
+			if (write_file("/proc/self/uid_map", map) < 0 ||
+			    write_file("/proc/self/setgroups", "deny\n") < 0)
+				_exit(1);
+			snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
+			if (write_file("/proc/self/gid_map", map) < 0)
+				_exit(1);
+			fds[k] = open("/proc/self/ns/user", O_RDONLY);
+			if (fds[k] < 0)
+				_exit(1);
+		}
+		if (write(pfd[1], fds, sizeof(fds)) != sizeof(fds))
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(pfd[1]);
+	test_assert(read(pfd[0], fds, sizeof(fds)) == sizeof(fds));
+	close(pfd[0]);
+	for (int k = 0; k < 3; k++) {
+		struct stat st;
+
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)child, fds[k]);
+		test_assert(stat(path, &st) == 0);
+		ino[k] = st.st_ino;
+	}
+
+	test_assert(mkdtemp(dir));
+	d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	test_assert(d >= 0);
+	for (int pid = 7; pid <= 8; pid++) {
+		int held = pid == 7 ? fds[2] : fds[1];
+		uint64_t claim = pid == 7 ? ino[0] : ino[1];
+
+		snprintf(path, sizeof(path), "%d", pid);
+		test_assert(mkdirat(d, path, 0755) == 0);
+		snprintf(path, sizeof(path), "%d/ns", pid);
+		test_assert(mkdirat(d, path, 0755) == 0);
+		snprintf(path, sizeof(path), "%d/stat", pid);
+		snprintf(cmd, sizeof(cmd), "%d (x) S 1 %d %d 0 -1 0\n", pid, pid, pid);
+		put_raw(d, path, cmd, strlen(cmd));
+		snprintf(name, sizeof(name), "user:[%llu]", (unsigned long long)claim);
+		snprintf(path, sizeof(path), "%d/ns/user", pid);
+		test_assert(symlinkat(name, d, path) == 0);
+		snprintf(path, sizeof(path), "%d/ns/%s", pid, name);
+		snprintf(cmd, sizeof(cmd), "/proc/%d/fd/%d", (int)child, held);
+		test_assert(symlinkat(cmd, d, path) == 0);
+	}
+
+	test_assert_int(ns_info_scan(d, 1u << NS_TYPE_USER, NS_INFO_RELATIONS, &info), 0);
+	test_assert_int(ns_info_count(info), 2);
+	/* every chain of parents or owners ends, and within the kernel's depth */
+	for (size_t i = 0; i < ns_info_count(info); i++) {
+		for (int rel = 0; rel < 2; rel++) {
+			ssize_t k = (ssize_t)i;
+			int steps = 0;
+
+			while (k >= 0 && steps <= 2 * 33) {
+				uint64_t r = rel ? ns_info_parent(info, (size_t)k) :
+						   ns_info_owner(info, (size_t)k);
+
+				k = r ? ns_info_find(info, r) : -1;
+				steps++;
+			}
+			test_assert(k < 0);
+		}
+	}
+	ns_info_free(info);
+
+	kill(child, SIGKILL);
+	test_assert(waitpid(child, NULL, 0) == child);
+	close(d);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	test_assert(system(cmd) == 0);
+}
+
 static void test_parsers(void)
 {
 	char esc[] = "/a\\040b\\011c\\134d\\012";
@@ -484,5 +601,6 @@ int main(void)
 	test_enotty();
 	test_many();
 	test_idmap_hostile();
+	test_relation_cycle();
 	return 0;
 }

@@ -98,7 +98,8 @@ static void list_columns(const struct nsls_opts *o)
 
 	if (!tb)
 		die(-ENOMEM, "cannot create the output table");
-	scols_table_set_name(tb, "nsls-columns");
+	/* the name lsns gives the table, which scripts look up */
+	scols_table_set_name(tb, "lsns-columns");
 	scols_table_enable_noheadings(tb, 1);
 	scols_table_enable_raw(tb, o->raw);
 	scols_table_enable_json(tb, o->json);
@@ -267,9 +268,10 @@ void nsls_parse_options(int argc, char **argv, struct nsls_opts *o)
 			diex("mutually exclusive arguments: --persistent --task");
 		if (o->list && seen_tree)
 			diex("mutually exclusive arguments: --list --tree");
-		if (list_cols)
-			list_columns(o);
 	}
+	/* after every option, so that -J or -r after -H still count */
+	if (list_cols)
+		list_columns(o);
 
 	if (optind < argc) {
 		unsigned long long v;

@@ -152,6 +152,8 @@ cat >"$T/cases" <<'EOF'
 -l -r -n -o NS,TYPE,CAPS
 -J -o NS,NAME,UIDMAP,GIDMAP,CAPS
 -l -r -n -o NS,TYPE -t user -Q 'UIDMAP =~ ","'
+-H -J
+-H -r
 EOF
 
 # out MODE N: stdout of case N
@@ -254,11 +256,14 @@ assert r["user"] == "root", r
 		"$dir/20.out"
 	check "$m: -J -H" python3 -c '
 import json, sys
-rows = json.load(open(sys.argv[1]))["nsls-columns"]
+rows = json.load(open(sys.argv[1]))["lsns-columns"]
 assert [r["holder"] for r in rows][:2] == ["NS", "TYPE"], rows
 assert rows[0]["type"] == "<integer>" and rows[1]["type"] == "<string>", rows
 ' "$dir/21.out"
 	check "$m: -r -H" grep -qx 'TYPE <string> kind\\x20of\\x20namespace' "$dir/22.out"
+	# -J and -r count wherever they stand, as lsns parses every option first
+	check "$m: -H -J is -J -H" cmp -s "$dir/21.out" "$dir/30.out"
+	check "$m: -H -r is -r -H" cmp -s "$dir/22.out" "$dir/31.out"
 
 	expect_err_case "$m" 23 "-l and -T are exclusive" \
 		"nsls: mutually exclusive arguments: --list --tree"

@@ -245,12 +245,18 @@ static void add_line(struct out *out, size_t i, ssize_t j)
 	memset(out->cell_done, 0, sizeof(out->cell_done));
 	out->row_ns = i;
 	out->row_proc = j;
-	if (o->filter && !nsls_filter_match(o->filter, cell_value, out)) {
-		for (int c = 0; c < COL_MAX; c++)
-			free(out->cell[c]);
-		return;
-	}
+	if (o->filter) {
+		int r = nsls_filter_match(o->filter, cell_value, out);
 
+		/* lsns stops at the first row its filter cannot compare */
+		if (r < 0)
+			die(r, "failed to apply filter");
+		if (r == 0) {
+			for (int c = 0; c < COL_MAX; c++)
+				free(out->cell[c]);
+			return;
+		}
+	}
 	line = scols_table_new_line(out->tab, parent);
 	if (!line)
 		die(-ENOMEM, "cannot add a line to the output");

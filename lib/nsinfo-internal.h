@@ -43,8 +43,11 @@ struct nsi_ns {
 	char *names;			/* names, '\n'-separated */
 };
 
-/* An fd that holds a namespace (type < NS_TYPE_MAX, inode from readlink)
- * or a socket (type == NS_TYPE_MAX), found by the /proc scan. */
+/* An fd that holds a namespace (type < NS_TYPE_MAX, inode from readlink;
+ * NSI_FD_NSFS: of a type yet unknown, inode from stat, as when opened
+ * through a bind mount) or a socket (type == NS_TYPE_MAX), found by the
+ * /proc scan. */
+#define NSI_FD_NSFS (NS_TYPE_MAX + 1)
 struct nsi_raw_fd {
 	pid_t pid;
 	int fd;
@@ -91,7 +94,8 @@ int nsi_add_ns_fd(struct ns_info *info, int fd, uint64_t ino);
 int nsi_grow(void **p, size_t *cap, size_t n, size_t size);
 
 /* nsinfo-proc.c */
-int nsi_proc_read_all(int proc_fd, uint32_t types, bool fds, struct nsi_raw *ret);
+int nsi_proc_read_all(int proc_fd, uint32_t types, bool fds, dev_t nsfs_dev,
+		      struct nsi_raw *ret);
 int nsi_parse_stat(const char *stat, pid_t *ret_ppid, bool *ret_kthread);
 int nsi_parse_fd_link(const char *s, uint64_t *ret_ino);
 int nsi_read_command(int proc_fd, pid_t pid, char **ret);

@@ -139,6 +139,7 @@ struct worker {
 	int proc_fd;
 	uint32_t types;
 	bool fds;
+	dev_t nsfs_dev;
 	const uint32_t *pids;
 	size_t npids;
 	size_t *next;
@@ -179,8 +180,22 @@ static int read_fds(struct worker *w, int dfd, pid_t pid, uint32_t types)
 				continue;
 			link[len] = '\0';
 			t = nsi_parse_fd_link(link, &ino);
-			if (t < 0 || !(types & (1u << (t == NS_TYPE_MAX ? NS_TYPE_NET : t))))
+			if (t < 0 && link[0] == '/' && w->nsfs_dev) {
+				struct stat st;
+
+				/* an nsfs file opened through a bind mount reads
+				 * as the mount's path, or "/" once it is gone;
+				 * only a stat of the file tells. Other texts
+				 * ("pipe:[...]", "anon_inode:...") are decisive. */
+				if (fstatat(fdfd, de->d_name, &st, 0) < 0 ||
+				    st.st_dev != w->nsfs_dev)
+					continue;
+				t = NSI_FD_NSFS;
+				ino = st.st_ino;
+			} else if (t < 0 ||
+				   !(types & (1u << (t == NS_TYPE_MAX ? NS_TYPE_NET : t)))) {
 				continue;
+			}
 			r = nsi_grow((void **)&w->fd, &w->fd_cap, w->n_fd, sizeof(*w->fd));
 			if (r < 0)
 				return r;
@@ -338,7 +353,7 @@ static int cmp_fd(const void *a, const void *b)
 	return (x->fd > y->fd) - (x->fd < y->fd);
 }
 
-int nsi_proc_read_all(int proc_fd, uint32_t types, bool fds, struct nsi_raw *ret)
+int nsi_proc_read_all(int proc_fd, uint32_t types, bool fds, dev_t nsfs_dev, struct nsi_raw *ret)
 {
 	_cleanup_free_ uint32_t *pids = NULL;
 	struct worker w[MAX_THREADS];
@@ -355,6 +370,7 @@ int nsi_proc_read_all(int proc_fd, uint32_t types, bool fds, struct nsi_raw *ret
 		nw++;
 	for (size_t i = 0; i < nw; i++)
 		w[i] = (struct worker){ .proc_fd = proc_fd, .types = types, .fds = fds,
+					.nsfs_dev = nsfs_dev,
 					.pids = pids, .npids = npids, .next = &next };
 	/* the calling thread is worker 0; a thread that cannot start leaves
 	 * its share to the others */

@@ -321,7 +321,8 @@ static int scan_procs(struct ns_info *info)
 	struct nsi_raw raw = { 0 };
 	int r;
 
-	r = nsi_proc_read_all(info->proc_fd, info->types, info->flags & NS_INFO_FDS, &raw);
+	r = nsi_proc_read_all(info->proc_fd, info->types, info->flags & NS_INFO_FDS,
+			      info->nsfs_dev, &raw);
 	if (r < 0)
 		return r;
 	info->procs = raw.procs;

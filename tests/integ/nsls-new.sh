@@ -55,6 +55,19 @@ ino /proc/$p/ns/uts >fd.ids
 kill $p
 wait $p
 
+# held by fd 8 alone, opened through a bind mount that is gone since: the
+# fd's link reads "/" (lsns 2.41 and later list such a namespace)
+unshare -n sleep 600 </dev/null &
+p=$!
+wait_ns $p net
+: >bfd
+mount --bind /proc/$p/ns/net bfd || exit 1
+exec 8<bfd
+umount -l bfd || exit 1
+ino /proc/$p/ns/net >bfd.ids
+kill $p
+wait $p
+
 # held by a socket alone: made in a new net namespace, whose holder then
 # moves on to another one
 python3 -c '
@@ -211,9 +224,12 @@ case_new() {
 		grep -q "^$futs uts 0  " <<<"$all"
 	check "$m: a namespace held by a socket alone is listed" \
 		grep -q "^$snet net 0  " <<<"$all"
+	check "$m: a namespace held by an fd opened through a bind mount alone is listed" \
+		grep -q "^$(cat "$dir/bfd.ids") net 0  " <<<"$all"
 	expect_case "$m" 1 "-P lists exactly the namespaces without processes" 0 \
 		"$(awk '$3 == 0 {print $1, $2, $3, ""}' <<<"$all")"
-	check "$m: -P: four of them" [ "$(out "$m" 1 | wc -l)" -eq 4 ]
+	# five since the namespace held through a bind mount's fd counts too
+	check "$m: -P: five of them" [ "$(out "$m" 1 | wc -l)" -eq 5 ]
 	check "$m: --persistent -J: null pid and command, the owner's user" python3 -c '
 import json, sys
 rows = json.load(open(sys.argv[1]))["namespaces"]

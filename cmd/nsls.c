@@ -181,8 +181,8 @@ static char *make_cell(const struct out *out, int col, size_t i, ssize_t j)
 	case COL_USER:
 		return proc_uid(out, i, j, &uid) ? xstrdup(user_name(uid)) : NULL;
 	case COL_NETNSID:
-		if (j < 0)
-			return NULL;
+		/* lsns 2.42 shows it for every network namespace, held by a
+		 * process or not */
 		r = ns_info_netnsid(info, i);
 		if (r >= 0)
 			return xasprintf("%d", r);

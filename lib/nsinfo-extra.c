@@ -278,6 +278,11 @@ static int netnsid_query(struct mnl_socket *nl, int nsfd)
 	return id;
 }
 
+int nsi_netnsid_of_fd(struct ns_info *info, int nsfd)
+{
+	return netnsid_query(info->nl, nsfd);
+}
+
 int nsi_netnsid_fill(struct ns_info *info)
 {
 	for (size_t i = 0; i < info->n_ns; i++) {
@@ -285,8 +290,8 @@ int nsi_netnsid_fill(struct ns_info *info)
 		_cleanup_close_ int fd = -1;
 		char path[64];
 
-		ns->netnsid = NS_NETNSID_UNKNOWN;
-		if (ns->type != NS_TYPE_NET || ns->proc < 0 || !info->nl)
+		/* those without a process were asked when found */
+		if (ns->type != NS_TYPE_NET || ns->no_proc || ns->proc < 0 || !info->nl)
 			continue;
 		snprintf(path, sizeof(path), "%d/ns/net", (int)info->procs[ns->proc].pid);
 		fd = openat(info->proc_fd, path, O_RDONLY | O_CLOEXEC);

@@ -109,6 +109,7 @@ void nsi_mounts_free(struct ns_info *info);
 struct mnl_socket *nsi_netnsid_open(void);
 void nsi_netnsid_close(struct ns_info *info);
 int nsi_netnsid_fill(struct ns_info *info);
+int nsi_netnsid_of_fd(struct ns_info *info, int nsfd);
 int nsi_caps_init(struct ns_info *info);
 int nsi_caps_of_userns(struct ns_info *info, int userns_fd, uint64_t ino);
 int nsi_mountinfo_unescape(char *s);

@@ -160,7 +160,9 @@ static int add_ns(struct ns_info *info, uint64_t ino, enum ns_type type, size_t 
 	if (r < 0)
 		return r;
 	ns = &info->ns[info->n_ns];
-	*ns = (struct nsi_ns){ .ino = ino, .type = type, .proc = -1, .caps = -1 };
+	*ns = (struct nsi_ns){
+		.ino = ino, .type = type, .proc = -1, .caps = -1, .netnsid = NS_NETNSID_UNKNOWN
+	};
 	*ret_idx = info->n_ns++;
 	return 0;
 }
@@ -192,6 +194,10 @@ static int add_ns_fd(struct ns_info *info, int fd, uint64_t ino, int depth)
 	if (r < 0)
 		return r;
 	info->ns[idx].no_proc = true;
+	/* a namespace without a process is asked for its id through the fd
+	 * that found it, since nothing else would reach it later */
+	if (t == NS_TYPE_NET && info->nl)
+		info->ns[idx].netnsid = nsi_netnsid_of_fd(info, fd);
 	return probe_fd(info, fd, idx, depth);
 }
 

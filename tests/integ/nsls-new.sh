@@ -122,6 +122,18 @@ unshare -n bash -c "ip link add v0 type veth peer name v1 netns $h &&
 	\"\$NSLS\" -l -r -t net -o NS,NETNSID >netnsid.nsls &&
 	\"\$LSNS\" -l -r -t net -o NS,NETNSID >netnsid.lsns" 2>netnsid.err
 
+# NETNSID of namespaces without a process, one held by a bind mount (pnet)
+# and one by fd 8 alone: each named under /run/netns for as long as a
+# throwaway net namespace, acting as the host, gives it an id (what
+# ip-netns(8) "set" does); lsns 2.42 asks through the nsfs file it found
+: >/run/netns/pn
+: >/run/netns/pf
+mount --bind pnet /run/netns/pn && mount -c --bind /proc/self/fd/8 /run/netns/pf || exit 1
+unshare -n bash -c 'ip netns set pn 117 && ip netns set pf 118 &&
+	"$NSLS" -l -r -n -t net -o NS,NETNSID >netnsid-noproc.nsls &&
+	"$NSLS" -l -r -n -o NS -Q "NETNSID == '"'117'"'" >netnsid-filter.nsls' 2>netnsid-noproc.err
+umount /run/netns/pn /run/netns/pf && rm /run/netns/pn /run/netns/pf || exit 1
+
 i=0
 while IFS= read -r line; do
 	eval "set -- $line"
@@ -353,6 +365,11 @@ assert r["name"] == "blue\ngreen" and r["caps"] == sys.argv[3] and r["uidmap"] i
 		[ -s "$dir/netnsid.nsls" ] && cmp -s "$dir/netnsid.nsls" "$dir/netnsid.lsns"
 	check "$m: NETNSID of the veth peer's namespace is a number" \
 		grep -qE "^$hnet [0-9]+$" "$dir/netnsid.nsls"
+	check "$m: NETNSID of a namespace held by a bind mount alone" \
+		grep -qx "$pnet 117" "$dir/netnsid-noproc.nsls"
+	check "$m: NETNSID of a namespace held by an fd alone" \
+		grep -qx "$(cat "$dir/bfd.ids") 118" "$dir/netnsid-noproc.nsls"
+	check "$m: -Q \"NETNSID == '117'\" selects it" [ "$(cat "$dir/netnsid-filter.nsls")" = "$pnet" ]
 }
 
 # Processes come and go (each in new namespaces) while nsls reads /proc:

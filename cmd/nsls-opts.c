@@ -97,7 +97,7 @@ static void list_columns(const struct nsls_opts *o)
 	struct libscols_table *tb = scols_new_table();
 
 	if (!tb)
-		die(-ENOMEM, "cannot create the output table");
+		die(-ENOMEM, "failed to initialize output table");
 	/* the name lsns gives the table, which scripts look up */
 	scols_table_set_name(tb, "lsns-columns");
 	scols_table_enable_noheadings(tb, 1);
@@ -106,7 +106,7 @@ static void list_columns(const struct nsls_opts *o)
 	if (!scols_table_new_column(tb, "HOLDER", 0, SCOLS_FL_RIGHT) ||
 	    !scols_table_new_column(tb, "TYPE", 0, 0) ||
 	    !scols_table_new_column(tb, "DESCRIPTION", 0, 0))
-		die(-ENOMEM, "cannot create the output table");
+		die(-ENOMEM, "failed to initialize output table");
 	for (int i = 0; i < COL_MAX; i++) {
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
 
@@ -114,7 +114,7 @@ static void list_columns(const struct nsls_opts *o)
 		    scols_line_set_data(ln, 1, nsls_columns[i].json_type == SCOLS_JSON_NUMBER ?
 							"<integer>" : "<string>") ||
 		    scols_line_set_data(ln, 2, nsls_columns[i].help))
-			die(-ENOMEM, "cannot fill the output table");
+			die(-ENOMEM, "failed to add line to output");
 	}
 	scols_print_table(tb);
 	scols_unref_table(tb);
@@ -316,7 +316,7 @@ void nsls_parse_options(int argc, char **argv, struct nsls_opts *o)
 		if (r == -ENOENT)
 			diex("unknown column: %s", err);
 		if (r == -ENOMEM)
-			die(r, "cannot parse filter");
+			die(r, "failed to allocate filter");
 		if (r < 0)
 			diex("failed to parse \"%s\": %s", filter, err);
 	}

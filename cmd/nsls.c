@@ -259,7 +259,7 @@ static void add_line(struct out *out, size_t i, ssize_t j)
 	}
 	line = scols_table_new_line(out->tab, parent);
 	if (!line)
-		die(-ENOMEM, "cannot add a line to the output");
+		die(-ENOMEM, "failed to add line to output");
 	for (size_t c = 0; c < o->ncolumns; c++) {
 		int col = o->columns[c];
 		char *s;
@@ -271,7 +271,7 @@ static void add_line(struct out *out, size_t i, ssize_t j)
 			s = xstrdup(s);
 		given[col] = true;
 		if (s && scols_line_refer_data(line, c, s) != 0)
-			die(-ENOMEM, "cannot add data to the output");
+			die(-ENOMEM, "failed to add line to output");
 	}
 	for (int c = 0; c < COL_MAX; c++)
 		if (!given[c])
@@ -374,7 +374,7 @@ static struct libscols_table *new_table(const struct nsls_opts *o)
 	struct libscols_table *tab = scols_new_table();
 
 	if (!tab)
-		die(-ENOMEM, "cannot create the output table");
+		die(-ENOMEM, "failed to initialize output table");
 	scols_table_enable_raw(tab, o->raw);
 	scols_table_enable_json(tab, o->json);
 	scols_table_enable_noheadings(tab, o->no_headings);
@@ -399,7 +399,7 @@ static struct libscols_table *new_table(const struct nsls_opts *o)
 		}
 		cl = scols_table_new_column(tab, ci->name, ci->whint, flags);
 		if (!cl)
-			die(-ENOMEM, "cannot create the output table");
+			die(-ENOMEM, "failed to initialize output table");
 		if (o->json)
 			scols_column_set_json_type(cl, ci->json_type);
 		if (!o->no_wrap && (flags & SCOLS_FL_WRAP)) {
@@ -455,8 +455,11 @@ int main(int argc, char **argv)
 	if (proc_fd < 0)
 		die(-errno, "cannot open /proc");
 	r = ns_info_scan(proc_fd, o.types, flags, &out.info);
+	/* lsns's words when the kernel lacks the NS_GET_* ioctls */
+	if (r == -ENOTTY && (o.tree == TREE_OWNER || o.tree == TREE_PARENT))
+		die_status(2, r, "--tree={parent|owner} is unsupported for your system");
 	if (r == -ENOTTY)
-		die_status(2, r, "cannot read namespace relations");
+		die_status(2, r, "Unsupported ioctl NS_GET_USERNS");
 	if (r < 0)
 		die(r, "cannot read /proc");
 

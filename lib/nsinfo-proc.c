@@ -14,7 +14,8 @@
 
 #include "ns.h"
 #include "ns-internal.h"
-#include "nsinfo-internal.h"
+#include "nsinfo-data.h"
+#include "nsinfo-proc.h"
 
 /* Each thread takes this many PIDs at a time. */
 #define CHUNK 32
@@ -22,7 +23,7 @@
 #define MIN_PER_THREAD 256
 #define MAX_THREADS 4
 
-static bool is_gone(int r)
+bool nsi_is_gone(int r)
 {
 	return r == -ENOENT || r == -ESRCH || r == -EACCES || r == -EPERM;
 }
@@ -260,13 +261,13 @@ static int read_proc(struct worker *w, uint32_t pid)
 		return r;
 	/* "ns" looked up once, not once per link */
 	nsfd = openat(dfd, "ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (nsfd < 0 && !is_gone(-errno))
+	if (nsfd < 0 && !nsi_is_gone(-errno))
 		return -errno;
 	for (int t = 0; nsfd >= 0 && t < NS_TYPE_MAX; t++) {
 		if (!(w->types & (1u << t)))
 			continue;
 		r = read_ns_link(nsfd, t, &p->ns[t]);
-		if (r < 0 && !is_gone(r))
+		if (r < 0 && !nsi_is_gone(r))
 			return r;
 	}
 	w->n_procs++;
@@ -289,7 +290,7 @@ static void *work(void *arg)
 			int r = read_proc(w, w->pids[i]);
 
 			/* vanished or closed to us: skipped, as lsns(8) does */
-			if (r < 0 && !is_gone(r) && r != -EINVAL) {
+			if (r < 0 && !nsi_is_gone(r) && r != -EINVAL) {
 				w->err = r;
 				return NULL;
 			}
@@ -389,6 +390,10 @@ int nsi_proc_read_all(int proc_fd, uint32_t types, bool fds, dev_t nsfs_dev, str
 		nfd += w[i].n_fd;
 	}
 	if (!r && nw == 1) {
+		/* readdir(3) order, which only procfs keeps in PID order; the
+		 * fds of a process are together already */
+		if (w[0].n_procs > 1)
+			qsort(w[0].procs, w[0].n_procs, sizeof(*w[0].procs), cmp_proc);
 		*ret = (struct nsi_raw){ .procs = w[0].procs, .n_procs = w[0].n_procs,
 					 .fds = w[0].fd, .n_fds = w[0].n_fd };
 		return 0;

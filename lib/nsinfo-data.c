@@ -14,7 +14,8 @@ static size_t hash_u64(uint64_t v)
 	return (size_t)v;
 }
 
-/* Open addressing, slot value = index + 1 (0: empty). */
+/* Room for @want keys with the table at most half full. Open addressing,
+ * slot value = index + 1 (0: empty). */
 int nsi_index_reserve(struct nsi_index *ix, size_t want)
 {
 	size_t cap = ix->cap ? ix->cap : 256;

@@ -22,6 +22,7 @@ struct node {
 	int col;		/* N_HOLDER */
 	bool number;		/* N_HOLDER: the column holds numbers */
 	long double num;	/* N_NUM */
+	bool is_float;		/* N_NUM: written with a fraction */
 	bool b;			/* N_BOOL */
 	char *str;		/* N_STR */
 	regex_t re;		/* N_REGEX */
@@ -194,6 +195,8 @@ static struct node *parse_primary(struct parser *p)
 		n = new_node(p, N_NUM);
 		if (!n)
 			return NULL;
+		n->is_float = strspn(p->s, "0123456789") < strlen(p->s) &&
+			      p->s[strspn(p->s, "0123456789")] == '.';
 		if (parse_number(p, &n->num) < 0) {
 			free(n);
 			return fail(p, "invalid number near '%.20s'", p->s);
@@ -236,16 +239,58 @@ static struct node *parse_primary(struct parser *p)
 	return fail(p, "unexpected '%.20s'", p->s);
 }
 
-static struct node *parse_not(struct parser *p)
+/* scols-filter(5) as libsmartcols's grammar has it: "not" takes the operand
+ * right after it; every comparison is one level, left to right, so that
+ * "not A == B" is "(not A) == B" and "A == B == C" is "(A == B) == C"; and
+ * "and" and "or" are one level below it, also left to right, so "A or B and
+ * C" is "(A or B) and C". */
+static struct node *parse_unary(struct parser *p)
 {
 	struct node *x;
 
 	if (!accept(p, "!", "not"))
 		return parse_primary(p);
-	x = parse_not(p);
+	x = parse_unary(p);
 	if (!x)
 		return NULL;
 	return join(p, N_NOT, x, NULL);
+}
+
+static struct node *parse_regex(struct parser *p, struct node *l, bool neg)
+{
+	struct node *r, *n;
+	regex_t re;
+	int rc;
+
+	r = parse_unary(p);
+	if (!r) {
+		node_free(l);
+		return NULL;
+	}
+	if (r->kind != N_STR) {
+		node_free(l);
+		node_free(r);
+		return fail(p, "the right side of =~ and !~ must be a string");
+	}
+	/* compiled before the node owns @r, so that nothing is freed twice;
+	 * the text is regerror(3)'s, as libsmartcols reports it */
+	rc = regcomp(&re, r->str, REG_EXTENDED | REG_NOSUB);
+	if (rc != 0) {
+		char msg[128];
+
+		regerror(rc, &re, msg, sizeof(msg));
+		node_free(l);
+		node_free(r);
+		return fail(p, "%s", msg);
+	}
+	n = join(p, N_REGEX, l, r);
+	if (!n) {
+		regfree(&re);
+		return NULL;
+	}
+	n->re = re;
+	n->neg = neg;
+	return n;
 }
 
 static struct node *parse_cmp(struct parser *p)
@@ -257,66 +302,51 @@ static struct node *parse_cmp(struct parser *p)
 		{ "==", "eq", OP_EQ }, { "!=", "ne", OP_NE }, { "<=", "le", OP_LE },
 		{ ">=", "ge", OP_GE }, { "<", "lt", OP_LT },  { ">", "gt", OP_GT },
 	};
-	struct node *l, *r, *n;
-	bool regex = false, neg = false;
+	struct node *l, *r;
 	size_t i;
 
-	l = parse_not(p);
-	if (!l)
-		return NULL;
-	if (accept(p, "=~", NULL))
-		regex = true;
-	else if (accept(p, "!~", NULL))
-		regex = neg = true;
-	for (i = 0; !regex && i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (accept(p, ops[i].sym, ops[i].word))
+	l = parse_unary(p);
+	while (l) {
+		if (accept(p, "=~", NULL)) {
+			l = parse_regex(p, l, false);
+			continue;
+		}
+		if (accept(p, "!~", NULL)) {
+			l = parse_regex(p, l, true);
+			continue;
+		}
+		for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+			if (accept(p, ops[i].sym, ops[i].word))
+				break;
+		if (i == sizeof(ops) / sizeof(ops[0]))
 			break;
-	if (!regex && i == sizeof(ops) / sizeof(ops[0]))
-		return l;
-	r = parse_not(p);
-	if (!r) {
-		node_free(l);
-		return NULL;
-	}
-	n = join(p, regex ? N_REGEX : N_CMP, l, r);
-	if (!n)
-		return NULL;
-	if (!regex) {
-		n->op = ops[i].op;
-		return n;
-	}
-	n->neg = neg;
-	if (r->kind != N_STR) {
-		node_free(n);
-		return fail(p, "the right side of =~ and !~ must be a string");
-	}
-	if (regcomp(&n->re, r->str, REG_EXTENDED | REG_NOSUB) != 0) {
-		n->kind = N_CMP;
-		node_free(n);
-		return fail(p, "invalid regular expression '%s'", r->str);
-	}
-	return n;
-}
-
-static struct node *parse_binary(struct parser *p, bool is_or)
-{
-	struct node *l, *r;
-
-	l = is_or ? parse_binary(p, false) : parse_cmp(p);
-	while (l && (is_or ? accept(p, "||", "or") : accept(p, "&&", "and"))) {
-		r = is_or ? parse_binary(p, false) : parse_cmp(p);
+		r = parse_unary(p);
 		if (!r) {
 			node_free(l);
 			return NULL;
 		}
-		l = join(p, is_or ? N_OR : N_AND, l, r);
+		l = join(p, N_CMP, l, r);
+		if (l)
+			l->op = ops[i].op;
 	}
 	return l;
 }
 
 static struct node *parse_or(struct parser *p)
 {
-	return parse_binary(p, true);
+	struct node *l, *r;
+	bool is_and;
+
+	l = parse_cmp(p);
+	while (l && ((is_and = accept(p, "&&", "and")) || accept(p, "||", "or"))) {
+		r = parse_cmp(p);
+		if (!r) {
+			node_free(l);
+			return NULL;
+		}
+		l = join(p, is_and ? N_AND : N_OR, l, r);
+	}
+	return l;
 }
 
 int nsls_filter_parse(const char *expr, nsls_filter_column_fn column, struct nsls_filter **ret,
@@ -372,14 +402,19 @@ void nsls_filter_columns(const struct nsls_filter *f, void (*fn)(int id, void *d
 
 /* ---- evaluation --------------------------------------------------------- */
 
-enum val_kind { V_EMPTY, V_NUM, V_STR, V_BOOL };
+/* The types of libsmartcols's filter: each side of a comparison has one (a
+ * column's: number or string; a literal's; any expression's: boolean), the
+ * comparison picks one for both and casts them to it. */
+enum val_type { T_STR, T_U64, T_FLOAT, T_BOOL };
 
 struct val {
-	enum val_kind kind;
-	bool literal;
-	long double num;
-	const char *str;	/* the text, also of a number column */
+	bool empty;
+	enum val_type type;
+	unsigned long long u;
+	long double f;
 	bool b;
+	const char *str;	/* T_STR: the text, NULL when empty */
+	char buf[64];
 };
 
 struct eval {
@@ -387,66 +422,122 @@ struct eval {
 	void *data;
 };
 
-static bool eval_bool(const struct node *n, const struct eval *e);
+static int eval_bool(const struct node *n, const struct eval *e);
 
-static bool to_num(const char *s, long double *ret)
+static enum val_type node_type(const struct node *n)
+{
+	switch (n->kind) {
+	case N_HOLDER:
+		return n->number ? T_U64 : T_STR;
+	case N_NUM:
+		return n->is_float ? T_FLOAT : T_U64;
+	case N_STR:
+		return T_STR;
+	default:
+		return T_BOOL;
+	}
+}
+
+/* A literal's type wins over a column's; else the left side's; a float
+ * over an integer. */
+static enum val_type common_type(const struct node *l, const struct node *r)
+{
+	enum val_type a = node_type(l), b = node_type(r), t;
+
+	if (a == b)
+		return a;
+	if (l->kind == N_HOLDER && r->kind != N_HOLDER)
+		t = b;
+	else
+		t = a;
+	if (t == T_U64 && (a == T_FLOAT || b == T_FLOAT))
+		t = T_FLOAT;
+	return t;
+}
+
+static int str_to(struct val *v, const char *s, enum val_type t)
 {
 	char *end;
 
-	if (!s || !*s)
-		return false;
-	*ret = strtold(s, &end);
-	return *end == '\0';
+	switch (t) {
+	case T_STR:
+		v->str = s;
+		return 0;
+	case T_U64:
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		errno = 0;
+		v->u = strtoull(s, &end, 10);
+		return errno || *end ? -EINVAL : 0;
+	case T_FLOAT:
+		errno = 0;
+		v->f = strtold(s, &end);
+		return errno || end == s || *end ? -EINVAL : 0;
+	default:
+		v->b = strcmp(s, "1") == 0 || strcasecmp(s, "true") == 0 || s[0] == 'y' ||
+		       s[0] == 'Y';
+		return 0;
+	}
 }
 
-static struct val eval_val(const struct node *n, const struct eval *e)
+/* The value of @n as type @t, or -EINVAL when it does not convert (which
+ * fails the whole filter, as in lsns). */
+static int eval_val(const struct node *n, enum val_type t, const struct eval *e, struct val *v)
 {
-	struct val v = { .kind = V_EMPTY };
+	long double f = 0;
+	bool is_num = true;
+	int r;
 
+	memset(v, 0, sizeof(*v));
+	v->type = t;
 	switch (n->kind) {
-	case N_HOLDER:
-		v.str = e->value(n->col, e->data);
-		if (!v.str || !*v.str)
-			return v;
-		if (n->number && to_num(v.str, &v.num))
-			v.kind = V_NUM;
-		else
-			v.kind = V_STR;
-		return v;
-	case N_NUM:
-		v.kind = V_NUM;
-		v.literal = true;
-		v.num = n->num;
-		return v;
-	case N_STR:
-		v.kind = V_STR;
-		v.literal = true;
-		v.str = n->str;
-		return v;
-	case N_BOOL:
-		v.kind = V_BOOL;
-		v.literal = true;
-		v.b = n->b;
-		return v;
-	default:
-		v.kind = V_BOOL;
-		v.b = eval_bool(n, e);
-		return v;
-	}
-}
+	case N_HOLDER: {
+		const char *s = e->value(n->col, e->data);
 
-static bool truth(const struct val *v)
-{
-	switch (v->kind) {
-	case V_EMPTY:
-		return false;
-	case V_BOOL:
-		return v->b;
-	case V_NUM:
-		return v->literal ? v->num != 0 : true;
-	default:
-		return v->literal ? *v->str != '\0' : true;
+		if (!s || !*s) {
+			v->empty = true;
+			return 0;
+		}
+		return str_to(v, s, t);
 	}
+	case N_STR:
+		return str_to(v, n->str, t);
+	case N_NUM:
+		f = n->num;
+		break;
+	case N_BOOL:
+		f = n->b;
+		is_num = false;
+		break;
+	default:
+		r = eval_bool(n, e);
+		if (r < 0)
+			return r;
+		f = r;
+		is_num = false;
+		break;
+	}
+	switch (t) {
+	case T_STR:
+		if (!is_num)
+			snprintf(v->buf, sizeof(v->buf), "%s", f ? "true" : "false");
+		else if (n->is_float)
+			snprintf(v->buf, sizeof(v->buf), "%Lg", f);
+		else
+			snprintf(v->buf, sizeof(v->buf), "%llu", (unsigned long long)f);
+		v->str = v->buf;
+		break;
+	case T_U64:
+		v->u = (unsigned long long)f;
+		break;
+	case T_FLOAT:
+		v->f = f;
+		break;
+	default:
+		v->b = f > 0;
+		break;
+	}
+	return 0;
 }
 
 static bool cmp_result(enum cmp_op op, int c)
@@ -467,78 +558,87 @@ static bool cmp_result(enum cmp_op op, int c)
 	}
 }
 
-/* The type a literal gives is the one compared in; between two columns,
- * numbers compare as numbers. A cell that is empty or does not convert
- * matches only "!=". */
-static bool eval_cmp(const struct node *n, const struct eval *e)
+static int eval_cmp(const struct node *n, const struct eval *e)
 {
-	struct val a = eval_val(n->l, e), b = eval_val(n->r, e);
-	enum val_kind k;
-	int c;
+	enum val_type t = common_type(n->l, n->r);
+	struct val a, b;
+	int c, r;
 
-	if (a.kind == V_EMPTY || b.kind == V_EMPTY)
-		return n->op == OP_NE && a.kind != b.kind;
-	if (a.literal && !b.literal)
-		k = a.kind;
-	else if (b.literal && !a.literal)
-		k = b.kind;
-	else if (a.kind == b.kind)
-		k = a.kind;
-	else
-		k = (a.kind == V_STR || b.kind == V_STR) ? V_STR : V_NUM;
-
-	if (k == V_BOOL) {
-		c = (int)truth(&a) - (int)truth(&b);
-	} else if (k == V_NUM) {
-		long double x = a.num, y = b.num;
-
-		if ((a.kind != V_NUM && !to_num(a.str, &x)) ||
-		    (b.kind != V_NUM && !to_num(b.str, &y)))
-			return n->op == OP_NE;
-		c = (x > y) - (x < y);
-	} else {
-		char bufa[64], bufb[64];
-		const char *x = a.str, *y = b.str;
-
-		if (!x) {
-			snprintf(bufa, sizeof(bufa), "%.0Lf", a.num);
-			x = a.kind == V_BOOL ? (a.b ? "true" : "false") : bufa;
-		}
-		if (!y) {
-			snprintf(bufb, sizeof(bufb), "%.0Lf", b.num);
-			y = b.kind == V_BOOL ? (b.b ? "true" : "false") : bufb;
-		}
-		c = strcmp(x, y);
+	r = eval_val(n->l, t, e, &a);
+	if (r == 0)
+		r = eval_val(n->r, t, e, &b);
+	if (r < 0)
+		return r;
+	if (n->kind == N_REGEX) {
+		/* only strings match a pattern */
+		if (t != T_STR)
+			return -EINVAL;
+		return (regexec(&n->re, a.str ? a.str : "", 0, NULL, 0) == 0) != n->neg;
 	}
+	if (t == T_STR) {
+		/* an empty side sorts before any text */
+		if (!a.str || !b.str)
+			c = (a.str != NULL) - (b.str != NULL);
+		else
+			c = strcmp(a.str, b.str);
+		return cmp_result(n->op, c);
+	}
+	/* a number or boolean compares with nothing when a side is empty */
+	if (a.empty || b.empty)
+		return 0;
+	if (t == T_U64)
+		c = (a.u > b.u) - (a.u < b.u);
+	else if (t == T_FLOAT)
+		c = (a.f > b.f) - (a.f < b.f);
+	else
+		c = (int)a.b - (int)b.b;
 	return cmp_result(n->op, c);
 }
 
-static bool eval_bool(const struct node *n, const struct eval *e)
+/* A lone operand is true when not empty (and not 0, nor false); a column
+ * whose text does not convert is false. */
+static int truth(const struct node *n, const struct eval *e)
 {
 	struct val v;
 
-	switch (n->kind) {
-	case N_AND:
-		return eval_bool(n->l, e) && eval_bool(n->r, e);
-	case N_OR:
-		return eval_bool(n->l, e) || eval_bool(n->r, e);
-	case N_NOT:
-		return !eval_bool(n->l, e);
-	case N_CMP:
-		return eval_cmp(n, e);
-	case N_REGEX:
-		v = eval_val(n->l, e);
-		if (v.kind == V_EMPTY || !v.str)
-			return n->neg;
-		return (regexec(&n->re, v.str, 0, NULL, 0) == 0) != n->neg;
+	if (eval_val(n, node_type(n), e, &v) < 0 || v.empty)
+		return 0;
+	switch (v.type) {
+	case T_STR:
+		return v.str && *v.str;
+	case T_U64:
+		return v.u != 0;
+	case T_FLOAT:
+		return v.f != 0;
 	default:
-		v = eval_val(n, e);
-		return truth(&v);
+		return v.b;
 	}
 }
 
-bool nsls_filter_match(const struct nsls_filter *f, const char *(*value)(int id, void *data),
-		       void *data)
+static int eval_bool(const struct node *n, const struct eval *e)
+{
+	int r;
+
+	switch (n->kind) {
+	case N_AND:
+		r = eval_bool(n->l, e);
+		return r > 0 ? eval_bool(n->r, e) : r;
+	case N_OR:
+		r = eval_bool(n->l, e);
+		return r == 0 ? eval_bool(n->r, e) : r;
+	case N_NOT:
+		r = eval_bool(n->l, e);
+		return r < 0 ? r : !r;
+	case N_CMP:
+	case N_REGEX:
+		return eval_cmp(n, e);
+	default:
+		return truth(n, e);
+	}
+}
+
+int nsls_filter_match(const struct nsls_filter *f, const char *(*value)(int id, void *data),
+		      void *data)
 {
 	struct eval e = { .value = value, .data = data };
 

@@ -22,8 +22,9 @@ void nsls_filter_free(struct nsls_filter *f);
 void nsls_filter_columns(const struct nsls_filter *f, void (*fn)(int id, void *data), void *data);
 
 /* Evaluates the expression over a row; @value gives a column's text (NULL
- * or "" for an empty cell). */
-bool nsls_filter_match(const struct nsls_filter *f, const char *(*value)(int id, void *data),
-		       void *data);
+ * or "" for an empty cell). Returns 1 (the row matches), 0, or -EINVAL when
+ * a value does not convert to the type a comparison needs. */
+int nsls_filter_match(const struct nsls_filter *f, const char *(*value)(int id, void *data),
+		      void *data);
 
 #endif

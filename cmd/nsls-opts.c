@@ -97,15 +97,16 @@ static void list_columns(const struct nsls_opts *o)
 	struct libscols_table *tb = scols_new_table();
 
 	if (!tb)
-		die(-ENOMEM, "cannot create the output table");
-	scols_table_set_name(tb, "nsls-columns");
+		die(-ENOMEM, "failed to initialize output table");
+	/* the name lsns gives the table, which scripts look up */
+	scols_table_set_name(tb, "lsns-columns");
 	scols_table_enable_noheadings(tb, 1);
 	scols_table_enable_raw(tb, o->raw);
 	scols_table_enable_json(tb, o->json);
 	if (!scols_table_new_column(tb, "HOLDER", 0, SCOLS_FL_RIGHT) ||
 	    !scols_table_new_column(tb, "TYPE", 0, 0) ||
 	    !scols_table_new_column(tb, "DESCRIPTION", 0, 0))
-		die(-ENOMEM, "cannot create the output table");
+		die(-ENOMEM, "failed to initialize output table");
 	for (int i = 0; i < COL_MAX; i++) {
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
 
@@ -113,7 +114,7 @@ static void list_columns(const struct nsls_opts *o)
 		    scols_line_set_data(ln, 1, nsls_columns[i].json_type == SCOLS_JSON_NUMBER ?
 							"<integer>" : "<string>") ||
 		    scols_line_set_data(ln, 2, nsls_columns[i].help))
-			die(-ENOMEM, "cannot fill the output table");
+			die(-ENOMEM, "failed to add line to output");
 	}
 	scols_print_table(tb);
 	scols_unref_table(tb);
@@ -267,9 +268,10 @@ void nsls_parse_options(int argc, char **argv, struct nsls_opts *o)
 			diex("mutually exclusive arguments: --persistent --task");
 		if (o->list && seen_tree)
 			diex("mutually exclusive arguments: --list --tree");
-		if (list_cols)
-			list_columns(o);
 	}
+	/* after every option, so that -J or -r after -H still count */
+	if (list_cols)
+		list_columns(o);
 
 	if (optind < argc) {
 		unsigned long long v;
@@ -314,9 +316,9 @@ void nsls_parse_options(int argc, char **argv, struct nsls_opts *o)
 		if (r == -ENOENT)
 			diex("unknown column: %s", err);
 		if (r == -ENOMEM)
-			die(r, "cannot parse filter");
+			die(r, "failed to allocate filter");
 		if (r < 0)
-			diex("invalid filter '%s': %s", filter, err);
+			diex("failed to parse \"%s\": %s", filter, err);
 	}
 }
 

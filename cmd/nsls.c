@@ -30,6 +30,7 @@ struct out {
 	struct libscols_table *tab;
 	struct libscols_line **ns_line;		/* per namespace (owner and parent trees) */
 	struct libscols_line **proc_line;	/* per process (process tree) */
+	bool *ns_seen;				/* per namespace: show_namespace() was here */
 	char **command;				/* per process, read once */
 	ssize_t task;				/* process index of --task, or -1 */
 	char *cell[COL_MAX];			/* the row being built */
@@ -180,8 +181,8 @@ static char *make_cell(const struct out *out, int col, size_t i, ssize_t j)
 	case COL_USER:
 		return proc_uid(out, i, j, &uid) ? xstrdup(user_name(uid)) : NULL;
 	case COL_NETNSID:
-		if (j < 0)
-			return NULL;
+		/* lsns 2.42 shows it for every network namespace, held by a
+		 * process or not */
 		r = ns_info_netnsid(info, i);
 		if (r >= 0)
 			return xasprintf("%d", r);
@@ -244,15 +245,21 @@ static void add_line(struct out *out, size_t i, ssize_t j)
 	memset(out->cell_done, 0, sizeof(out->cell_done));
 	out->row_ns = i;
 	out->row_proc = j;
-	if (o->filter && !nsls_filter_match(o->filter, cell_value, out)) {
-		for (int c = 0; c < COL_MAX; c++)
-			free(out->cell[c]);
-		return;
-	}
+	if (o->filter) {
+		int r = nsls_filter_match(o->filter, cell_value, out);
 
+		/* lsns stops at the first row its filter cannot compare */
+		if (r < 0)
+			die(r, "failed to apply filter");
+		if (r == 0) {
+			for (int c = 0; c < COL_MAX; c++)
+				free(out->cell[c]);
+			return;
+		}
+	}
 	line = scols_table_new_line(out->tab, parent);
 	if (!line)
-		die(-ENOMEM, "cannot add a line to the output");
+		die(-ENOMEM, "failed to add line to output");
 	for (size_t c = 0; c < o->ncolumns; c++) {
 		int col = o->columns[c];
 		char *s;
@@ -264,7 +271,7 @@ static void add_line(struct out *out, size_t i, ssize_t j)
 			s = xstrdup(s);
 		given[col] = true;
 		if (s && scols_line_refer_data(line, c, s) != 0)
-			die(-ENOMEM, "cannot add data to the output");
+			die(-ENOMEM, "failed to add line to output");
 	}
 	for (int c = 0; c < COL_MAX; c++)
 		if (!given[c])
@@ -285,27 +292,33 @@ static ssize_t related(const struct out *out, size_t i, bool parent)
 	return ns_info_find(out->info, rel);
 }
 
-/* An owner (or parent) is shown before what it owns, so the tree can hang
- * the owned namespace below it. */
-static void show_namespace(struct out *out, size_t i)
-{
-	ssize_t k;
+/* User and PID namespaces nest at most 32 deep, and a parent tree goes on
+ * through the owner of a namespace without a parent: no tree is deeper. */
+#define TREE_DEPTH_MAX (2 * 33)
 
-	if (out->o->tree == TREE_OWNER) {
-		k = related(out, i, false);
-		if (k >= 0 && !out->ns_line[k])
-			show_namespace(out, (size_t)k);
-	} else if (out->o->tree == TREE_PARENT) {
-		k = related(out, i, true);
-		if (k >= 0) {
-			if (!out->ns_line[k])
-				show_namespace(out, (size_t)k);
-		} else {
+/* An owner (or parent) is shown before what it owns, so the tree can hang
+ * the owned namespace below it. Each namespace is visited once and the
+ * walk up is bounded: the relations are what ioctls said about inodes a
+ * link named, and those need not agree (a reused inode), so they could
+ * loop. */
+static void show_namespace(struct out *out, size_t i, int depth)
+{
+	ssize_t k = -1;
+
+	if (out->ns_seen[i])
+		return;
+	out->ns_seen[i] = true;
+	if (depth < TREE_DEPTH_MAX) {
+		if (out->o->tree == TREE_OWNER) {
 			k = related(out, i, false);
-			if (k >= 0 && !out->ns_line[k])
-				show_namespace(out, (size_t)k);
+		} else if (out->o->tree == TREE_PARENT) {
+			k = related(out, i, true);
+			if (k < 0)
+				k = related(out, i, false);
 		}
 	}
+	if (k >= 0 && !out->ns_line[k])
+		show_namespace(out, (size_t)k, depth + 1);
 	add_line(out, i, ns_info_proc(out->info, i));
 }
 
@@ -325,7 +338,7 @@ static void show_namespaces(struct out *out)
 		if (o->persist && ns_info_nprocs(out->info, i) != 0)
 			continue;
 		if (!out->ns_line[i])
-			show_namespace(out, i);
+			show_namespace(out, i, 0);
 	}
 }
 
@@ -361,7 +374,7 @@ static struct libscols_table *new_table(const struct nsls_opts *o)
 	struct libscols_table *tab = scols_new_table();
 
 	if (!tab)
-		die(-ENOMEM, "cannot create the output table");
+		die(-ENOMEM, "failed to initialize output table");
 	scols_table_enable_raw(tab, o->raw);
 	scols_table_enable_json(tab, o->json);
 	scols_table_enable_noheadings(tab, o->no_headings);
@@ -386,7 +399,7 @@ static struct libscols_table *new_table(const struct nsls_opts *o)
 		}
 		cl = scols_table_new_column(tab, ci->name, ci->whint, flags);
 		if (!cl)
-			die(-ENOMEM, "cannot create the output table");
+			die(-ENOMEM, "failed to initialize output table");
 		if (o->json)
 			scols_column_set_json_type(cl, ci->json_type);
 		if (!o->no_wrap && (flags & SCOLS_FL_WRAP)) {
@@ -442,8 +455,11 @@ int main(int argc, char **argv)
 	if (proc_fd < 0)
 		die(-errno, "cannot open /proc");
 	r = ns_info_scan(proc_fd, o.types, flags, &out.info);
+	/* lsns's words when the kernel lacks the NS_GET_* ioctls */
+	if (r == -ENOTTY && (o.tree == TREE_OWNER || o.tree == TREE_PARENT))
+		die_status(2, r, "--tree={parent|owner} is unsupported for your system");
 	if (r == -ENOTTY)
-		die_status(2, r, "cannot read namespace relations");
+		die_status(2, r, "Unsupported ioctl NS_GET_USERNS");
 	if (r < 0)
 		die(r, "cannot read /proc");
 
@@ -459,8 +475,9 @@ int main(int argc, char **argv)
 
 	out.ns_line = calloc(ns_info_count(out.info) + 1, sizeof(*out.ns_line));
 	out.proc_line = calloc(ns_info_proc_count(out.info) + 1, sizeof(*out.proc_line));
+	out.ns_seen = calloc(ns_info_count(out.info) + 1, sizeof(*out.ns_seen));
 	out.command = calloc(ns_info_proc_count(out.info) + 1, sizeof(*out.command));
-	if (!out.ns_line || !out.proc_line || !out.command)
+	if (!out.ns_line || !out.proc_line || !out.ns_seen || !out.command)
 		die(-ENOMEM, "cannot list namespaces");
 	if (o.task) {
 		for (size_t j = 0; j < ns_info_proc_count(out.info); j++)
@@ -481,6 +498,7 @@ int main(int argc, char **argv)
 	scols_print_table(out.tab);
 	scols_unref_table(out.tab);
 	free(out.ns_line);
+	free(out.ns_seen);
 	free(out.proc_line);
 	for (size_t j = 0; j < ns_info_proc_count(out.info); j++)
 		free(out.command[j]);

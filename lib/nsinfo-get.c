@@ -6,7 +6,8 @@
 
 #include "ns.h"
 #include "ns-internal.h"
-#include "nsinfo-internal.h"
+#include "nsinfo-data.h"
+#include "nsinfo-proc.h"
 
 size_t ns_info_count(const struct ns_info *info)
 {

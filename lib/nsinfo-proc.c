@@ -14,7 +14,8 @@
 
 #include "ns.h"
 #include "ns-internal.h"
-#include "nsinfo-internal.h"
+#include "nsinfo-data.h"
+#include "nsinfo-proc.h"
 
 /* Each thread takes this many PIDs at a time. */
 #define CHUNK 32
@@ -22,7 +23,7 @@
 #define MIN_PER_THREAD 256
 #define MAX_THREADS 4
 
-static bool is_gone(int r)
+bool nsi_is_gone(int r)
 {
 	return r == -ENOENT || r == -ESRCH || r == -EACCES || r == -EPERM;
 }
@@ -139,6 +140,7 @@ struct worker {
 	int proc_fd;
 	uint32_t types;
 	bool fds;
+	dev_t nsfs_dev;
 	const uint32_t *pids;
 	size_t npids;
 	size_t *next;
@@ -179,8 +181,22 @@ static int read_fds(struct worker *w, int dfd, pid_t pid, uint32_t types)
 				continue;
 			link[len] = '\0';
 			t = nsi_parse_fd_link(link, &ino);
-			if (t < 0 || !(types & (1u << (t == NS_TYPE_MAX ? NS_TYPE_NET : t))))
+			if (t < 0 && link[0] == '/' && w->nsfs_dev) {
+				struct stat st;
+
+				/* an nsfs file opened through a bind mount reads
+				 * as the mount's path, or "/" once it is gone;
+				 * only a stat of the file tells. Other texts
+				 * ("pipe:[...]", "anon_inode:...") are decisive. */
+				if (fstatat(fdfd, de->d_name, &st, 0) < 0 ||
+				    st.st_dev != w->nsfs_dev)
+					continue;
+				t = NSI_FD_NSFS;
+				ino = st.st_ino;
+			} else if (t < 0 ||
+				   !(types & (1u << (t == NS_TYPE_MAX ? NS_TYPE_NET : t)))) {
 				continue;
+			}
 			r = nsi_grow((void **)&w->fd, &w->fd_cap, w->n_fd, sizeof(*w->fd));
 			if (r < 0)
 				return r;
@@ -245,13 +261,13 @@ static int read_proc(struct worker *w, uint32_t pid)
 		return r;
 	/* "ns" looked up once, not once per link */
 	nsfd = openat(dfd, "ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (nsfd < 0 && !is_gone(-errno))
+	if (nsfd < 0 && !nsi_is_gone(-errno))
 		return -errno;
 	for (int t = 0; nsfd >= 0 && t < NS_TYPE_MAX; t++) {
 		if (!(w->types & (1u << t)))
 			continue;
 		r = read_ns_link(nsfd, t, &p->ns[t]);
-		if (r < 0 && !is_gone(r))
+		if (r < 0 && !nsi_is_gone(r))
 			return r;
 	}
 	w->n_procs++;
@@ -274,7 +290,7 @@ static void *work(void *arg)
 			int r = read_proc(w, w->pids[i]);
 
 			/* vanished or closed to us: skipped, as lsns(8) does */
-			if (r < 0 && !is_gone(r) && r != -EINVAL) {
+			if (r < 0 && !nsi_is_gone(r) && r != -EINVAL) {
 				w->err = r;
 				return NULL;
 			}
@@ -338,7 +354,7 @@ static int cmp_fd(const void *a, const void *b)
 	return (x->fd > y->fd) - (x->fd < y->fd);
 }
 
-int nsi_proc_read_all(int proc_fd, uint32_t types, bool fds, struct nsi_raw *ret)
+int nsi_proc_read_all(int proc_fd, uint32_t types, bool fds, dev_t nsfs_dev, struct nsi_raw *ret)
 {
 	_cleanup_free_ uint32_t *pids = NULL;
 	struct worker w[MAX_THREADS];
@@ -355,6 +371,7 @@ int nsi_proc_read_all(int proc_fd, uint32_t types, bool fds, struct nsi_raw *ret
 		nw++;
 	for (size_t i = 0; i < nw; i++)
 		w[i] = (struct worker){ .proc_fd = proc_fd, .types = types, .fds = fds,
+					.nsfs_dev = nsfs_dev,
 					.pids = pids, .npids = npids, .next = &next };
 	/* the calling thread is worker 0; a thread that cannot start leaves
 	 * its share to the others */
@@ -373,6 +390,10 @@ int nsi_proc_read_all(int proc_fd, uint32_t types, bool fds, struct nsi_raw *ret
 		nfd += w[i].n_fd;
 	}
 	if (!r && nw == 1) {
+		/* readdir(3) order, which only procfs keeps in PID order; the
+		 * fds of a process are together already */
+		if (w[0].n_procs > 1)
+			qsort(w[0].procs, w[0].n_procs, sizeof(*w[0].procs), cmp_proc);
 		*ret = (struct nsi_raw){ .procs = w[0].procs, .n_procs = w[0].n_procs,
 					 .fds = w[0].fd, .n_fds = w[0].n_fd };
 		return 0;

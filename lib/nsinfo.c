@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/nsfs.h>
+#include <linux/sockios.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,117 +14,30 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "ns.h"
 #include "ns-internal.h"
 #include "nsinfo-internal.h"
 
-/* A process that vanished or that we may not look into is skipped, as
- * lsns(8) does; only the errors of reading /proc itself are fatal. */
-static bool is_gone(int r)
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+
+static int pidfd_getfd(int pidfd, int fd)
 {
-	return r == -ENOENT || r == -ESRCH || r == -EACCES || r == -EPERM;
+	/* needs ptrace access to the holder; see pidfd_getfd(2) */
+	int r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+
+	return r < 0 ? -errno : r;
 }
 
-static size_t hash_u64(uint64_t v)
+static int socket_netns(int sk)
 {
-	v ^= v >> 33;
-	v *= 0xff51afd7ed558ccdULL;
-	v ^= v >> 33;
-	return (size_t)v;
-}
+	int r = ioctl(sk, SIOCGSKNS);
 
-/* Open addressing, slot value = index + 1 (0: empty). */
-static int index_grow(struct nsi_index *ix, size_t want)
-{
-	size_t cap = ix->cap ? ix->cap : 256;
-	uint64_t *keys;
-	uint32_t *vals;
-
-	while (cap < want * 2)
-		cap *= 2;
-	if (cap == ix->cap)
-		return 0;
-	keys = calloc(cap, sizeof(*keys));
-	vals = calloc(cap, sizeof(*vals));
-	if (!keys || !vals) {
-		free(keys);
-		free(vals);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < ix->cap; i++) {
-		size_t h;
-
-		if (!ix->vals[i])
-			continue;
-		for (h = hash_u64(ix->keys[i]) & (cap - 1); vals[h]; h = (h + 1) & (cap - 1))
-			;
-		keys[h] = ix->keys[i];
-		vals[h] = ix->vals[i];
-	}
-	free(ix->keys);
-	free(ix->vals);
-	ix->keys = keys;
-	ix->vals = vals;
-	ix->cap = cap;
-	return 0;
-}
-
-ssize_t nsi_index_get(const struct nsi_index *ix, uint64_t key)
-{
-	if (!ix->cap)
-		return -1;
-	for (size_t h = hash_u64(key) & (ix->cap - 1); ix->vals[h]; h = (h + 1) & (ix->cap - 1))
-		if (ix->keys[h] == key)
-			return (ssize_t)ix->vals[h] - 1;
-	return -1;
-}
-
-int nsi_index_put(struct nsi_index *ix, uint64_t key, size_t val)
-{
-	size_t h;
-	int r;
-
-	if ((ix->n + 1) * 2 > ix->cap) {
-		r = index_grow(ix, ix->n + 1);
-		if (r < 0)
-			return r;
-	}
-	for (h = hash_u64(key) & (ix->cap - 1); ix->vals[h]; h = (h + 1) & (ix->cap - 1))
-		if (ix->keys[h] == key) {
-			ix->vals[h] = (uint32_t)val + 1;
-			return 0;
-		}
-	ix->keys[h] = key;
-	ix->vals[h] = (uint32_t)val + 1;
-	ix->n++;
-	return 0;
-}
-
-void nsi_index_clear(struct nsi_index *ix)
-{
-	free(ix->keys);
-	free(ix->vals);
-	*ix = (struct nsi_index){ 0 };
-}
-
-/* Room for element @n of the array *@p, doubled when full, the new part
- * zeroed. */
-int nsi_grow(void **p, size_t *cap, size_t n, size_t size)
-{
-	size_t c = *cap ? *cap * 2 : 64;
-	void *q;
-
-	if (n < *cap)
-		return 0;
-	q = reallocarray(*p, c, size);
-	if (!q)
-		return -ENOMEM;
-	memset((char *)q + *cap * size, 0, (c - *cap) * size);
-	*p = q;
-	*cap = c;
-	return 0;
+	return r < 0 ? -errno : r;
 }
 
 static int fd_ino(int fd, uint64_t *ret)
@@ -160,18 +74,15 @@ static int add_ns(struct ns_info *info, uint64_t ino, enum ns_type type, size_t 
 	if (r < 0)
 		return r;
 	ns = &info->ns[info->n_ns];
-	*ns = (struct nsi_ns){ .ino = ino, .type = type, .proc = -1, .caps = -1 };
+	*ns = (struct nsi_ns){
+		.ino = ino, .type = type, .proc = -1, .caps = -1, .netnsid = NS_NETNSID_UNKNOWN
+	};
 	*ret_idx = info->n_ns++;
 	return 0;
 }
 
 static int probe_fd(struct ns_info *info, int fd, size_t idx, int depth);
 static int add_ns_fd(struct ns_info *info, int fd, uint64_t ino, int depth);
-
-int nsi_add_ns_fd(struct ns_info *info, int fd, uint64_t ino)
-{
-	return add_ns_fd(info, fd, ino, 0);
-}
 
 /* Adds the namespace behind @fd (owner and parent are followed) unless it is
  * known already or of a type not asked for. Returns 0 or -errno. */
@@ -192,6 +103,10 @@ static int add_ns_fd(struct ns_info *info, int fd, uint64_t ino, int depth)
 	if (r < 0)
 		return r;
 	info->ns[idx].no_proc = true;
+	/* a namespace without a process is asked for its id through the fd
+	 * that found it, since nothing else would reach it later */
+	if (t == NS_TYPE_NET && info->nl)
+		info->ns[idx].netnsid = nsi_netnsid_of_fd(info, fd);
 	return probe_fd(info, fd, idx, depth);
 }
 
@@ -284,10 +199,10 @@ static int scan_socket(struct ns_info *info, pid_t pid, int *pidfd, int fdnum)
 		if (*pidfd < 0)
 			return 0;
 	}
-	sk = nsi_pidfd_getfd(*pidfd, fdnum);
+	sk = pidfd_getfd(*pidfd, fdnum);
 	if (sk < 0)
 		return 0;
-	nsfd = nsi_socket_netns(sk);
+	nsfd = socket_netns(sk);
 	if (nsfd < 0)
 		return 0;
 	if (fd_ino(nsfd, &ino) < 0)
@@ -314,6 +229,47 @@ static int scan_ns_fd(struct ns_info *info, const struct nsi_raw_fd *f)
 	return add_ns_fd(info, fd, ino, 0);
 }
 
+/* One pass over the caller's mountinfo: the nsfs mount points of every
+ * namespace, and namespaces held by nothing but such a bind mount. */
+static int scan_mounts(struct ns_info *info)
+{
+	char *line, *next;
+	int r;
+
+	r = read_all_at(info->proc_fd, "self/mountinfo", &info->mountinfo);
+	if (r < 0)
+		return r;
+	for (line = info->mountinfo; line && *line; line = next) {
+		char *target;
+		uint64_t ino;
+		ssize_t idx;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (nsi_mountinfo_nsfs(line, &target, &ino) < 0)
+			continue;
+		idx = nsi_index_get(&info->ns_ix, ino);
+		if (idx < 0) {
+			_cleanup_close_ int fd = -1;
+
+			fd = nsi_nsfs_open(target, ino);
+			if (fd < 0)
+				continue;
+			r = add_ns_fd(info, fd, ino, 0);
+			if (r < 0 && r != -EPERM && r != -EACCES)
+				return r;
+			idx = nsi_index_get(&info->ns_ix, ino);
+			if (idx < 0)
+				continue;
+		}
+		r = nsi_list_add(&info->ns[idx].nsfs, target);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 /* Every process's namespaces become entries; a namespace seen for the first
  * time is probed through the process's /proc/PID/ns entry, only once. */
 static int scan_procs(struct ns_info *info)
@@ -321,7 +277,8 @@ static int scan_procs(struct ns_info *info)
 	struct nsi_raw raw = { 0 };
 	int r;
 
-	r = nsi_proc_read_all(info->proc_fd, info->types, info->flags & NS_INFO_FDS, &raw);
+	r = nsi_proc_read_all(info->proc_fd, info->types, info->flags & NS_INFO_FDS,
+			      info->nsfs_dev, &raw);
 	if (r < 0)
 		return r;
 	info->procs = raw.procs;
@@ -347,7 +304,7 @@ static int scan_procs(struct ns_info *info)
 			if (fd < 0)
 				continue;
 			r = probe_fd(info, fd, idx, 0);
-			if (r < 0 && !is_gone(r))
+			if (r < 0 && !nsi_is_gone(r))
 				goto out;
 		}
 	}
@@ -362,7 +319,7 @@ static int scan_procs(struct ns_info *info)
 				r = scan_socket(info, pid, &pidfd, raw.fds[k].fd);
 			else
 				r = scan_ns_fd(info, &raw.fds[k]);
-			if (r < 0 && !is_gone(r))
+			if (r < 0 && !nsi_is_gone(r))
 				goto out;
 		}
 		k--;
@@ -371,13 +328,6 @@ static int scan_procs(struct ns_info *info)
 out:
 	free(raw.fds);
 	return r;
-}
-
-static int cmp_proc(const void *a, const void *b)
-{
-	const struct nsi_proc *x = a, *y = b;
-
-	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
 static int cmp_ns(const void *a, const void *b)
@@ -404,19 +354,67 @@ static ssize_t find_proc(const struct ns_info *info, pid_t pid)
 	return -1;
 }
 
+/* User and PID namespaces nest at most 32 deep below the initial ones, and
+ * a chain of parents may continue through its owner's: no chain the kernel
+ * makes is longer than this. */
+#define NSI_CHAIN_MAX (2 * 33)
+
+static uint64_t *relation(struct nsi_ns *ns, bool parent)
+{
+	return parent ? &ns->parent : &ns->owner;
+}
+
+/* How many links the chain from @i follows within NSI_CHAIN_MAX + 1
+ * steps; -1 when it comes back to @i. */
+static int chain_length(const struct ns_info *info, size_t i, bool parent)
+{
+	ssize_t k = (ssize_t)i;
+	int steps = 0;
+
+	while (steps <= NSI_CHAIN_MAX) {
+		uint64_t r = *relation(&info->ns[k], parent);
+
+		if (!r || r == info->ns[k].ino)
+			break;
+		k = nsi_index_get(&info->ns_ix, r);
+		if (k < 0)
+			break;
+		steps++;
+		if ((size_t)k == i)
+			return -1;
+	}
+	return steps;
+}
+
+/* The inode of a link's text and the relations of the ioctls need not
+ * agree: a tree shaped like /proc says what it likes, and an inode can be
+ * reused while /proc is read. Links that make a loop, then those of chains
+ * deeper than the kernel allows, are cut, so that whoever follows them
+ * stops. */
+static void cut_loops(struct ns_info *info)
+{
+	for (int p = 0; p < 2; p++) {
+		for (size_t i = 0; i < info->n_ns; i++)
+			if (chain_length(info, i, p) < 0)
+				*relation(&info->ns[i], p) = 0;
+		for (size_t i = 0; i < info->n_ns; i++)
+			if (chain_length(info, i, p) > NSI_CHAIN_MAX)
+				*relation(&info->ns[i], p) = 0;
+	}
+}
+
 /* Sort, then link: namespaces by inode (the order lsns prints), processes
  * by PID, each namespace to its lowest PID and each process to its parent. */
 static int finish(struct ns_info *info)
 {
 	int r;
 
-	/* qsort() takes no NULL array, not even an empty one */
-	if (info->n_procs > 1)
-		qsort(info->procs, info->n_procs, sizeof(*info->procs), cmp_proc);
+	/* processes come in PID order from nsi_proc_read_all(); qsort()
+	 * takes no NULL array, not even an empty one */
 	if (info->n_ns > 1)
 		qsort(info->ns, info->n_ns, sizeof(*info->ns), cmp_ns);
 	nsi_index_clear(&info->ns_ix);
-	r = index_grow(&info->ns_ix, info->n_ns);
+	r = nsi_index_reserve(&info->ns_ix, info->n_ns);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < info->n_ns; i++) {
@@ -424,6 +422,7 @@ static int finish(struct ns_info *info)
 		if (r < 0)
 			return r;
 	}
+	cut_loops(info);
 	for (size_t j = 0; j < info->n_procs; j++) {
 		struct nsi_proc *p = &info->procs[j];
 
@@ -497,7 +496,7 @@ int ns_info_scan(int proc_fd, uint32_t types, unsigned int flags, struct ns_info
 	if (r < 0)
 		goto fail;
 	if (flags & NS_INFO_MOUNTS) {
-		r = nsi_mounts_scan(info);
+		r = scan_mounts(info);
 		if (r < 0)
 			goto fail;
 	}

@@ -55,6 +55,19 @@ ino /proc/$p/ns/uts >fd.ids
 kill $p
 wait $p
 
+# held by fd 8 alone, opened through a bind mount that is gone since: the
+# fd's link reads "/" (lsns 2.41 and later list such a namespace)
+unshare -n sleep 600 </dev/null &
+p=$!
+wait_ns $p net
+: >bfd
+mount --bind /proc/$p/ns/net bfd || exit 1
+exec 8<bfd
+umount -l bfd || exit 1
+ino /proc/$p/ns/net >bfd.ids
+kill $p
+wait $p
+
 # held by a socket alone: made in a new net namespace, whose holder then
 # moves on to another one
 python3 -c '
@@ -109,6 +122,18 @@ unshare -n bash -c "ip link add v0 type veth peer name v1 netns $h &&
 	\"\$NSLS\" -l -r -t net -o NS,NETNSID >netnsid.nsls &&
 	\"\$LSNS\" -l -r -t net -o NS,NETNSID >netnsid.lsns" 2>netnsid.err
 
+# NETNSID of namespaces without a process, one held by a bind mount (pnet)
+# and one by fd 8 alone: each named under /run/netns for as long as a
+# throwaway net namespace, acting as the host, gives it an id (what
+# ip-netns(8) "set" does); lsns 2.42 asks through the nsfs file it found
+: >/run/netns/pn
+: >/run/netns/pf
+mount --bind pnet /run/netns/pn && mount -c --bind /proc/self/fd/8 /run/netns/pf || exit 1
+unshare -n bash -c 'ip netns set pn 117 && ip netns set pf 118 &&
+	"$NSLS" -l -r -n -t net -o NS,NETNSID >netnsid-noproc.nsls &&
+	"$NSLS" -l -r -n -o NS -Q "NETNSID == '"'117'"'" >netnsid-filter.nsls' 2>netnsid-noproc.err
+umount /run/netns/pn /run/netns/pf && rm /run/netns/pn /run/netns/pf || exit 1
+
 i=0
 while IFS= read -r line; do
 	eval "set -- $line"
@@ -152,6 +177,8 @@ cat >"$T/cases" <<'EOF'
 -l -r -n -o NS,TYPE,CAPS
 -J -o NS,NAME,UIDMAP,GIDMAP,CAPS
 -l -r -n -o NS,TYPE -t user -Q 'UIDMAP =~ ","'
+-H -J
+-H -r
 EOF
 
 # out MODE N: stdout of case N
@@ -209,9 +236,12 @@ case_new() {
 		grep -q "^$futs uts 0  " <<<"$all"
 	check "$m: a namespace held by a socket alone is listed" \
 		grep -q "^$snet net 0  " <<<"$all"
+	check "$m: a namespace held by an fd opened through a bind mount alone is listed" \
+		grep -q "^$(cat "$dir/bfd.ids") net 0  " <<<"$all"
 	expect_case "$m" 1 "-P lists exactly the namespaces without processes" 0 \
 		"$(awk '$3 == 0 {print $1, $2, $3, ""}' <<<"$all")"
-	check "$m: -P: four of them" [ "$(out "$m" 1 | wc -l)" -eq 4 ]
+	# five since the namespace held through a bind mount's fd counts too
+	check "$m: -P: five of them" [ "$(out "$m" 1 | wc -l)" -eq 5 ]
 	check "$m: --persistent -J: null pid and command, the owner's user" python3 -c '
 import json, sys
 rows = json.load(open(sys.argv[1]))["namespaces"]
@@ -235,11 +265,12 @@ assert r["user"] == "root", r
 	expect_case "$m" 13 "NAME -r: names joined by ',' as -r implies -W" 0 \
 		"$(printf '%s\n' "$huts red" "$hnet blue,green" | sort -n)"
 	expect_err_case "$m" 14 "-Q: unknown column" "nsls: unknown column: FOO"
+	# lsns 2.42 words a filter it cannot parse 'failed to parse "EXPR": why'
 	expect_err_case "$m" 15 "-Q: missing operand" \
-		"nsls: invalid filter 'TYPE ==': unexpected end of expression"
-	expect_err_case "$m" 16 "-Q: missing ')'" "nsls: invalid filter '(TYPE == \"net\"': missing ')'"
+		"nsls: failed to parse \"TYPE ==\": unexpected end of expression"
+	expect_err_case "$m" 16 "-Q: missing ')'" "nsls: failed to parse \"(TYPE == \"net\"\": missing ')'"
 	expect_err_case "$m" 17 "-Q: =~ wants a string" \
-		"nsls: invalid filter 'TYPE =~ 5': the right side of =~ and !~ must be a string"
+		"nsls: failed to parse \"TYPE =~ 5\": the right side of =~ and !~ must be a string"
 	expect_case "$m" 18 "-Q with !~ matching nothing" 0 ""
 	expect_case "$m" 19 "-Q compares a column with itself, a number column with a string" 0 \
 		"$(awk '$3 == 1 {print $2}' <<<"$(out "$m" 8)")"
@@ -253,11 +284,14 @@ assert r["user"] == "root", r
 		"$dir/20.out"
 	check "$m: -J -H" python3 -c '
 import json, sys
-rows = json.load(open(sys.argv[1]))["nsls-columns"]
+rows = json.load(open(sys.argv[1]))["lsns-columns"]
 assert [r["holder"] for r in rows][:2] == ["NS", "TYPE"], rows
 assert rows[0]["type"] == "<integer>" and rows[1]["type"] == "<string>", rows
 ' "$dir/21.out"
 	check "$m: -r -H" grep -qx 'TYPE <string> kind\\x20of\\x20namespace' "$dir/22.out"
+	# -J and -r count wherever they stand, as lsns parses every option first
+	check "$m: -H -J is -J -H" cmp -s "$dir/21.out" "$dir/30.out"
+	check "$m: -H -r is -r -H" cmp -s "$dir/22.out" "$dir/31.out"
 
 	expect_err_case "$m" 23 "-l and -T are exclusive" \
 		"nsls: mutually exclusive arguments: --list --tree"
@@ -331,6 +365,11 @@ assert r["name"] == "blue\ngreen" and r["caps"] == sys.argv[3] and r["uidmap"] i
 		[ -s "$dir/netnsid.nsls" ] && cmp -s "$dir/netnsid.nsls" "$dir/netnsid.lsns"
 	check "$m: NETNSID of the veth peer's namespace is a number" \
 		grep -qE "^$hnet [0-9]+$" "$dir/netnsid.nsls"
+	check "$m: NETNSID of a namespace held by a bind mount alone" \
+		grep -qx "$pnet 117" "$dir/netnsid-noproc.nsls"
+	check "$m: NETNSID of a namespace held by an fd alone" \
+		grep -qx "$(cat "$dir/bfd.ids") 118" "$dir/netnsid-noproc.nsls"
+	check "$m: -Q \"NETNSID == '117'\" selects it" [ "$(cat "$dir/netnsid-filter.nsls")" = "$pnet" ]
 }
 
 # Processes come and go (each in new namespaces) while nsls reads /proc:

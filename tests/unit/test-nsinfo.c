@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ns.h"
@@ -19,6 +22,7 @@
 
 static char root[] = "/tmp/nsutils-test-nsinfo.XXXXXX";
 static int root_fd = -1;
+static uint64_t self_net;
 
 static void put_file(const char *path, const char *fmt, ...)
 {
@@ -94,6 +98,7 @@ static void put_link(const char *target, const char *fmt, ...)
 static void make_tree(void)
 {
 	uint64_t host[NS_TYPE_MAX], child[NS_TYPE_MAX];
+	struct stat st;
 
 	test_assert(mkdtemp(root));
 	root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -130,13 +135,29 @@ static void make_tree(void)
 	put_link("socket:[12345]", "20/fd/5");
 	put_link("/dev/null", "20/fd/0");
 
+	/* a mount point whose parent was swapped for a symlink to a place of
+	 * the user's choosing after mountinfo was read: here the caller's own
+	 * ns directory, whose net entry has the inode mountinfo claims */
+	test_assert(stat("/proc/self/ns/net", &st) == 0);
+	self_net = st.st_ino;
+	test_assert(symlinkat("/proc/self/ns", root_fd, "held") == 0);
 	put_dir("self");
 	put_file("self/mountinfo",
 		 "21 1 0:20 / /proc rw - proc proc rw\n"
 		 "300 29 0:4 net:[4026532100] /run/netns/blue rw shared:5 - nsfs nsfs rw\n"
 		 "301 29 0:4 net:[4026532100] /tmp/with\\040space rw - nsfs nsfs rw\n"
 		 "302 29 0:4 net:[4026532100] /run/netns/blue rw - nsfs nsfs rw\n"
-		 "303 29 0:4 mnt:[4026539999] /nonexistent/held rw - nsfs nsfs rw\n");
+		 "303 29 0:4 mnt:[4026539999] /nonexistent/held rw - nsfs nsfs rw\n"
+		 "304 29 0:4 net:[%llu] %s/held/net rw - nsfs nsfs rw\n"
+		 /* out of shape: refused whole */
+		 "305 29 0:4 net:[4026532100] /tmp/bad\\999 rw - nsfs nsfs rw\n"
+		 "306 29 0:4 net:[4026532100] /tmp/nul\\000 rw - nsfs nsfs rw\n"
+		 "307 29 0:4 net:[4026532100] /tmp/no-dash rw nsfs nsfs rw\n"
+		 "308 29 0:4 net:[4026532100] tmp/relative rw - nsfs nsfs rw\n"
+		 "x 29 0:4 net:[4026532100] /tmp/bad-id rw - nsfs nsfs rw\n"
+		 "309 29 0:4 net:[-1] /tmp/bad-ino rw - nsfs nsfs rw\n"
+		 "310 29 0:4 net:[4026532100] /tmp/trailing\\ rw - nsfs nsfs rw\n",
+		 (unsigned long long)self_net, root);
 }
 
 static void remove_tree(void)
@@ -193,6 +214,8 @@ static void test_scan(void)
 	/* an fd or a mount whose namespace cannot be opened adds nothing */
 	test_assert_int(ns_info_find(info, 4026532555ULL), -1);
 	test_assert_int(ns_info_find(info, 4026539999ULL), -1);
+	/* nor one reached through a symlink on the way to the mount point */
+	test_assert_int(ns_info_find(info, self_net), -1);
 
 	/* commands: NULs as spaces, the last one dropped; comm when empty */
 	test_assert_int(ns_info_proc_command(info, 0, &cmd), 0);
@@ -297,6 +320,203 @@ static void test_many(void)
 	test_assert(system(cmd) == 0);
 }
 
+/* uid_map text is hostile input: a file bound over it, or a tree like this
+ * one, says whatever it likes. Only what the kernel writes is shown. */
+static void put_raw(int d, const char *path, const char *text, size_t len)
+{
+	int fd = openat(d, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	test_assert(fd >= 0);
+	test_assert(write(fd, text, len) == (ssize_t)len);
+	close(fd);
+}
+
+static void idmap_is(int d, const char *text, size_t len, int want, const char *want_s)
+{
+	struct ns_info *info = NULL;
+	char *s = NULL;
+
+	put_raw(d, "7/uid_map", text, len);
+	test_assert_int(ns_info_scan(d, 1u << NS_TYPE_USER, 0, &info), 0);
+	test_assert_int(ns_info_count(info), 1);
+	test_assert_int(ns_info_idmap(info, 0, NS_UID_MAP, &s), want);
+	if (want == 0 && want_s)
+		test_assert_str(s, want_s);
+	if (want == 0 && !want_s)
+		test_assert(s && strlen(s) == NS_IDMAP_MAX * 24 - 1);
+	free(s);
+	ns_info_free(info);
+}
+
+static void test_idmap_hostile(void)
+{
+	char dir[] = "/tmp/nsutils-test-nsinfo.XXXXXX", cmd[300];
+	static char big[400 * 8 + 1], many[NS_IDMAP_MAX * 34 + 1];
+	const char bin[] = "0 0 1\n\0\x01\xff 3 4\n";
+	size_t len = 0;
+	int d;
+
+	test_assert(mkdtemp(dir));
+	d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	test_assert(d >= 0);
+	test_assert(mkdirat(d, "7", 0755) == 0);
+	test_assert(mkdirat(d, "7/ns", 0755) == 0);
+	put_raw(d, "7/stat", "7 (x) S 1 7 7 0 -1 0\n", 21);
+	test_assert(symlinkat("user:[4026531837]", d, "7/ns/user") == 0);
+
+	/* what the kernel writes: fields padded to 10 columns */
+	idmap_is(d, "         0       1000          1\n", 33, 0, "0:1000:1");
+	idmap_is(d, "0 0 4294967295\n1 2 3\n", 21, 0, "0:0:4294967295,1:2:3");
+	/* a map not written yet */
+	idmap_is(d, "", 0, 0, "");
+	idmap_is(d, "-1 -1 -1\n", 9, -EINVAL, NULL);
+	idmap_is(d, "-1 -1 -1\n-1 -1 -1\n-1 -1 -1\n", 27, -EINVAL, NULL);
+	idmap_is(d, "4294967296 0 1\n", 15, -EINVAL, NULL);
+	idmap_is(d, "0 4294967296 1\n", 15, -EINVAL, NULL);
+	idmap_is(d, "0 0 18446744073709551615\n", 25, -EINVAL, NULL);
+	idmap_is(d, "1 0 4294967295\n", 15, -EINVAL, NULL);
+	idmap_is(d, "0 1 4294967295\n", 15, -EINVAL, NULL);
+	idmap_is(d, "4294967295 0 1\n", 15, -EINVAL, NULL);
+	idmap_is(d, "0 0 0\n", 6, -EINVAL, NULL);
+	idmap_is(d, "+1 0 1\n", 7, -EINVAL, NULL);
+	idmap_is(d, "0x1 0 1\n", 8, -EINVAL, NULL);
+	idmap_is(d, "0 0 1 2\n", 8, -EINVAL, NULL);
+	idmap_is(d, "0 0\n", 4, -EINVAL, NULL);
+	idmap_is(d, "0 0 1", 5, -EINVAL, NULL);
+	idmap_is(d, "0 0 1\n\n", 7, -EINVAL, NULL);
+	idmap_is(d, bin, sizeof(bin) - 1, -EINVAL, NULL);
+	/* 340 lines of the widest values the kernel allows */
+	len = 0;
+	for (int k = 0; k < NS_IDMAP_MAX; k++)
+		len += (size_t)sprintf(many + len, "%10u %10u %10u\n", 4294967294u - k,
+				       4294967294u - k, 1u);
+	idmap_is(d, many, len, 0, NULL);
+
+	/* more lines than the kernel takes */
+	len = 0;
+	for (int k = 0; k < 400; k++)
+		len += (size_t)sprintf(big + len, "%d 0 1\n", k % 10);
+	idmap_is(d, big, len, -EINVAL, NULL);
+
+	close(d);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	test_assert(system(cmd) == 0);
+}
+
+/* A namespace's inode read from a link may not be the one its ioctls
+ * answer for: a tree like this one says what it likes, and on a live
+ * system an inode can be reused while /proc is read. Here process 7 says
+ * its user namespace is U1 but is U3, and 8 says U2 and is U2, so U1's
+ * parent is U2 and U2's parent U1: the relations must not loop. */
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+static void test_relation_cycle(void)
+{
+	char dir[] = "/tmp/nsutils-test-nsinfo.XXXXXX", cmd[300], path[128], name[64];
+	struct ns_info *info = NULL;
+	int fds[3], pfd[2], d;
+	uint64_t ino[3];
+	pid_t child;
+
+	test_assert(pipe2(pfd, O_CLOEXEC) == 0);
+	child = fork();
+	test_assert(child >= 0);
+	if (child == 0) {
+		/* U1, its child U2, and U2's child U3, each held by an fd */
+		for (int k = 0; k < 3; k++) {
+			char map[64];
+			uid_t uid = getuid();
+			gid_t gid = getgid();
+
+			/* the next level may be made only with our ids mapped */
+			if (unshare(CLONE_NEWUSER) < 0)
+				_exit(1);
+			snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
+			if (write_file("/proc/self/uid_map", map) < 0 ||
+			    write_file("/proc/self/setgroups", "deny\n") < 0)
+				_exit(1);
+			snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
+			if (write_file("/proc/self/gid_map", map) < 0)
+				_exit(1);
+			fds[k] = open("/proc/self/ns/user", O_RDONLY);
+			if (fds[k] < 0)
+				_exit(1);
+		}
+		if (write(pfd[1], fds, sizeof(fds)) != sizeof(fds))
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(pfd[1]);
+	test_assert(read(pfd[0], fds, sizeof(fds)) == sizeof(fds));
+	close(pfd[0]);
+	for (int k = 0; k < 3; k++) {
+		struct stat st;
+
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)child, fds[k]);
+		test_assert(stat(path, &st) == 0);
+		ino[k] = st.st_ino;
+	}
+
+	test_assert(mkdtemp(dir));
+	d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	test_assert(d >= 0);
+	for (int pid = 7; pid <= 8; pid++) {
+		int held = pid == 7 ? fds[2] : fds[1];
+		uint64_t claim = pid == 7 ? ino[0] : ino[1];
+
+		snprintf(path, sizeof(path), "%d", pid);
+		test_assert(mkdirat(d, path, 0755) == 0);
+		snprintf(path, sizeof(path), "%d/ns", pid);
+		test_assert(mkdirat(d, path, 0755) == 0);
+		snprintf(path, sizeof(path), "%d/stat", pid);
+		snprintf(cmd, sizeof(cmd), "%d (x) S 1 %d %d 0 -1 0\n", pid, pid, pid);
+		put_raw(d, path, cmd, strlen(cmd));
+		snprintf(name, sizeof(name), "user:[%llu]", (unsigned long long)claim);
+		snprintf(path, sizeof(path), "%d/ns/user", pid);
+		test_assert(symlinkat(name, d, path) == 0);
+		snprintf(path, sizeof(path), "%d/ns/%s", pid, name);
+		snprintf(cmd, sizeof(cmd), "/proc/%d/fd/%d", (int)child, held);
+		test_assert(symlinkat(cmd, d, path) == 0);
+	}
+
+	test_assert_int(ns_info_scan(d, 1u << NS_TYPE_USER, NS_INFO_RELATIONS, &info), 0);
+	test_assert_int(ns_info_count(info), 2);
+	/* every chain of parents or owners ends, and within the kernel's depth */
+	for (size_t i = 0; i < ns_info_count(info); i++) {
+		for (int rel = 0; rel < 2; rel++) {
+			ssize_t k = (ssize_t)i;
+			int steps = 0;
+
+			while (k >= 0 && steps <= 2 * 33) {
+				uint64_t r = rel ? ns_info_parent(info, (size_t)k) :
+						   ns_info_owner(info, (size_t)k);
+
+				k = r ? ns_info_find(info, r) : -1;
+				steps++;
+			}
+			test_assert(k < 0);
+		}
+	}
+	ns_info_free(info);
+
+	kill(child, SIGKILL);
+	test_assert(waitpid(child, NULL, 0) == child);
+	close(d);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	test_assert(system(cmd) == 0);
+}
+
 static void test_parsers(void)
 {
 	char esc[] = "/a\\040b\\011c\\134d\\012";
@@ -329,6 +549,29 @@ static void test_parsers(void)
 
 	test_assert_int(nsi_mountinfo_unescape(esc), 9);
 	test_assert_str(esc, "/a b\tc\\d\n");
+	{
+		char bad1[] = "/a\\9", bad2[] = "/a\\000b", bad3[] = "/a\\", bad4[] = "/a\\07";
+		char ok1[] = "36 35 0:4 net:[4026532100] /run/netns/a\\040b rw,nosuid shared:5 "
+			     "master:1 - nsfs nsfs rw";
+		char ok2[] = "1 2 0:4 user:[4026531837] /x rw - nsfs nsfs rw";
+		char no1[] = "36 35 0:4 / /proc rw - proc proc rw";
+		char no2[] = "36 35 0:4 socket:[1] /x rw - nsfs nsfs rw";
+		char no3[] = "36 35 0:4 net:[1] /x rw -  nsfs nsfs rw";
+		char *target;
+
+		test_assert_int(nsi_mountinfo_unescape(bad1), -EINVAL);
+		test_assert_int(nsi_mountinfo_unescape(bad2), -EINVAL);
+		test_assert_int(nsi_mountinfo_unescape(bad3), -EINVAL);
+		test_assert_int(nsi_mountinfo_unescape(bad4), -EINVAL);
+		test_assert_int(nsi_mountinfo_nsfs(ok1, &target, &ino), 0);
+		test_assert_str(target, "/run/netns/a b");
+		test_assert(ino == 4026532100ULL);
+		test_assert_int(nsi_mountinfo_nsfs(ok2, &target, &ino), 0);
+		test_assert_str(target, "/x");
+		test_assert_int(nsi_mountinfo_nsfs(no1, &target, &ino), -ENOENT);
+		test_assert_int(nsi_mountinfo_nsfs(no2, &target, &ino), -EINVAL);
+		test_assert(nsi_mountinfo_nsfs(no3, &target, &ino) < 0);
+	}
 }
 
 /* RTM_GETNSID with NETNSA_FD, an ACK asked for: the request nsinfo sends. */
@@ -357,5 +600,7 @@ int main(void)
 	remove_tree();
 	test_enotty();
 	test_many();
+	test_idmap_hostile();
+	test_relation_cycle();
 	return 0;
 }

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* NETNSID of the network namespaces of a listing. */
+#ifndef LIBNS_NSINFO_NETNSID_H
+#define LIBNS_NSINFO_NETNSID_H
+
+#include "nsinfo-data.h"
+
+struct mnl_socket *nsi_netnsid_open(void);
+void nsi_netnsid_close(struct ns_info *info);
+int nsi_netnsid_fill(struct ns_info *info);
+int nsi_netnsid_of_fd(struct ns_info *info, int nsfd);
+
+#endif

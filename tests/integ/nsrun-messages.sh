@@ -144,6 +144,9 @@ row user 1 2.42 "failed to execute /nonexistent/newuidmap: No such file or direc
 row user 1 same "unshare failed: Operation not permitted" @ -n true
 # a user namespace whose creator's uid is not mapped in the parent
 row both 1 same "unshare failed: Operation not permitted" @ -U @ -U true
+# the new user namespace's own limit (user_namespaces(7)) lowered to 0
+row both 1 same "unshare failed: No space left on device" \
+	@ -r sh -c 'echo 0 >/proc/sys/user/max_user_namespaces && exec "$0" -U true' @
 # RLIMIT_NPROC holds for all but the initial root: the forks of --fork and
 # of the helper child that writes the maps
 row user 1 same "fork failed: Resource temporarily unavailable" prlimit --nproc=0 @ -r -f true

@@ -24,6 +24,7 @@ static void subid_range(const char *path, uid_t euid, bool identity, struct ns_i
 	struct ns_subid s;
 	int r;
 
+	/* unshare(1)'s words, its full stop included */
 	if (!pw)
 		diex("you (user %u) don't exist.", (unsigned)euid);
 	r = ns_subid_lookup(path, pw->pw_name, euid, &s);
@@ -65,7 +66,8 @@ void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m)
 			}
 			r = ns_idmap_prepend(map, &range);
 			if (r < 0)
-				diex("/proc/%d/%s too large for kernel 4k limit (the kernel takes %d ranges)", (int)getpid(), uids ? "uid_map" : "gid_map", NS_IDMAP_MAX);
+				diex("/proc/%d/%s too large for kernel 4k limit (the kernel takes %d ranges)",
+				     (int)getpid(), uids ? "uid_map" : "gid_map", NS_IDMAP_MAX);
 		}
 		if (uids)
 			m->have_users = true;
@@ -78,13 +80,15 @@ void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m)
 	 * hole cut where it overlaps. */
 	if (m->have_users || (o->map_user != NS_ID_NONE && o->owner_uid != NS_ID_NONE)) {
 		if (ns_idmap_add_single(&m->users, m->euid, o->map_user) < 0)
-			diex("/proc/%d/uid_map too large for kernel 4k limit (the kernel takes %d ranges)", (int)getpid(), NS_IDMAP_MAX);
+			diex("/proc/%d/uid_map too large for kernel 4k limit (the kernel takes %d ranges)",
+			     (int)getpid(), NS_IDMAP_MAX);
 		m->have_users = true;
 		o->map_user = NS_ID_NONE;
 	}
 	if (m->have_groups || (o->map_group != NS_ID_NONE && o->owner_gid != NS_ID_NONE)) {
 		if (ns_idmap_add_single(&m->groups, m->egid, o->map_group) < 0)
-			diex("/proc/%d/gid_map too large for kernel 4k limit (the kernel takes %d ranges)", (int)getpid(), NS_IDMAP_MAX);
+			diex("/proc/%d/gid_map too large for kernel 4k limit (the kernel takes %d ranges)",
+			     (int)getpid(), NS_IDMAP_MAX);
 		m->have_groups = true;
 		o->map_group = NS_ID_NONE;
 	}
@@ -286,7 +290,8 @@ void set_single_maps(const struct nsrun_opts *o, const struct nsrun_maps *m)
 		 * see user_namespaces(7) */
 		r = ns_setgroups_write(proc, false);
 		if (r < 0 && r != -ENOENT)
-			die(r, open_failed(r) ? "cannot open %s" : "write failed %s", "/proc/self/setgroups");
+			die(r, open_failed(r) ? "cannot open %s" : "write failed %s",
+			    "/proc/self/setgroups");
 		r = ns_idmap_write_single(proc, NS_GID_MAP, o->map_group, m->egid);
 		if (r < 0)
 			die(r, open_failed(r) ? "cannot open %s" : "write failed %s", "/proc/self/gid_map");

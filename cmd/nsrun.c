@@ -264,12 +264,14 @@ int main(int argc, char **argv)
 	if (o.force_boottime) {
 		r = ns_timens_set_offset(CLOCK_BOOTTIME, o.boottime);
 		if (r < 0)
-			die(r, r == -ENOENT ? "failed to open %s" : "failed to write to %s", "/proc/self/timens_offsets");
+			die(r, r == -ENOENT ? "failed to open %s" : "failed to write to %s",
+			    "/proc/self/timens_offsets");
 	}
 	if (o.force_monotonic) {
 		r = ns_timens_set_offset(CLOCK_MONOTONIC, o.monotonic);
 		if (r < 0)
-			die(r, r == -ENOENT ? "failed to open %s" : "failed to write to %s", "/proc/self/timens_offsets");
+			die(r, r == -ENOENT ? "failed to open %s" : "failed to write to %s",
+			    "/proc/self/timens_offsets");
 	}
 
 	if (o.fork) {
@@ -345,7 +347,8 @@ int main(int argc, char **argv)
 			diex("write failed /proc/self/setgroups: %s (-r, -c and --map-group deny setgroups themselves before writing the gid map, after which it cannot change)",
 			     strerror(EPERM));
 		if (r < 0 && r != -ENOENT)
-			die(r, open_failed(r) ? "cannot open %s" : "write failed %s", "/proc/self/setgroups");
+			die(r, open_failed(r) ? "cannot open %s" : "write failed %s",
+			    "/proc/self/setgroups");
 	}
 	sys_fd = open_proc_sys(&o);
 	setup_mounts(&o);

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The other namespaces and credentials: -u, -i, -n, -p, -C, -T with
 # --monotonic/--boottime, --keep-caps, -S/-G, --owner, and the EPERM hint
-# when an unprivileged caller forgets --user.
+# when an unprivileged caller forgets --user. The messages begin with
+# unshare(1)'s words ("unshare failed", "setgroups failed", "failed to parse
+# uid: '%s'"), nsrun's hint after them.
 
 . "$(dirname "$0")/../lib.sh"
 ns_setup

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Mount side of nsrun: --mount-proc, --propagation, --mount-binfmt,
 # --load-interp, --root with a fresh /proc, and persisting namespaces by
-# binding them onto files (also onto a shared mount, and as nobody).
+# binding them onto files (also onto a shared mount, and as nobody). The
+# messages begin with unshare(1)'s words ("mount %s failed", "mount %s on %s
+# failed", "unshare failed"), nsrun's hint after them.
 
 . "$(dirname "$0")/../lib.sh"
 ns_setup

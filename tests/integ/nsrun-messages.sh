@@ -184,6 +184,9 @@ row root 1 2.42 "setgid() failed: Invalid argument" \
 row user 1 2.42 "setgroups failed: Operation not permitted" @ --owner 0:0 true
 row root 1 same "mount /proc/@PID/ns/net on $T/nonexistent failed: No such file or directory" \
 	@ --net="$T/nonexistent" true
+# pid_for_children names no namespace until a process is in it
+row root 1 same "mount /proc/@PID/ns/pid_for_children on $T/tmp/persist/f failed: No such file or directory" \
+	@ --pid="$T/tmp/persist/f" true
 row user 1 same "mount /proc/@PID/ns/uts on $T/tmp/persist/f failed: Operation not permitted" \
 	@ -r --uts="$T/tmp/persist/f" true
 row both 127 same "failed to execute $NOPROG: No such file or directory" @ -r $NOPROG

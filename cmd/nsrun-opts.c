@@ -137,13 +137,76 @@ static void keep_env(struct nsrun_opts *o, const char *list)
 	o->clear_env = true;
 }
 
+bool open_failed(int r)
+{
+	return r == -EACCES || r == -ENOENT || r == -ENOTDIR;
+}
+
+void id_change_failed(const char *what, const char *kind, uint32_t id)
+{
+	if (errno == EINVAL)
+		diex("%s: %s (%s %u is not mapped in the user namespace)", what, strerror(EINVAL),
+		     kind, (unsigned)id);
+	die(-errno, "%s", what);
+}
+
+/* A number util-linux's strtoux_or_err() refuses as out of range, not as
+ * malformed: digits after an optional minus, negative or above @max. */
+static bool out_of_range(const char *s, uint64_t max)
+{
+	bool negative = *s == '-';
+	const char *p = s + negative;
+	uint64_t v = 0;
+
+	if (!*p)
+		return false;
+	for (const char *c = p; *c; c++)
+		if (*c < '0' || *c > '9')
+			return false;
+	for (; *p; p++) {
+		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return true;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	return negative ? v > 0 : v > max;
+}
+
+/* -S and -G: unshare(1)'s "failed to parse uid: 'VALUE'", with the reason
+ * only for a number out of range (util-linux lib/strutils.c). The id the
+ * kernel reserves, (uint32_t)-1, is out of range here. */
 static uint32_t parse_id_or_die(const char *s, const char *what)
 {
 	uint32_t v;
 
-	if (parse_id(s, &v) < 0)
-		diex("invalid %s '%s'", what, s);
-	return v;
+	if (parse_id(s, &v) == 0)
+		return v;
+	if (out_of_range(s, UINT32_MAX - 1))
+		die(-ERANGE, "failed to parse %s: '%s'", what, s);
+	diex("failed to parse %s: '%s'", what, s);
+}
+
+/* --map-user and --map-group: a name or a number, and unshare(1)'s words
+ * since util-linux 2.42: "failed to parse uid 'VALUE'" and the reason. */
+static uint32_t map_id_or_die(const char *s, bool group)
+{
+	uint32_t id;
+	int r = group ? parse_group(s, &id) : parse_user(s, &id);
+
+	if (r == 0 && id != NS_ID_NONE)
+		return id;
+	if (out_of_range(s, UINT32_MAX - 1))
+		r = -ERANGE;
+	else if (r == 0 || r == -ENOENT)
+		r = -EINVAL;
+	die(r, "failed to parse %s '%s'", group ? "gid" : "uid", s);
+}
+
+/* strtos64_or_err()'s words: the reason only when out of range */
+static noreturn void offset_failed(int r, const char *clock, const char *s)
+{
+	if (r == -ERANGE)
+		die(r, "failed to parse %s offset: '%s'", clock, s);
+	diex("failed to parse %s offset: '%s'", clock, s);
 }
 
 static void parse_owner(struct nsrun_opts *o, const char *s)
@@ -152,10 +215,10 @@ static void parse_owner(struct nsrun_opts *o, const char *s)
 	char *colon = copy ? strchr(copy, ':') : NULL;
 
 	if (!colon)
-		diex("invalid owner '%s' (expected uid:gid)", s);
+		diex("failed to parse owner (expected uid:gid, not '%s')", s);
 	*colon = '\0';
 	if (parse_id(copy, &o->owner_uid) < 0 || parse_id(colon + 1, &o->owner_gid) < 0)
-		diex("invalid owner '%s' (expected uid:gid)", s);
+		diex("failed to parse owner (expected uid:gid, not '%s')", s);
 }
 
 void parse_options(int argc, char **argv, struct nsrun_opts *o)
@@ -274,7 +337,7 @@ void parse_options(int argc, char **argv, struct nsrun_opts *o)
 			o->fork = true;
 			o->kill_child_sig = optarg ? parse_signal(optarg) : SIGKILL;
 			if (o->kill_child_sig < 0)
-				diex("invalid signal '%s'", optarg);
+				diex("unknown signal: %s", optarg);
 			break;
 		case OPT_FORWARD_SIGNALS:
 			o->fork = true;
@@ -304,13 +367,11 @@ void parse_options(int argc, char **argv, struct nsrun_opts *o)
 			break;
 		case OPT_MAP_USER:
 			o->flags |= CLONE_NEWUSER;
-			if (parse_user(optarg, &o->map_user) < 0 || o->map_user == NS_ID_NONE)
-				diex("invalid user '%s'", optarg);
+			o->map_user = map_id_or_die(optarg, false);
 			break;
 		case OPT_MAP_GROUP:
 			o->flags |= CLONE_NEWUSER;
-			if (parse_group(optarg, &o->map_group) < 0 || o->map_group == NS_ID_NONE)
-				diex("invalid group '%s'", optarg);
+			o->map_group = map_id_or_die(optarg, true);
 			break;
 		case 'r':
 			o->flags |= CLONE_NEWUSER;
@@ -346,12 +407,12 @@ void parse_options(int argc, char **argv, struct nsrun_opts *o)
 			else if (strcmp(optarg, "deny") == 0)
 				o->setgroups = SETGROUPS_DENY;
 			else
-				diex("invalid --setgroups argument '%s' (expected allow or deny)", optarg);
+				diex("unsupported --setgroups argument '%s' (expected allow or deny)", optarg);
 			break;
 		case OPT_PROPAGATION:
 			r = ns_propagation_from_name(optarg);
 			if (r < 0)
-				diex("invalid propagation mode '%s' (expected slave, shared, private or unchanged)", optarg);
+				diex("unsupported propagation mode: %s (expected slave, shared, private or unchanged)", optarg);
 			o->propagation = r;
 			break;
 		case OPT_KEEP_CAPS:
@@ -372,13 +433,15 @@ void parse_options(int argc, char **argv, struct nsrun_opts *o)
 			o->wd = optarg;
 			break;
 		case OPT_MONOTONIC:
-			if (ns_timens_parse_offset(optarg, &o->monotonic) < 0)
-				diex("invalid monotonic offset '%s'", optarg);
+			r = ns_timens_parse_offset(optarg, &o->monotonic);
+			if (r < 0)
+				offset_failed(r, "monotonic", optarg);
 			o->force_monotonic = true;
 			break;
 		case OPT_BOOTTIME:
-			if (ns_timens_parse_offset(optarg, &o->boottime) < 0)
-				diex("invalid boottime offset '%s'", optarg);
+			r = ns_timens_parse_offset(optarg, &o->boottime);
+			if (r < 0)
+				offset_failed(r, "boottime", optarg);
 			o->force_boottime = true;
 			break;
 		case OPT_CLEAR_ENV:

@@ -24,13 +24,15 @@ static void subid_range(const char *path, uid_t euid, bool identity, struct ns_i
 	struct ns_subid s;
 	int r;
 
+	/* unshare(1)'s words, its full stop included */
 	if (!pw)
-		diex("cannot look up user %u: no such user", (unsigned)euid);
+		diex("you (user %u) don't exist.", (unsigned)euid);
 	r = ns_subid_lookup(path, pw->pw_name, euid, &s);
-	if (r == -ENOENT)
-		diex("no line for user '%s' in %s", pw->pw_name, path);
+	/* ns_subid_lookup() says ENOENT also when @path itself is missing */
+	if (r == -ENOENT && access(path, F_OK) == 0)
+		diex("no line matching user \"%s\" in %s", pw->pw_name, path);
 	if (r < 0)
-		die(r, "cannot read %s", path);
+		die(r, "could not open '%s'", path);
 	*ret = (struct ns_idmap_range){
 		.inner = identity ? s.start : NS_ID_NONE,
 		.outer = s.start,
@@ -53,7 +55,7 @@ void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m)
 
 			r = ns_idmap_read_kernel(path, map);
 			if (r < 0)
-				die(r, "cannot read %s", path);
+				die(r, "could not open '%s'", path);
 		} else {
 			if (strcmp(s->arg, "auto") == 0 || strcmp(s->arg, "subids") == 0) {
 				subid_range(subid, m->euid, strcmp(s->arg, "subids") == 0, &range);
@@ -64,7 +66,8 @@ void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m)
 			}
 			r = ns_idmap_prepend(map, &range);
 			if (r < 0)
-				die(r, "cannot map '%s'", s->arg);
+				diex("/proc/%d/%s too large for kernel 4k limit (the kernel takes %d ranges)",
+				     (int)getpid(), uids ? "uid_map" : "gid_map", NS_IDMAP_MAX);
 		}
 		if (uids)
 			m->have_users = true;
@@ -77,13 +80,15 @@ void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m)
 	 * hole cut where it overlaps. */
 	if (m->have_users || (o->map_user != NS_ID_NONE && o->owner_uid != NS_ID_NONE)) {
 		if (ns_idmap_add_single(&m->users, m->euid, o->map_user) < 0)
-			diex("too many uid map ranges (the kernel takes %d)", NS_IDMAP_MAX);
+			diex("/proc/%d/uid_map too large for kernel 4k limit (the kernel takes %d ranges)",
+			     (int)getpid(), NS_IDMAP_MAX);
 		m->have_users = true;
 		o->map_user = NS_ID_NONE;
 	}
 	if (m->have_groups || (o->map_group != NS_ID_NONE && o->owner_gid != NS_ID_NONE)) {
 		if (ns_idmap_add_single(&m->groups, m->egid, o->map_group) < 0)
-			diex("too many gid map ranges (the kernel takes %d)", NS_IDMAP_MAX);
+			diex("/proc/%d/gid_map too large for kernel 4k limit (the kernel takes %d ranges)",
+			     (int)getpid(), NS_IDMAP_MAX);
 		m->have_groups = true;
 		o->map_group = NS_ID_NONE;
 	}
@@ -103,7 +108,7 @@ pid_t fork_waiting(int *ret_fd)
 		die(-errno, "cannot create pipe");
 	pid = ns_fork(NULL);
 	if (pid < 0)
-		die(pid, "cannot fork");
+		die(pid, "fork failed");
 	if (pid > 0) {
 		close(p[0]);
 		*ret_fd = p[1];
@@ -130,7 +135,7 @@ void release_child(pid_t pid, int fd)
 	close(fd);
 	r = ns_wait(pid, &status);
 	if (r < 0)
-		die(r, "cannot wait for child %d", (int)pid);
+		die(r, "waitpid failed");
 	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 		exit(WEXITSTATUS(status));
 	if (WIFSIGNALED(status))
@@ -140,9 +145,9 @@ void release_child(pid_t pid, int fd)
 static noreturn void persist_failed(int r, pid_t pid, enum ns_type type, const char *target)
 {
 	if (r == -EINVAL && ns_mount_is_shared(target) > 0)
-		diex("cannot bind /proc/%d/ns/%s onto '%s': %s (the mount holding '%s' is shared; make it private first, e.g. mount --make-private on its mount point)",
+		diex("mount /proc/%d/ns/%s on %s failed: %s (the mount holding '%s' is shared; make it private first, e.g. mount --make-private on its mount point)",
 		    (int)pid, ns_type_proc_name(type, true), target, strerror(EINVAL), target);
-	die(r, "cannot bind /proc/%d/ns/%s onto '%s'", (int)pid, ns_type_proc_name(type, true),
+	die(r, "mount /proc/%d/ns/%s on %s failed", (int)pid, ns_type_proc_name(type, true),
 	    target);
 }
 
@@ -180,10 +185,11 @@ static void write_map_or_die(int proc, pid_t ppid, enum ns_idmap_kind kind,
 	int r = ns_idmap_write(proc, kind, map);
 
 	if (r == -EINVAL)
-		diex("cannot write /proc/%d/%s: %s (two ranges overlap inside or outside)",
+		diex("failed to write /proc/%d/%s: %s (two ranges overlap inside or outside)",
 		     (int)ppid, file, strerror(EINVAL));
 	if (r < 0)
-		die(r, "cannot write /proc/%d/%s", (int)ppid, file);
+		die(r, open_failed(r) ? "failed to open /proc/%d/%s" : "failed to write /proc/%d/%s",
+		    (int)ppid, file);
 }
 
 /* The nsmap to run: NSRUN_NSMAP, else (unless a newuidmap/newgidmap was
@@ -229,7 +235,7 @@ void write_maps_for(pid_t ppid, const struct nsrun_maps *m)
 		if (r == -EPROTO)
 			_exit(1);
 		if (r < 0)
-			die(r, "cannot execute '%s'", nsmap);
+			die(r, "failed to execute %s", nsmap);
 		_exit(0);
 	}
 	for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++) {
@@ -242,7 +248,7 @@ void write_maps_for(pid_t ppid, const struct nsrun_maps *m)
 		if (r == -EPROTO)
 			_exit(1);
 		if (r < 0)
-			die(r, "cannot execute '%s'", helper);
+			die(r, "failed to execute %s", helper);
 	}
 	_exit(0);
 }
@@ -252,16 +258,16 @@ void unshare_or_die(int flags)
 	int r = ns_unshare(flags);
 
 	if (r == -EPERM && !(flags & CLONE_NEWUSER) && geteuid() != 0)
-		diex("cannot unshare namespaces: %s (only root may create these namespaces; add --user or -r to create a user namespace as well)",
+		diex("unshare failed: %s (only root may create these namespaces; add --user or -r to create a user namespace as well)",
 		    strerror(EPERM));
 	if (r == -ENOSPC)
-		diex("cannot unshare namespaces: %s (a limit in /proc/sys/user/ is reached)",
+		diex("unshare failed: %s (a limit in /proc/sys/user/ is reached)",
 		    strerror(ENOSPC));
 	if (r == -EINVAL && (flags & CLONE_NEWUSER))
-		diex("cannot unshare namespaces: %s (a chrooted process cannot create a user namespace)",
+		diex("unshare failed: %s (a chrooted process cannot create a user namespace)",
 		    strerror(EINVAL));
 	if (r < 0)
-		die(r, "cannot unshare namespaces");
+		die(r, "unshare failed");
 }
 
 void set_single_maps(const struct nsrun_opts *o, const struct nsrun_maps *m)
@@ -277,17 +283,18 @@ void set_single_maps(const struct nsrun_opts *o, const struct nsrun_maps *m)
 	if (o->map_user != NS_ID_NONE) {
 		r = ns_idmap_write_single(proc, NS_UID_MAP, o->map_user, m->euid);
 		if (r < 0)
-			die(r, "cannot write /proc/self/uid_map");
+			die(r, open_failed(r) ? "cannot open %s" : "write failed %s", "/proc/self/uid_map");
 	}
 	if (o->map_group != NS_ID_NONE) {
 		/* unprivileged writers must deny setgroups before gid_map;
 		 * see user_namespaces(7) */
 		r = ns_setgroups_write(proc, false);
 		if (r < 0 && r != -ENOENT)
-			die(r, "cannot write /proc/self/setgroups");
+			die(r, open_failed(r) ? "cannot open %s" : "write failed %s",
+			    "/proc/self/setgroups");
 		r = ns_idmap_write_single(proc, NS_GID_MAP, o->map_group, m->egid);
 		if (r < 0)
-			die(r, "cannot write /proc/self/gid_map");
+			die(r, open_failed(r) ? "cannot open %s" : "write failed %s", "/proc/self/gid_map");
 	}
 }
 
@@ -307,16 +314,17 @@ void setup_mounts(const struct nsrun_opts *o)
 	if (fixed_in_root) {
 		r = ns_mount_binfmt(PROC_BINFMT_MISC);
 		if (r < 0)
-			die(r, "cannot mount binfmt_misc on '%s'", PROC_BINFMT_MISC);
+			die(r, "mount %s failed", PROC_BINFMT_MISC);
 		r = ns_binfmt_register(PROC_BINFMT_MISC, o->interp);
 		if (r < 0)
-			die(r, "cannot register interpreter '%s'", o->interp);
+			die(r, open_failed(r) ? "cannot open %s/register" : "write failed %s/register",
+			    PROC_BINFMT_MISC);
 	}
 
 	if (o->root && chroot(o->root) < 0)
 		die(-errno, "cannot change root directory to '%s'", o->root);
 	if ((o->wd || o->root) && chdir(o->wd ? o->wd : "/") < 0)
-		die(-errno, "cannot change directory to '%s'", o->wd ? o->wd : "/");
+		die(-errno, "cannot change directory to %s", o->wd ? o->wd : "/");
 
 	if (o->procmnt) {
 		/* With the default propagation, making / private recursively
@@ -324,23 +332,29 @@ void setup_mounts(const struct nsrun_opts *o)
 		r = ns_mount_proc(o->procmnt,
 				  !o->root && o->propagation != NS_PROPAGATION_PRIVATE);
 		if (r == -EPERM && (o->flags & CLONE_NEWPID) && !o->fork)
-			diex("cannot mount proc on '%s': %s (a new PID namespace needs --fork before its /proc can be mounted)",
+			diex("mount %s failed: %s (a new PID namespace needs --fork before its /proc can be mounted)",
 			    o->procmnt, strerror(EPERM));
 		if (r == -EPERM && (o->flags & CLONE_NEWUSER) && !(o->flags & CLONE_NEWPID))
-			diex("cannot mount proc on '%s': %s (a new user namespace may only mount the proc of a PID namespace it owns; add --pid --fork)",
+			diex("mount %s failed: %s (a new user namespace may only mount the proc of a PID namespace it owns; add --pid --fork)",
 			     o->procmnt, strerror(EPERM));
+		/* the private remount goes first, and only it meets a missing
+		 * directory */
+		if ((r == -ENOENT || r == -ENOTDIR) && !o->root &&
+		    o->propagation != NS_PROPAGATION_PRIVATE)
+			die(r, "cannot change %s filesystem propagation", o->procmnt);
 		if (r < 0)
-			die(r, "cannot mount proc on '%s'", o->procmnt);
+			die(r, "mount %s failed", o->procmnt);
 	}
 	if (o->binfmt_mnt) {
 		r = ns_mount_binfmt(o->binfmt_mnt);
 		if (r < 0)
-			die(r, "cannot mount binfmt_misc on '%s'", o->binfmt_mnt);
+			die(r, "mount %s failed", o->binfmt_mnt);
 	}
 	if (o->interp && !fixed_in_root) {
 		r = ns_binfmt_register(o->binfmt_mnt, o->interp);
 		if (r < 0)
-			die(r, "cannot register interpreter '%s'", o->interp);
+			die(r, open_failed(r) ? "cannot open %s/register" : "write failed %s/register",
+			    o->binfmt_mnt);
 	}
 }
 
@@ -350,12 +364,12 @@ void set_credentials(const struct nsrun_opts *o)
 
 	if (o->force_gid) {
 		if (setgroups(0, NULL) < 0)
-			die(-errno, "cannot drop supplementary groups");
+			die(-errno, "setgroups failed");
 		if (setgid(o->gid) < 0)
-			die(-errno, "cannot set gid to %u", (unsigned)o->gid);
+			id_change_failed("setgid() failed", "gid", o->gid);
 	}
 	if (o->force_uid && setuid(o->uid) < 0)
-		die(-errno, "cannot set uid to %u", (unsigned)o->uid);
+		id_change_failed("setuid() failed", "uid", o->uid);
 	if (o->keep_caps && (o->flags & CLONE_NEWUSER)) {
 		r = ns_caps_keep_ambient();
 		if (r < 0)
@@ -370,7 +384,7 @@ void set_environment(const struct nsrun_opts *o)
 	clearenv();
 	for (size_t i = 0; i < o->nkeep_env; i++)
 		if (putenv(o->keep_env[i]) != 0)
-			die(-errno, "cannot set environment");
+			die(-errno, "failed to set whitelisted environment variables");
 }
 
 noreturn void exec_program(char **argv)
@@ -381,7 +395,7 @@ noreturn void exec_program(char **argv)
 
 	if (argv[0]) {
 		execvp(argv[0], argv);
-		die_status(errno == ENOENT ? 127 : 126, -errno, "cannot execute '%s'", argv[0]);
+		die_status(errno == ENOENT ? 127 : 126, -errno, "failed to execute %s", argv[0]);
 	}
 
 	shell = getenv("SHELL");
@@ -393,7 +407,7 @@ noreturn void exec_program(char **argv)
 	base = strrchr(shell, '/');
 	base = base ? base + 1 : shell;
 	if (asprintf(&arg0, "-%s", base) < 0)
-		die(-ENOMEM, "cannot execute '%s'", shell);
+		die(-ENOMEM, "failed to execute %s", shell);
 	execl(shell, arg0, (char *)NULL);
-	die_status(errno == ENOENT ? 127 : 126, -errno, "cannot execute '%s'", shell);
+	die_status(errno == ENOENT ? 127 : 126, -errno, "failed to execute %s", shell);
 }

@@ -247,10 +247,12 @@ int main(int argc, char **argv)
 			create_veths_for(ppid, &o);
 	}
 
-	if (o.owner_gid != NS_ID_NONE && (setgroups(0, NULL) < 0 || setgid(o.owner_gid) < 0))
-		die(-errno, "cannot set gid to %u", (unsigned)o.owner_gid);
+	if (o.owner_gid != NS_ID_NONE && setgroups(0, NULL) < 0)
+		die(-errno, "setgroups failed");
+	if (o.owner_gid != NS_ID_NONE && setgid(o.owner_gid) < 0)
+		id_change_failed("setgid() failed", "gid", o.owner_gid);
 	if (o.owner_uid != NS_ID_NONE && setuid(o.owner_uid) < 0)
-		die(-errno, "cannot set uid to %u", (unsigned)o.owner_uid);
+		id_change_failed("setuid() failed", "uid", o.owner_uid);
 
 	unshare_or_die(o.flags);
 	if (pid_idmap)
@@ -262,12 +264,14 @@ int main(int argc, char **argv)
 	if (o.force_boottime) {
 		r = ns_timens_set_offset(CLOCK_BOOTTIME, o.boottime);
 		if (r < 0)
-			die(r, "cannot set boottime offset");
+			die(r, r == -ENOENT ? "failed to open %s" : "failed to write to %s",
+			    "/proc/self/timens_offsets");
 	}
 	if (o.force_monotonic) {
 		r = ns_timens_set_offset(CLOCK_MONOTONIC, o.monotonic);
 		if (r < 0)
-			die(r, "cannot set monotonic offset");
+			die(r, r == -ENOENT ? "failed to open %s" : "failed to write to %s",
+			    "/proc/self/timens_offsets");
 	}
 
 	if (o.fork) {
@@ -292,7 +296,7 @@ int main(int argc, char **argv)
 		if (o.kill_child_sig) {
 			parent_pidfd = ns_pidfd_open(getpid());
 			if (parent_pidfd < 0)
-				die(parent_pidfd, "cannot open a pidfd for process %d", (int)getpid());
+				die(parent_pidfd, "pidfd_open failed");
 		}
 		if (supervised) {
 			if (pipe2(ready, O_CLOEXEC) < 0)
@@ -304,7 +308,7 @@ int main(int argc, char **argv)
 		 * pid_for_children has a process to refer to */
 		pid = ns_fork(supervised ? &pidfd : NULL);
 		if (pid < 0)
-			die(pid, "cannot fork");
+			die(pid, "fork failed");
 		if (pid > 0) {
 			child_pid = pid;
 			if (o.forward_signals)
@@ -340,10 +344,11 @@ int main(int argc, char **argv)
 
 		r = proc < 0 ? proc : ns_setgroups_write(proc, o.setgroups == SETGROUPS_ALLOW);
 		if (r == -EPERM && o.map_group != NS_ID_NONE)
-			diex("cannot write /proc/self/setgroups: %s (-r, -c and --map-group deny setgroups themselves before writing the gid map, after which it cannot change)",
+			diex("write failed /proc/self/setgroups: %s (-r, -c and --map-group deny setgroups themselves before writing the gid map, after which it cannot change)",
 			     strerror(EPERM));
 		if (r < 0 && r != -ENOENT)
-			die(r, "cannot write /proc/self/setgroups");
+			die(r, open_failed(r) ? "cannot open %s" : "write failed %s",
+			    "/proc/self/setgroups");
 	}
 	sys_fd = open_proc_sys(&o);
 	setup_mounts(&o);
@@ -360,7 +365,7 @@ int main(int argc, char **argv)
 		if (r == -ESRCH)
 			exit(1);
 		if (r < 0)
-			die(r, "cannot watch the parent process");
+			die(r, "prctl failed");
 		close(parent_pidfd);
 	}
 	/* setup is complete: the pipe tells the parent, and closes on exec */

@@ -104,6 +104,14 @@ struct nsrun_maps {
 void parse_options(int argc, char **argv, struct nsrun_opts *o);
 /* @array with room for element @n (of @size bytes); exits on ENOMEM */
 void *grow_or_die(void *array, size_t n, size_t size);
+/* Whether libns' error @r for writing a /proc file came from its open(2):
+ * unshare(1) says "cannot open PATH" then, and "write failed PATH" when the
+ * write(2) failed. Of the errors these files give, EACCES, ENOENT and
+ * ENOTDIR come only from open(2). */
+bool open_failed(int r);
+/* setuid(2) or setgid(2) failed with errno: unshare(1)'s words @what, and a
+ * hint when @kind ("uid" or "gid") @id is not mapped in the namespace. */
+noreturn void id_change_failed(const char *what, const char *kind, uint32_t id);
 
 /* nsrun-setup.c: the steps of main(), in the order unshare(1) takes them */
 void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m);

@@ -8,19 +8,22 @@
 ns_setup
 
 NOPROG=nsutils-no-such-program
+# The messages are unshare(1)'s words ("failed to execute %s", "cannot change
+# directory to %s"): those of util-linux 2.42, sys-utils/unshare.c; 2.38
+# said "cannot chdir to '%s'".
 
 case_not_found() {
 	local m=$1
 	differ "$m" "program not on PATH" -r $NOPROG
 	run_as "$m" "$NSRUN" -r $NOPROG
 	expect_err "$m: program not on PATH: 127" 127 \
-		"^nsrun: cannot execute '$NOPROG': No such file or directory\$"
+		"^nsrun: failed to execute $NOPROG: No such file or directory\$"
 	differ "$m" "absolute path that does not exist" -r /nonexistent/$NOPROG
 	differ "$m" "not found, no namespace" $NOPROG
 	differ "$m" "not found, forked" -rf $NOPROG
 	run_as "$m" "$NSRUN" -rf /nonexistent/$NOPROG
 	expect_err "$m: not found, forked: 127" 127 \
-		"^nsrun: cannot execute '/nonexistent/$NOPROG': No such file or directory\$"
+		"^nsrun: failed to execute /nonexistent/$NOPROG: No such file or directory\$"
 }
 
 case_not_executable() {
@@ -28,12 +31,12 @@ case_not_executable() {
 	differ "$m" "file without x bit" -r /etc/passwd
 	run_as "$m" "$NSRUN" -r /etc/passwd
 	expect_err "$m: file without x bit: 126" 126 \
-		"^nsrun: cannot execute '/etc/passwd': Permission denied\$"
+		"^nsrun: failed to execute /etc/passwd: Permission denied\$"
 	differ "$m" "a directory" -r /tmp
 	differ "$m" "file without x bit, forked" -rf /etc/passwd
 	run_as "$m" "$NSRUN" -f /etc/passwd
 	expect_err "$m: file without x bit, forked, no namespace: 126" 126 \
-		"^nsrun: cannot execute '/etc/passwd': Permission denied\$"
+		"^nsrun: failed to execute /etc/passwd: Permission denied\$"
 }
 
 case_status() {
@@ -71,10 +74,10 @@ case_shell() {
 	NS_STDIN=/dev/null
 	run_as "$m" env SHELL=/nonexistent/sh "$NSRUN" -r
 	expect_err "$m: \$SHELL that does not exist: 127" 127 \
-		"^nsrun: cannot execute '/nonexistent/sh': No such file or directory\$"
+		"^nsrun: failed to execute /nonexistent/sh: No such file or directory\$"
 	run_as "$m" env SHELL=/etc/passwd "$NSRUN" -r
 	expect_err "$m: \$SHELL not executable: 126" 126 \
-		"^nsrun: cannot execute '/etc/passwd': Permission denied\$"
+		"^nsrun: failed to execute /etc/passwd: Permission denied\$"
 	# no $SHELL: the passwd shell of the uid the program runs as: root's
 	# under -r, the caller's own under -c (root: bash, nobody: nologin)
 	pwshell=$(getent passwd 0 | cut -d: -f7)
@@ -146,7 +149,7 @@ bin lib lib64 nsutils-marker sub"
 dir"
 	run_as "$m" "$NSRUN" -r -R "$T/root" /bin/id
 	expect_err "$m: -R: programs are looked up in the new root" 127 \
-		"^nsrun: cannot execute '/bin/id': No such file or directory\$"
+		"^nsrun: failed to execute /bin/id: No such file or directory\$"
 	differ "$m" "-R to a missing directory" -r -R /nonexistent true
 	run_as "$m" "$NSRUN" -r -R /nonexistent true
 	expect_err "$m: -R to a missing directory" 1 \
@@ -154,10 +157,10 @@ dir"
 	differ "$m" "-w to a missing directory" -r -w /nonexistent true
 	run_as "$m" "$NSRUN" -r -w /nonexistent true
 	expect_err "$m: -w to a missing directory" 1 \
-		"^nsrun: cannot change directory to '/nonexistent': No such file or directory\$"
+		"^nsrun: cannot change directory to /nonexistent: No such file or directory\$"
 	run_as "$m" "$NSRUN" -r -R "$T/root" -w /nonexistent true
 	expect_err "$m: -w resolved inside the new root" 1 \
-		"^nsrun: cannot change directory to '/nonexistent': No such file or directory\$"
+		"^nsrun: cannot change directory to /nonexistent: No such file or directory\$"
 	if [ "$m" = user ]; then
 		differ "$m" "-R without a user namespace" -R / true
 		run_as "$m" "$NSRUN" -R / true

@@ -46,6 +46,12 @@ void check_sysctls(const struct nsrun_opts *o)
 		if (!(o->flags & ns_type_flag(t)))
 			diex("cannot set sysctl '%s': it belongs to the %s namespace, which is not a new one here (add %s)",
 			     s->key, ns_title[t], ns_option[t]);
+		/* ns_last_pid is that of the writer's PID namespace, and
+		 * unshare(CLONE_NEWPID) moves only the children there: nsrun
+		 * itself would write the host's */
+		if (t == NS_TYPE_PID && !o->fork)
+			diex("cannot set sysctl '%s': only a forked child is in the new PID namespace; without --fork it would change the host's (add --fork)",
+			     s->key);
 		s->type = t;
 	}
 }

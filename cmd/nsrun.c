@@ -309,15 +309,23 @@ int main(int argc, char **argv)
 			child_pid = pid;
 			if (o.forward_signals)
 				sigprocmask(SIG_SETMASK, &oldmask, NULL);
-			if (o.status_fd >= 0)
+			if (o.status_fd >= 0) {
 				signal(SIGPIPE, SIG_IGN);
+				/* a private copy: the reports then close
+				 * only it, never one of nsrun's own 0-2 */
+				o.status_fd = fcntl(o.status_fd, F_DUPFD_CLOEXEC, 3);
+				if (o.status_fd < 0)
+					die(-errno, "cannot duplicate the status fd");
+			}
 			if (supervised)
 				close(ready[1]);
 			run_parent(&o, pid, pid_bind, fd_bind, pidfd, ready[0]);
 		}
 		if (supervised) {
 			close(ready[0]);
-			if (o.status_fd >= 0)
+			/* the status fd is not the program's, unless it is
+			 * one of the standard ones it was given */
+			if (o.status_fd > 2)
 				close(o.status_fd);
 		}
 		if (o.forward_signals) {

@@ -39,4 +39,29 @@ case_sysctl_pid() {
 }
 for_each_mode case_sysctl_pid
 
+# --json-status-fd on one of the program's own fds: the program keeps it
+case_status_fd_shared() {
+	local m=$1
+	run_as "$m" "$NSRUN" -r --json-status-fd 1 sh -c 'echo hello'
+	if [ "$RC" -eq 0 ] && printf '%s\n' "$OUT" | grep -qx hello &&
+		printf '%s\n' "$OUT" | grep -q '"child-pid": [0-9]' &&
+		printf '%s\n' "$OUT" | grep -q '"exit-code": 0' && [ -z "$ERR" ]; then
+		ok "$m: --json-status-fd 1: the program still writes to stdout, the JSON too"
+	else
+		not_ok "$m: --json-status-fd 1: the program still writes to stdout, the JSON too"
+		diag "status $RC" "stdout: $OUT" "stderr: $ERR"
+	fi
+	run_as "$m" "$NSRUN" -r --json-status-fd 2 sh -c 'echo oops >&2'
+	if [ "$RC" -eq 0 ] && printf '%s\n' "$ERR" | grep -qx oops &&
+		printf '%s\n' "$ERR" | grep -q '"exit-code": 0'; then
+		ok "$m: --json-status-fd 2: the program keeps stderr"
+	else
+		not_ok "$m: --json-status-fd 2: the program keeps stderr"
+		diag "status $RC" "stdout: $OUT" "stderr: $ERR"
+	fi
+	run_as "$m" "$NSRUN" -r --json-status-fd 3 sh -c 'echo x >&3' 3>"$T/json"
+	expect "$m: --json-status-fd 3 is still not the program's" 2
+}
+for_each_mode case_status_fd_shared
+
 ns_done

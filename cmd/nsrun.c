@@ -19,12 +19,16 @@
 #include "cli.h"
 #include "nsrun.h"
 
-static pid_t child_pid;
+/* a pidfd, not the PID: once reaped, the number may be another process's */
+static int child_pidfd = -1;
 
 static void forward_signal(int sig)
 {
-	if (child_pid > 0)
-		kill(child_pid, sig);
+	int saved = errno;
+
+	if (child_pidfd >= 0)
+		ns_pidfd_send_signal(child_pidfd, sig);
+	errno = saved;
 }
 
 /* While the parent of --fork persists namespaces, a failure must not leave
@@ -39,8 +43,9 @@ static void kill_abandoned_child(void)
 	}
 }
 
-/* /proc as nsrun found it: the child may mount another on /proc, of a PID
- * namespace where its pid as we know it means nothing. */
+/* /proc as nsrun found it, opened before any fork or unshare: the child
+ * shares the mount namespace and may mount another on /proc, or a fake
+ * one, where PIDs as we know them mean nothing or what it likes. */
 static int proc_fd = -1;
 
 /* --json-status-fd: the first line once the child is set up, as
@@ -80,15 +85,20 @@ static uint64_t now_ms(void)
 }
 
 /* The tree is killed from the bottom up; as a child subreaper nsrun also
- * inherits the orphans, so it reaps until no child is left. */
-static int kill_everything(pid_t pid)
+ * inherits the orphans, so it reaps until no child is left. With a new PID
+ * namespace the death of its PID 1 ends every process in it, and nothing
+ * of the program's making is read at all. */
+static int kill_everything(const struct nsrun_opts *o, pid_t pid, int pidfd)
 {
 	int status = 0, st;
 	pid_t w;
 
-	kill(pid, SIGKILL);
+	ns_pidfd_send_signal(pidfd, SIGKILL);
 	for (;;) {
-		ns_kill_descendants(SIGKILL);
+		/* a failed walk still killed our own children, which the
+		 * orphans of the next level become */
+		if (!(o->flags & CLONE_NEWPID))
+			(void)ns_kill_descendants(proc_fd, SIGKILL);
 		w = waitpid(-1, &st, 0);
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -126,7 +136,7 @@ static int supervise(const struct nsrun_opts *o, pid_t pid, int pidfd, int ready
 		if (n < 0)
 			die(-errno, "cannot wait for child %d", (int)pid);
 		if (n == 0 && deadline && now_ms() >= deadline) {
-			status = kill_everything(pid);
+			status = kill_everything(o, pid, pidfd);
 			if (o->status_fd >= 0)
 				report_exit(o, status);
 			exit(124);
@@ -169,7 +179,7 @@ static void run_parent(const struct nsrun_opts *o, pid_t pid, pid_t pid_bind, in
 			persist_all(o, getpid());
 		abandoned_child = 0;
 	}
-	if (pidfd >= 0) {
+	if (o->timeout_ms || o->status_fd >= 0) {
 		status = supervise(o, pid, pidfd, ready_fd);
 	} else {
 		r = ns_wait(pid, &status);
@@ -201,7 +211,7 @@ int main(int argc, char **argv)
 	close_stdout_atexit();
 	parse_options(argc, argv, &o);
 	supervised = o.timeout_ms || o.status_fd >= 0;
-	if (o.status_fd >= 0) {
+	if (supervised) {
 		proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (proc_fd < 0)
 			die(-errno, "cannot open /proc");
@@ -302,11 +312,11 @@ int main(int argc, char **argv)
 		}
 		/* forked before the persistent bind mounts so that
 		 * pid_for_children has a process to refer to */
-		pid = ns_fork(supervised ? &pidfd : NULL);
+		pid = ns_fork(&pidfd);
 		if (pid < 0)
 			die(pid, "cannot fork");
 		if (pid > 0) {
-			child_pid = pid;
+			child_pidfd = pidfd;
 			if (o.forward_signals)
 				sigprocmask(SIG_SETMASK, &oldmask, NULL);
 			if (o.status_fd >= 0) {

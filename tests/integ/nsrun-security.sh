@@ -64,4 +64,79 @@ case_status_fd_shared() {
 }
 for_each_mode case_status_fd_shared
 
+# FORGE: run by the sandboxed sh of --timeout, whose parent is nsrun (single
+# threaded, so its one task is its PID): a tmpfs on /proc holding a children
+# file of nsrun that names $VICTIM. nsrun must not read it.
+FORGE='mount -t tmpfs none /proc && mkdir -p /proc/$PPID/task/$PPID &&
+	echo "$VICTIM" >/proc/$PPID/task/$PPID/children && sleep 5'
+
+case_timeout_forged_proc() {
+	local m=$1 victim
+	spawn_as "$m" sleep 1000
+	victim=$BG_PID
+	run_as "$m" env VICTIM="$victim" "$NSRUN" -rm --fork --timeout 1 sh -c "$FORGE"
+	if [ "$RC" -eq 124 ] && [ -e "/proc/$victim" ] && ! gone "$victim"; then
+		ok "$m: --timeout: a forged /proc/PID/task/TID/children kills no outside process"
+	else
+		not_ok "$m: --timeout: a forged /proc/PID/task/TID/children kills no outside process"
+		diag "status $RC, stderr: $ERR"
+	fi
+	kill -KILL "$victim" 2>/dev/null
+	{ reap "$victim"; } 2>/dev/null
+}
+for_each_mode case_timeout_forged_proc
+
+# The same forgery writing -1, which kill(2) takes for every process: run in
+# a PID namespace of the test's own, so a broken nsrun kills only what is in
+# there: a sleep, whose survival the case prints.
+case_timeout_forged_all() {
+	local m=$1 wrap
+	wrap="$UNSHARE --pid --fork --mount-proc"
+	[ "$m" = root ] || wrap="$UNSHARE --user --map-root-user --pid --fork --mount-proc"
+	run_as "$m" env VICTIM=-1 NSRUN="$NSRUN" FORGE="$FORGE" $wrap sh -c '
+		sleep 1000 & s=$!
+		"$NSRUN" -rm --fork --timeout 1 sh -c "$FORGE"
+		rc=$?
+		if kill -0 $s 2>/dev/null; then echo "$rc alive"; else echo "$rc dead"; fi
+		kill -KILL $s 2>/dev/null; exit 0'
+	expect "$m: --timeout: a forged children file saying -1 kills nothing outside" 0 "124 alive"
+}
+for_each_mode case_timeout_forged_all
+
+# With --pid the whole namespace goes with its PID 1, orphans included, and
+# no file in the shared /proc (here the child's own procfs) is read.
+case_timeout_pid() {
+	local m=$1
+	run_as "$m" "$NSRUN" -rpm --mount-proc --fork --timeout 1 sh -c \
+		'(sleep 7; echo late) & (sleep 8 &) ; sleep 9'
+	expect "$m: --timeout --pid --mount-proc: the namespace ends, nothing is late" 124 ""
+	run_as "$m" "$NSRUN" -rm --fork --timeout 1 sh -c \
+		'(sleep 7; echo late) & (sleep 8 &) ; sleep 9'
+	expect "$m: --timeout without --pid: the tree and its orphans end" 124 ""
+}
+for_each_mode case_timeout_pid
+
+# --forward-signals goes through the child's pidfd: a kill(2) by number
+# could reach another process once the child is reaped and its PID reused.
+# strace without -f follows nsrun alone, not the program.
+case_forward_pidfd() {
+	local m=$1
+	if ! command -v strace >/dev/null; then
+		skip "$m: --forward-signals through a pidfd (no strace)"
+		return
+	fi
+	run_as "$m" strace -o "$T/tmp/trace.$m" -e trace=kill,pidfd_send_signal \
+		"$NSRUN" -r --forward-signals sh -c 'kill -TERM $PPID; sleep 5'
+	# the first signal sent is the forwarded one; a kill(2) of nsrun's own
+	# PID follows when it dies as the child did
+	if grep -m1 -E '^(kill|pidfd_send_signal)\(' "$T/tmp/trace.$m" |
+		grep -q '^pidfd_send_signal(.*SIGTERM'; then
+		ok "$m: --forward-signals sends through the child's pidfd"
+	else
+		not_ok "$m: --forward-signals sends through the child's pidfd"
+		diag "$(cat "$T/tmp/trace.$m")"
+	fi
+}
+for_each_mode case_forward_pidfd
+
 ns_done

@@ -164,9 +164,20 @@ static void warn_caps(const struct nsrun_opts *o)
 			program_name);
 }
 
+/* On standard error, so the plan itself reads the same with or without a
+ * terminal. */
+static void note_tty(const struct nsrun_opts *o)
+{
+	if (!o->new_session && isatty(STDIN_FILENO))
+		fprintf(stderr,
+			"%s: note: the program keeps the controlling terminal and could push input into it (TIOCSTI); add --new-session for a program you do not trust\n",
+			program_name);
+}
+
 noreturn void print_plan(const struct nsrun_opts *o, const struct nsrun_maps *m)
 {
 	warn_caps(o);
+	note_tty(o);
 	print_rlimits(o);
 	printf("unshare:");
 	for (int t = 0; t < NS_TYPE_MAX; t++)

@@ -139,4 +139,50 @@ case_forward_pidfd() {
 }
 for_each_mode case_forward_pidfd
 
+# With --pid the program cannot name its supervisor: its parent PID reads 0
+# and no outside process has a PID in its namespace. Its process group is
+# nsrun's unless --new-session gives it one of its own: kill(0) would reach
+# nsrun through it. So --pid --new-session, and a SIGSTOP to everything the
+# program can name (0, -1, $PPID) leaves --timeout on time. setsid(1) keeps
+# the test's own process group out of reach of a broken nsrun.
+case_pid_hides_supervisor() {
+	local m=$1 t0 t1
+	t0=$(date +%s%N)
+	run_as "$m" setsid -w "$NSRUN" -rp --fork --new-session --timeout 1 sh -c \
+		'echo $PPID; kill -STOP $PPID 0 -1; sleep 4; echo late'
+	t1=$(date +%s%N)
+	expect "$m: --pid --new-session: the program's parent PID is 0, and --timeout fires" 124 0
+	if [ $(((t1 - t0) / 1000000)) -lt 3000 ]; then
+		ok "$m: --pid --new-session: a SIGSTOP from the program does not delay --timeout"
+	else
+		not_ok "$m: --pid --new-session: a SIGSTOP from the program does not delay --timeout"
+		diag "took $(((t1 - t0) / 1000000)) ms"
+	fi
+}
+for_each_mode case_pid_hides_supervisor
+
+# --dry-run notes a program left on the caller's terminal, on stderr only;
+# script(1) gives it one
+case_dry_run_tty() {
+	local m=$1
+	if ! command -v script >/dev/null; then
+		skip "$m: --dry-run notes a terminal without --new-session (no script)"
+		return
+	fi
+	run_as "$m" script -qec "$NSRUN --dry-run -r true 2>&1 >/dev/null" /dev/null
+	if printf '%s\n' "$OUT" | grep -q 'note: .*--new-session'; then
+		ok "$m: --dry-run notes a terminal without --new-session"
+	else
+		not_ok "$m: --dry-run notes a terminal without --new-session"
+		diag "stdout: $OUT"
+	fi
+	run_as "$m" script -qec "$NSRUN --dry-run -r --new-session true 2>&1 >/dev/null" /dev/null
+	expect "$m: --dry-run: no note with --new-session" 0 ""
+	run_as "$m" "$NSRUN" --dry-run -r true
+	expect "$m: --dry-run: no note without a terminal" 0 "$(printf 'unshare: user\nuid_map: 0 %s 1\nsetgroups: deny\ngid_map: 0 %s 1\nexec: true' "$(mode_uid "$m")" "$(mode_gid "$m")")"
+	[ -z "$ERR" ] && ok "$m: --dry-run: stderr empty without a terminal" ||
+		not_ok "$m: --dry-run: stderr empty without a terminal"
+}
+for_each_mode case_dry_run_tty
+
 ns_done

@@ -203,7 +203,7 @@ int main(int argc, char **argv)
 	static struct nsrun_maps m;
 	pid_t pid = 0, pid_idmap = 0, pid_bind = 0, pid_veth = 0;
 	int fd_idmap = -1, fd_bind = -1, fd_veth = -1, parent_pidfd = -1, pidfd = -1, sys_fd, r;
-	int ready[2] = { -1, -1 };
+	int ready[2] = { -1, -1 }, gate[2] = { -1, -1 }, watchdog_fd = -1;
 	bool supervised;
 	sigset_t oldmask;
 
@@ -257,6 +257,15 @@ int main(int argc, char **argv)
 			create_veths_for(ppid, &o);
 	}
 
+	/* before unshare: the watchdog stays in nsrun's namespaces, and with
+	 * nsrun's credentials */
+	if (o.kill_child_sig) {
+		parent_pidfd = ns_pidfd_open(getpid());
+		if (parent_pidfd < 0)
+			die(parent_pidfd, "cannot open a pidfd for process %d", (int)getpid());
+		watchdog_fd = watchdog_start(parent_pidfd, o.kill_child_sig);
+	}
+
 	if (o.owner_gid != NS_ID_NONE && (setgroups(0, NULL) < 0 || setgid(o.owner_gid) < 0))
 		die(-errno, "cannot set gid to %u", (unsigned)o.owner_gid);
 	if (o.owner_uid != NS_ID_NONE && setuid(o.owner_uid) < 0)
@@ -299,11 +308,9 @@ int main(int argc, char **argv)
 			if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
 				die(-errno, "cannot install signal handlers");
 		}
-		if (o.kill_child_sig) {
-			parent_pidfd = ns_pidfd_open(getpid());
-			if (parent_pidfd < 0)
-				die(parent_pidfd, "cannot open a pidfd for process %d", (int)getpid());
-		}
+		/* the program execs only once the watchdog holds its pidfd */
+		if (watchdog_fd >= 0)
+			gate_new(gate);
 		if (supervised) {
 			if (pipe2(ready, O_CLOEXEC) < 0)
 				die(-errno, "cannot create pipe");
@@ -317,6 +324,11 @@ int main(int argc, char **argv)
 			die(pid, "cannot fork");
 		if (pid > 0) {
 			child_pidfd = pidfd;
+			if (watchdog_fd >= 0) {
+				close(gate[0]);
+				watchdog_hand(watchdog_fd, pidfd);
+				gate_open(gate[1]);
+			}
 			if (o.forward_signals)
 				sigprocmask(SIG_SETMASK, &oldmask, NULL);
 			if (o.status_fd >= 0) {
@@ -330,6 +342,10 @@ int main(int argc, char **argv)
 			if (supervised)
 				close(ready[1]);
 			run_parent(&o, pid, pid_bind, fd_bind, pidfd, ready[0]);
+		}
+		if (watchdog_fd >= 0) {
+			close(watchdog_fd);
+			close(gate[1]);
 		}
 		if (supervised) {
 			close(ready[0]);
@@ -380,6 +396,7 @@ int main(int argc, char **argv)
 		if (r < 0)
 			die(r, "cannot watch the parent process");
 		close(parent_pidfd);
+		gate_wait(gate[0]);
 	}
 	/* setup is complete: the pipe tells the parent, and closes on exec */
 	if (ready[1] >= 0 && write(ready[1], "", 1) != 1)

@@ -185,4 +185,105 @@ case_dry_run_tty() {
 }
 for_each_mode case_dry_run_tty
 
+# a sleep with an argument no other process has, found again with pgrep
+TOKEN_N=0
+new_token() {
+	TOKEN_N=$((TOKEN_N + 1))
+	TOKEN="20$TOKEN_N$$.5"
+}
+
+sleeper() {
+	pgrep -x -f "sleep $TOKEN"
+}
+
+no_sleeper() {
+	! sleeper >/dev/null
+}
+
+stop_sleeper() {
+	local p
+	for p in $(sleeper); do
+		kill -KILL "$p" 2>/dev/null
+	done
+}
+
+# kill_child_survives MODE DESC ARGS...: starts nsrun ARGS (running
+# "sleep $TOKEN" in the end), SIGKILLs nsrun once the sleep runs, and
+# checks the sleep is gone within a second.
+kill_child_survives() {
+	local m=$1 desc=$2 nsrun
+	shift 2
+	spawn_as "$m" "$NSRUN" "$@"
+	nsrun=$BG_PID
+	if ! wait_for 5 sleeper >/dev/null; then
+		not_ok "$m: $desc"
+		diag "the program did not start" "$(cat "$T/bg.err")"
+		kill -KILL "$nsrun" 2>/dev/null
+		{ reap "$nsrun"; } 2>/dev/null
+		return
+	fi
+	kill -KILL "$nsrun"
+	{ reap "$nsrun"; } 2>/dev/null
+	if wait_for 1 no_sleeper; then
+		ok "$m: $desc"
+	else
+		not_ok "$m: $desc"
+		stop_sleeper
+	fi
+}
+
+# The kernel clears a process's parent-death signal when its credentials
+# change: a new uid, or an exec that gains capabilities (a uid 0 that has
+# dropped them gets them back at its next exec). --kill-child holds anyway.
+case_kill_child_credentials() {
+	local m=$1
+	if [ "$m" = root ]; then
+		new_token
+		kill_child_survives "$m" "--kill-child outlives a uid change (setpriv --reuid)" \
+			--fork --kill-child setpriv --reuid=65534 --regid=65534 --clear-groups \
+			sleep "$TOKEN"
+	fi
+	if ! command -v capsh >/dev/null; then
+		skip "$m: --kill-child outlives a capability gain (no capsh)"
+		return
+	fi
+	new_token
+	kill_child_survives "$m" "-r --kill-child outlives a capability gain at exec" \
+		-r --kill-child capsh --caps= -- -c "exec sleep $TOKEN"
+	new_token
+	kill_child_survives "$m" "-rp --kill-child: the namespace goes too" \
+		-rp --kill-child capsh --caps= -- -c "sleep $TOKEN & exec sleep $TOKEN"
+}
+for_each_mode case_kill_child_credentials
+
+# nsrun SIGKILLed at a random moment right after its start: the program,
+# whose own parent-death signal is lost at its exec, never survives.
+KILL_LOOPS=${KILL_LOOPS:-50}
+case_kill_child_race() {
+	local m=$1 i nsrun bad=0
+	if ! command -v capsh >/dev/null; then
+		skip "$m: --kill-child: nsrun killed right after start (no capsh)"
+		return
+	fi
+	new_token
+	for ((i = 0; i < KILL_LOOPS; i++)); do
+		spawn_as "$m" "$NSRUN" -r --kill-child capsh --caps= -- -c "exec sleep $TOKEN"
+		nsrun=$BG_PID
+		sleep "0.0$((RANDOM % 6))$((RANDOM % 10))"
+		kill -KILL "$nsrun" 2>/dev/null
+		{ reap "$nsrun"; } 2>/dev/null
+		if ! wait_for 1 no_sleeper; then
+			bad=$((bad + 1))
+			stop_sleeper
+		fi
+	done
+	if [ $bad -eq 0 ]; then
+		ok "$m: --kill-child: nsrun killed right after start, $KILL_LOOPS times: no program left"
+	else
+		not_ok "$m: --kill-child: nsrun killed right after start, $KILL_LOOPS times: no program left"
+		diag "$bad programs survived"
+	fi
+}
+for_each_mode case_kill_child_race
+
 ns_done

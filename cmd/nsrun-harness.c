@@ -141,6 +141,10 @@ int open_proc_sys(const struct nsrun_opts *o)
 
 	if (!o->nsysctls)
 		return -1;
+	/* Opened by the child, before it mounts anything: the /proc it sees
+	 * is still nsrun's. Which namespace a write reaches is the writing
+	 * task's (net, ipc, uts, and the PID namespace for ns_last_pid,
+	 * hence --fork), not the one the procfs mount belongs to. */
 	fd = open("/proc/sys", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		die(-errno, "cannot open /proc/sys");

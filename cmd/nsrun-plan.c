@@ -46,6 +46,12 @@ void check_sysctls(const struct nsrun_opts *o)
 		if (!(o->flags & ns_type_flag(t)))
 			diex("cannot set sysctl '%s': it belongs to the %s namespace, which is not a new one here (add %s)",
 			     s->key, ns_title[t], ns_option[t]);
+		/* ns_last_pid is that of the writer's PID namespace, and
+		 * unshare(CLONE_NEWPID) moves only the children there: nsrun
+		 * itself would write the host's */
+		if (t == NS_TYPE_PID && !o->fork)
+			diex("cannot set sysctl '%s': only a forked child is in the new PID namespace; without --fork it would change the host's (add --fork)",
+			     s->key);
 		s->type = t;
 	}
 }
@@ -158,9 +164,20 @@ static void warn_caps(const struct nsrun_opts *o)
 			program_name);
 }
 
+/* On standard error, so the plan itself reads the same with or without a
+ * terminal. */
+static void note_tty(const struct nsrun_opts *o)
+{
+	if (!o->new_session && isatty(STDIN_FILENO))
+		fprintf(stderr,
+			"%s: note: the program keeps the controlling terminal and could push input into it (TIOCSTI); add --new-session for a program you do not trust\n",
+			program_name);
+}
+
 noreturn void print_plan(const struct nsrun_opts *o, const struct nsrun_maps *m)
 {
 	warn_caps(o);
+	note_tty(o);
 	print_rlimits(o);
 	printf("unshare:");
 	for (int t = 0; t < NS_TYPE_MAX; t++)

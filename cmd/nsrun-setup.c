@@ -411,3 +411,32 @@ noreturn void exec_program(char **argv)
 	execl(shell, arg0, (char *)NULL);
 	die_status(errno == ENOENT ? 127 : 126, -errno, "failed to execute %s", shell);
 }
+
+/* A gate: the child holds back at gate_wait() until the parent calls
+ * gate_open(), and leaves (exit 1) if the parent dies first, since the pipe
+ * then reads end-of-file. Both ends close on exec. */
+void gate_new(int ret[2])
+{
+	if (pipe2(ret, O_CLOEXEC) < 0)
+		die(-errno, "cannot create pipe");
+}
+
+void gate_wait(int fd)
+{
+	ssize_t n;
+	char c;
+
+	do
+		n = read(fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		exit(1);
+	close(fd);
+}
+
+void gate_open(int fd)
+{
+	if (write(fd, "", 1) != 1)
+		die(-errno, "cannot let the child go");
+	close(fd);
+}

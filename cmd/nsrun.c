@@ -19,12 +19,16 @@
 #include "cli.h"
 #include "nsrun.h"
 
-static pid_t child_pid;
+/* a pidfd, not the PID: once reaped, the number may be another process's */
+static int child_pidfd = -1;
 
 static void forward_signal(int sig)
 {
-	if (child_pid > 0)
-		kill(child_pid, sig);
+	int saved = errno;
+
+	if (child_pidfd >= 0)
+		ns_pidfd_send_signal(child_pidfd, sig);
+	errno = saved;
 }
 
 /* While the parent of --fork persists namespaces, a failure must not leave
@@ -39,8 +43,9 @@ static void kill_abandoned_child(void)
 	}
 }
 
-/* /proc as nsrun found it: the child may mount another on /proc, of a PID
- * namespace where its pid as we know it means nothing. */
+/* /proc as nsrun found it, opened before any fork or unshare: the child
+ * shares the mount namespace and may mount another on /proc, or a fake
+ * one, where PIDs as we know them mean nothing or what it likes. */
 static int proc_fd = -1;
 
 /* --json-status-fd: the first line once the child is set up, as
@@ -80,15 +85,20 @@ static uint64_t now_ms(void)
 }
 
 /* The tree is killed from the bottom up; as a child subreaper nsrun also
- * inherits the orphans, so it reaps until no child is left. */
-static int kill_everything(pid_t pid)
+ * inherits the orphans, so it reaps until no child is left. With a new PID
+ * namespace the death of its PID 1 ends every process in it, and nothing
+ * of the program's making is read at all. */
+static int kill_everything(const struct nsrun_opts *o, pid_t pid, int pidfd)
 {
 	int status = 0, st;
 	pid_t w;
 
-	kill(pid, SIGKILL);
+	ns_pidfd_send_signal(pidfd, SIGKILL);
 	for (;;) {
-		ns_kill_descendants(SIGKILL);
+		/* a failed walk still killed our own children, which the
+		 * orphans of the next level become */
+		if (!(o->flags & CLONE_NEWPID))
+			(void)ns_kill_descendants(proc_fd, SIGKILL);
 		w = waitpid(-1, &st, 0);
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -126,7 +136,7 @@ static int supervise(const struct nsrun_opts *o, pid_t pid, int pidfd, int ready
 		if (n < 0)
 			die(-errno, "cannot wait for child %d", (int)pid);
 		if (n == 0 && deadline && now_ms() >= deadline) {
-			status = kill_everything(pid);
+			status = kill_everything(o, pid, pidfd);
 			if (o->status_fd >= 0)
 				report_exit(o, status);
 			exit(124);
@@ -169,7 +179,7 @@ static void run_parent(const struct nsrun_opts *o, pid_t pid, pid_t pid_bind, in
 			persist_all(o, getpid());
 		abandoned_child = 0;
 	}
-	if (pidfd >= 0) {
+	if (o->timeout_ms || o->status_fd >= 0) {
 		status = supervise(o, pid, pidfd, ready_fd);
 	} else {
 		r = ns_wait(pid, &status);
@@ -193,7 +203,7 @@ int main(int argc, char **argv)
 	static struct nsrun_maps m;
 	pid_t pid = 0, pid_idmap = 0, pid_bind = 0, pid_veth = 0;
 	int fd_idmap = -1, fd_bind = -1, fd_veth = -1, parent_pidfd = -1, pidfd = -1, sys_fd, r;
-	int ready[2] = { -1, -1 };
+	int ready[2] = { -1, -1 }, gate[2] = { -1, -1 }, watchdog_fd = -1;
 	bool supervised;
 	sigset_t oldmask;
 
@@ -201,7 +211,7 @@ int main(int argc, char **argv)
 	close_stdout_atexit();
 	parse_options(argc, argv, &o);
 	supervised = o.timeout_ms || o.status_fd >= 0;
-	if (o.status_fd >= 0) {
+	if (supervised) {
 		proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (proc_fd < 0)
 			die(-errno, "cannot open /proc");
@@ -245,6 +255,15 @@ int main(int argc, char **argv)
 		pid_veth = fork_waiting(&fd_veth);
 		if (pid_veth == 0)
 			create_veths_for(ppid, &o);
+	}
+
+	/* before unshare: the watchdog stays in nsrun's namespaces, and with
+	 * nsrun's credentials */
+	if (o.kill_child_sig) {
+		parent_pidfd = ns_pidfd_open(getpid());
+		if (parent_pidfd < 0)
+			die(parent_pidfd, "pidfd_open failed");
+		watchdog_fd = watchdog_start(parent_pidfd, o.kill_child_sig);
 	}
 
 	if (o.owner_gid != NS_ID_NONE && setgroups(0, NULL) < 0)
@@ -293,11 +312,9 @@ int main(int argc, char **argv)
 			if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
 				die(-errno, "cannot install signal handlers");
 		}
-		if (o.kill_child_sig) {
-			parent_pidfd = ns_pidfd_open(getpid());
-			if (parent_pidfd < 0)
-				die(parent_pidfd, "pidfd_open failed");
-		}
+		/* the program execs only once the watchdog holds its pidfd */
+		if (watchdog_fd >= 0)
+			gate_new(gate);
 		if (supervised) {
 			if (pipe2(ready, O_CLOEXEC) < 0)
 				die(-errno, "cannot create pipe");
@@ -306,22 +323,39 @@ int main(int argc, char **argv)
 		}
 		/* forked before the persistent bind mounts so that
 		 * pid_for_children has a process to refer to */
-		pid = ns_fork(supervised ? &pidfd : NULL);
+		pid = ns_fork(&pidfd);
 		if (pid < 0)
 			die(pid, "fork failed");
 		if (pid > 0) {
-			child_pid = pid;
+			child_pidfd = pidfd;
+			if (watchdog_fd >= 0) {
+				close(gate[0]);
+				watchdog_hand(watchdog_fd, pidfd);
+				gate_open(gate[1]);
+			}
 			if (o.forward_signals)
 				sigprocmask(SIG_SETMASK, &oldmask, NULL);
-			if (o.status_fd >= 0)
+			if (o.status_fd >= 0) {
 				signal(SIGPIPE, SIG_IGN);
+				/* a private copy: the reports then close
+				 * only it, never one of nsrun's own 0-2 */
+				o.status_fd = fcntl(o.status_fd, F_DUPFD_CLOEXEC, 3);
+				if (o.status_fd < 0)
+					die(-errno, "cannot duplicate the status fd");
+			}
 			if (supervised)
 				close(ready[1]);
 			run_parent(&o, pid, pid_bind, fd_bind, pidfd, ready[0]);
 		}
+		if (watchdog_fd >= 0) {
+			close(watchdog_fd);
+			close(gate[1]);
+		}
 		if (supervised) {
 			close(ready[0]);
-			if (o.status_fd >= 0)
+			/* the status fd is not the program's, unless it is
+			 * one of the standard ones it was given */
+			if (o.status_fd > 2)
 				close(o.status_fd);
 		}
 		if (o.forward_signals) {
@@ -367,6 +401,7 @@ int main(int argc, char **argv)
 		if (r < 0)
 			die(r, "prctl failed");
 		close(parent_pidfd);
+		gate_wait(gate[0]);
 	}
 	/* setup is complete: the pipe tells the parent, and closes on exec */
 	if (ready[1] >= 0 && write(ready[1], "", 1) != 1)

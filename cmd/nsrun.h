@@ -117,6 +117,13 @@ noreturn void id_change_failed(const char *what, const char *kind, uint32_t id);
 void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m);
 pid_t fork_waiting(int *ret_fd);
 void release_child(pid_t pid, int fd);
+void gate_new(int ret[2]);
+void gate_wait(int fd);
+void gate_open(int fd);
+
+/* nsrun-watchdog.c */
+int watchdog_start(int parent_pidfd, int sig);
+void watchdog_hand(int sock, int pidfd);
 void persist_all(const struct nsrun_opts *o, pid_t pid);
 noreturn void write_maps_for(pid_t ppid, const struct nsrun_maps *m);
 void unshare_or_die(int flags);

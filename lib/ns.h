@@ -102,11 +102,23 @@ int ns_wait(pid_t pid, int *ret_status);
 int ns_inode_at(int proc_fd, pid_t pid, enum ns_type type, uint64_t *ret);
 
 /* ns_kill_descendants - send @sig to every descendant of the caller, found
- * through /proc/PID/task/TID/children; each is stopped while its own
- * children are listed, so none forks out of reach. A caller that is a child
- * subreaper (PR_SET_CHILD_SUBREAPER) also reaches the orphans of its tree.
- * Returns the number of processes signalled, or -errno. */
-int ns_kill_descendants(int sig);
+ * through TID/children files below @proc_fd, a directory fd of a proc mount
+ * of the caller's PID namespace opened before anything untrusted ran (a
+ * child may mount its own on /proc). Every lookup stays on that procfs
+ * (openat2() with RESOLVE_BENEATH, RESOLVE_NO_XDEV and no symlinks); PIDs
+ * are parsed strictly; each process is signalled through a pidfd proven to
+ * be a child of the process whose file listed it, and is stopped while its
+ * own children are listed, so none forks out of reach. A caller that is a
+ * child subreaper (PR_SET_CHILD_SUBREAPER) also reaches the orphans of its
+ * tree. Returns the number of processes signalled, or -errno: -EXDEV if
+ * @proc_fd is of another PID namespace, -EBADMSG or -ERANGE for a children
+ * file that is not a list of PIDs (the walk ends there). */
+int ns_kill_descendants(int proc_fd, int sig);
+
+/* ns_pidfd_send_signal - pidfd_send_signal(2): @sig to the process behind
+ * @pidfd, which cannot be a recycled PID. Returns 0 or -errno (-ESRCH once
+ * it has ended, -ENOSYS before Linux 5.1). */
+int ns_pidfd_send_signal(int pidfd, int sig);
 
 /* ns_parent_watch - make the calling child receive @sig when the process
  * behind @parent_pidfd ends (PR_SET_PDEATHSIG), then check through the pidfd

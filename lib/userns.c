@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <linux/magic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -18,6 +19,7 @@
 
 #include "ns.h"
 #include "ns-internal.h"
+#include "nsinfo-internal.h"
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
@@ -244,51 +246,202 @@ int ns_parent_watch(int parent_pidfd, int sig)
 	return 0;
 }
 
-/* The children of every thread of @pid, from /proc/PID/task/TID/children
- * (a kernel with CONFIG_PROC_CHILDREN), signalled and then walked. */
-static int kill_children(pid_t pid, int sig, unsigned depth)
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+
+int ns_pidfd_send_signal(int pidfd, int sig)
 {
-	char path[sizeof("/proc//task//children") + 2 * 21 + 256];
+	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+/* The next PID of a children file at *@s: decimal digits, 1 to INT_MAX,
+ * ended by a space, a newline or the end. Anything else is hostile or
+ * broken, and ends the walk: never a 0 or -1, which kill(2) would take
+ * for a process group or every process. */
+static int take_pid(const char **s, pid_t *ret)
+{
+	const char *p = *s;
+	long long v = 0;
+
+	if (*p < '0' || *p > '9')
+		return -EBADMSG;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (*p - '0');
+		if (v > INT_MAX)
+			return -ERANGE;
+	}
+	if (v == 0 || (*p && *p != ' ' && *p != '\n'))
+		return -EBADMSG;
+	while (*p == ' ' || *p == '\n')
+		p++;
+	*s = p;
+	*ret = (pid_t)v;
+	return 0;
+}
+
+/* /proc/@pid below @proc_fd, every step by openat2() confined to that
+ * procfs; pinned to the process behind @pidfd by checking, once the
+ * directory is open, that the process has not ended. */
+static int open_pid_dir(int proc_fd, pid_t pid, int pidfd)
+{
+	_cleanup_close_ int fd = -1;
+	char name[16];
+	int r;
+
+	snprintf(name, sizeof(name), "%d", (int)pid);
+	fd = open_proc_file_at(proc_fd, name, O_RDONLY | O_DIRECTORY);
+	if (fd == -ENOENT)
+		return -ESRCH;
+	if (fd < 0)
+		return fd;
+	if (pidfd >= 0) {
+		r = pidfd_ended(pidfd);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			return -ESRCH;
+	}
+	return take_fd(&fd);
+}
+
+static int read_proc_file(int dirfd, const char *name, char **ret)
+{
+	_cleanup_close_ int fd = -1;
+
+	fd = open_proc_file_at(dirfd, name, O_RDONLY);
+	if (fd < 0)
+		return fd;
+	return read_all_fd(fd, ret);
+}
+
+static int kill_children(int proc_fd, int pid_dir, pid_t pid, int sig, unsigned depth);
+
+/* @child, listed as a child of @parent (stopped, or the caller): signalled
+ * only through a pidfd proven to be that child. The pidfd is opened by
+ * number, and the number may have been recycled since it was listed; but
+ * if /proc/CHILD opened afterwards belongs to a living process (pinned by
+ * the pidfd) whose parent is @parent, the pidfd names a child of @parent,
+ * in the tree either way. Returns how many were signalled, or -errno. */
+static int kill_child(int proc_fd, pid_t parent, pid_t child, int sig, unsigned depth)
+{
+	_cleanup_close_ int pidfd = -1, dir = -1;
+	_cleanup_free_ char *stat = NULL;
+	pid_t ppid;
+	bool kthread;
+	int r, n;
+
+	pidfd = ns_pidfd_open(child);
+	if (pidfd == -ESRCH || pidfd == -EINVAL)
+		return 0; /* gone since it was listed */
+	if (pidfd < 0)
+		return pidfd;
+	dir = open_pid_dir(proc_fd, child, pidfd);
+	if (dir == -ESRCH)
+		return 0;
+	if (dir < 0)
+		return dir;
+	r = read_proc_file(dir, "stat", &stat);
+	if (r == -ESRCH)
+		return 0;
+	if (r < 0)
+		return r;
+	r = nsi_parse_stat(stat, &ppid, &kthread);
+	if (r < 0)
+		return r;
+	if (ppid != parent)
+		return 0; /* not the process that was listed */
+	/* stopped first, so it cannot fork behind our back while its own
+	 * children are listed */
+	r = ns_pidfd_send_signal(pidfd, SIGSTOP);
+	if (r == -ESRCH)
+		return 0;
+	if (r < 0)
+		return r;
+	n = kill_children(proc_fd, dir, child, sig, depth + 1);
+	ns_pidfd_send_signal(pidfd, sig);
+	ns_pidfd_send_signal(pidfd, SIGCONT);
+	return n < 0 ? n : n + 1;
+}
+
+/* The children of every thread of @pid, from TID/children below @pid_dir's
+ * task (a kernel with CONFIG_PROC_CHILDREN), signalled and walked. */
+static int kill_children(int proc_fd, int pid_dir, pid_t pid, int sig, unsigned depth)
+{
 	_cleanup_closedir_ DIR *tasks = NULL;
 	struct dirent *de;
-	int count = 0;
+	int count = 0, fd;
 
 	/* a chain deeper than this is not one a process tree can build
 	 * before the kernel's pid limit; it guards the recursion */
 	if (depth > 4096)
 		return -ELOOP;
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	tasks = opendir(path);
-	if (!tasks)
-		return errno == ENOENT ? 0 : -errno;
+	fd = open_proc_file_at(pid_dir, "task", O_RDONLY | O_DIRECTORY);
+	if (fd == -ENOENT || fd == -ESRCH)
+		return 0;
+	if (fd < 0)
+		return fd;
+	tasks = fdopendir(fd);
+	if (!tasks) {
+		int r = -errno;
+
+		close(fd);
+		return r;
+	}
 	while ((de = readdir(tasks))) {
-		_cleanup_fclose_ FILE *f = NULL;
-		int child;
+		_cleanup_close_ int tid_dir = -1;
+		_cleanup_free_ char *list = NULL;
+		const char *p;
+		int r;
 
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "/proc/%d/task/%s/children", (int)pid, de->d_name);
-		f = fopen(path, "re");
-		if (!f)
+		tid_dir = open_proc_file_at(dirfd(tasks), de->d_name, O_RDONLY | O_DIRECTORY);
+		if (tid_dir == -ENOENT)
 			continue; /* the thread ended */
-		while (fscanf(f, "%d", &child) == 1) {
-			int r;
+		if (tid_dir < 0)
+			return tid_dir;
+		r = read_proc_file(tid_dir, "children", &list);
+		if (r == -ENOENT || r == -ESRCH)
+			continue;
+		if (r < 0)
+			return r;
+		close(take_fd(&tid_dir));
+		for (p = list; *p;) {
+			pid_t child;
 
-			/* stopped first, so it cannot fork behind our back
-			 * while its own children are listed */
-			if (kill(child, SIGSTOP) == 0)
-				count++;
-			r = kill_children(child, sig, depth + 1);
-			if (r > 0)
-				count += r;
-			kill(child, sig);
-			kill(child, SIGCONT);
+			r = take_pid(&p, &child);
+			if (r < 0)
+				return r;
+			r = kill_child(proc_fd, pid, child, sig, depth);
+			if (r < 0)
+				return r;
+			count += r;
 		}
 	}
 	return count;
 }
 
-int ns_kill_descendants(int sig)
+int ns_kill_descendants(int proc_fd, int sig)
 {
-	return kill_children(getpid(), sig, 0);
+	_cleanup_close_ int self = -1;
+	char link[16];
+	pid_t pid = getpid();
+	ssize_t n;
+
+	if (proc_fd < 0)
+		return -EBADF;
+	/* PIDs below @proc_fd must be the caller's: its "self" says so */
+	n = readlinkat(proc_fd, "self", link, sizeof(link) - 1);
+	if (n < 0)
+		return -errno;
+	link[n] = '\0';
+	if (atoi(link) != pid)
+		return -EXDEV;
+	self = open_pid_dir(proc_fd, pid, -1);
+	if (self < 0)
+		return self;
+	return kill_children(proc_fd, self, pid, sig, 0);
 }

@@ -170,12 +170,19 @@ int parse_u32_n(const char *s, size_t n, uint32_t *ret)
 int read_all_at(int dirfd, const char *path, char **ret)
 {
 	_cleanup_close_ int fd = -1;
-	_cleanup_free_ char *buf = NULL;
-	size_t len = 0, cap = 0;
 
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	return read_all_fd(fd, ret);
+}
+
+/* read_all_at() of an open @fd, read from where it is. */
+int read_all_fd(int fd, char **ret)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len = 0, cap = 0;
+
 	for (;;) {
 		ssize_t n;
 

@@ -286,6 +286,43 @@ static void test_inode(void)
 	close(proc);
 }
 
+/* A child and its grandchild, both killed through a saved /proc fd; the
+ * call refuses no fd and a /proc whose PIDs are not the caller's. */
+static void test_kill_descendants(void)
+{
+	int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int status, p[2], r;
+	pid_t pid;
+	char c;
+
+	test_assert(proc >= 0);
+	test_assert_int(ns_kill_descendants(-1, SIGKILL), -EBADF);
+	test_assert(pipe(p) == 0);
+	pid = ns_fork(NULL);
+	test_assert(pid >= 0);
+	if (pid == 0) {
+		close(p[0]);
+		if (fork() == 0) {
+			close(p[1]);
+			pause();
+			_exit(0);
+		}
+		/* the grandchild is forked once this byte is read */
+		(void)!write(p[1], "", 1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	test_assert(read(p[0], &c, 1) == 1);
+	close(p[0]);
+	r = ns_kill_descendants(proc, SIGKILL);
+	test_assert_int(r, 2);
+	test_assert_int(ns_wait(pid, &status), 0);
+	test_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	test_assert_int(ns_kill_descendants(proc, SIGKILL), 0);
+	close(proc);
+}
+
 int main(void)
 {
 	test_fork_pidfd();
@@ -293,5 +330,6 @@ int main(void)
 	test_setns_persist();
 	test_parent_watch();
 	test_inode();
+	test_kill_descendants();
 	return 0;
 }

@@ -51,7 +51,8 @@ static int target_open(const char *name)
 			return targets[i].fd;
 	fd = ns_netns_open(name);
 	if (fd == -EINVAL)
-		diex("cannot open network namespace '%s'%s: not a network namespace", name, where);
+		diex("cannot open network namespace '%s'%s: not a network namespace file", name,
+		     where);
 	if (fd < 0)
 		die(fd, "cannot open network namespace '%s'%s", name, where);
 	if (fstat(fd, &st) < 0)
@@ -279,7 +280,8 @@ int main(int argc, char **argv)
 		int fd = ns_netns_open(o.netns);
 
 		if (fd == -EINVAL)
-			diex("cannot open network namespace '%s': not a network namespace", o.netns);
+			diex("cannot open network namespace '%s': not a network namespace file",
+			     o.netns);
 		if (fd < 0)
 			die(fd, "cannot open network namespace '%s'", o.netns);
 		r = ns_setns(fd, CLONE_NEWNET);

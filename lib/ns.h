@@ -478,11 +478,15 @@ int ns_veth_list(struct ns_veth_info **ret);
  * -errno. */
 int ns_link_up_loopback(int netns_fd, struct ns_nl_error *reterr);
 
-/* ns_netns_open - open a network namespace the way a user names it: a name
- * under /run/netns first, then a PID, then a path (/proc/PID/ns/net, a
- * bind mount), as ip(8) looks them up. Returns an O_RDONLY fd, -ENOENT if
- * nothing matches, -EINVAL if the file is not a network namespace, or
- * -errno (-EACCES: not ours to open). */
+/* ns_netns_open - open a network namespace the way a user names it, as
+ * ip(8) does: @target with a '/' is a path, followed as given, to a
+ * namespace file (/proc/PID/ns/net, a bind mount of one); a word is a name
+ * under /run/netns (an entry there that is a symlink is refused), else, if
+ * all digits, a PID, pinned by a pidfd while its namespace is opened.
+ * Nothing is looked up relative to the working directory. Returns an
+ * O_RDONLY fd, -ENOENT if nothing matches, -ESRCH (no such process),
+ * -ELOOP (a symlink in /run/netns), -EINVAL if the file is not a network
+ * namespace file, or -errno (-EACCES: not ours to open). */
 int ns_netns_open(const char *target);
 /* ---- privileged id map writing (idmap-policy.c, privs.c) --------------- */
 

@@ -55,8 +55,10 @@ case_errors() {
 		"nsveth: cannot open network namespace '99999': No such process" x y 99999
 	fails "$m" "name that does not exist" \
 		"nsveth: cannot open network namespace 'nosuch': No such file or directory" x y nosuch
+	# one wording for every file that is no network namespace: an nsfs
+	# file of another type, a plain file or a FIFO alike
 	fails "$m" "not a network namespace" \
-		"nsveth: cannot open network namespace '/proc/PID/ns/uts': not a network namespace" \
+		"nsveth: cannot open network namespace '/proc/PID/ns/uts': not a network namespace file" \
 		x y '/proc/$p/ns/uts'
 	fails "$m" "bad address" "nsveth: invalid address '10.0.0.300/24'" \
 		-a 10.0.0.300/24 x y '$p'
@@ -88,6 +90,73 @@ case_errors() {
 		-d nosuch
 	fails "$m" "delete of an empty group" "nsveth: cannot delete group 4: No such device" \
 		--delete-group 4
+}
+
+# A bare word is a /run/netns name and nothing else: a file of that name in
+# the working directory, planted there by another user, is never opened
+# (else root's peer and the addresses meant for it would land in that
+# user's namespace); nor is a symlink in /run/netns followed. A path the
+# caller typed is followed, and must end at a network namespace file.
+case_lookup() {
+	local m=$1
+	inhost "$m" '
+		m=$1
+		p=$(hold)
+		mount -t tmpfs tmpfs /run || exit 9
+		d=$(mktemp -d -p $T/tmp) || exit 9
+		if [ "$m" = root ]; then
+			chown 65534:65534 $d
+			setpriv --reuid=65534 --regid=65534 --clear-groups \
+				ln -s /proc/$p/ns/net $d/testns || exit 9
+		else
+			ln -s /proc/$p/ns/net $d/testns || exit 9
+		fi
+		echo plain >$d/plain
+		mkfifo $d/fifo
+		cd $d
+		try() {
+			"$NSVETH" "$@" 2>&1 >/dev/null | sed "s|/proc/$p/|/proc/PID/|g"
+			echo "status ${PIPESTATUS[0]} host: $(links) target: $(inns $p bash -c links)"
+		}
+		try -u -A 10.9.0.2/24 a b testns
+		try --netns testns a b /proc/self/ns/net
+		mkdir /run/netns
+		try a b testns
+		ln -s /proc/$p/ns/net /run/netns/evil
+		try a b evil
+		try a b plain
+		try a b ./plain
+		timeout 5 "$NSVETH" a b ./fifo 2>&1 | sed "s|^|fifo: |"
+		try a b /proc/$p/ns/uts
+		try a b ./testns
+		# a PID through /proc/PID, as before Linux 6.11 (the first ioctl
+		# is PIDFD_GET_NET_NAMESPACE)
+		strace -qq -o /dev/null -e trace=ioctl -e inject=ioctl:error=ENOTTY:when=1 \
+			"$NSVETH" c d $p
+		echo "status $? by /proc: $(inns $p bash -c links)"
+		"$NSVETH" -d a
+		"$NSVETH" -d c
+		cd /
+		rm -rf $d
+	' "$m"
+	expect "$m: a bare name is looked up in /run/netns only" 0 \
+"nsveth: cannot open network namespace 'testns': No such file or directory
+status 1 host: lo target: lo
+nsveth: cannot open network namespace 'testns': No such file or directory
+status 1 host: lo target: lo
+nsveth: cannot open network namespace 'testns': No such file or directory
+status 1 host: lo target: lo
+nsveth: cannot open network namespace 'evil': Too many levels of symbolic links
+status 1 host: lo target: lo
+nsveth: cannot open network namespace 'plain': No such file or directory
+status 1 host: lo target: lo
+nsveth: cannot open network namespace './plain': not a network namespace file
+status 1 host: lo target: lo
+fifo: nsveth: cannot open network namespace './fifo': not a network namespace file
+nsveth: cannot open network namespace '/proc/PID/ns/uts': not a network namespace file
+status 1 host: lo target: lo
+status 0 host: a lo target: b lo
+status 0 by /proc: b d lo"
 }
 
 # A namespace we hold no capability over: made by the other identity (root
@@ -169,6 +238,7 @@ case_usage() {
 }
 
 for_each_mode case_errors
+for_each_mode case_lookup
 for_each_mode case_foreign
 for_each_mode case_usage
 ns_done

@@ -325,6 +325,7 @@ static int live(void)
 
 			fd = ns_netns_open(pidtext);
 			test_assert(fd >= 0);
+			test_assert(fcntl(fd, F_GETFD) == FD_CLOEXEC);
 			test_assert(fstat(fd, &st1) == 0 && fstat(self, &st2) == 0);
 			if (st1.st_ino != st2.st_ino)
 				break;
@@ -360,6 +361,28 @@ static int live(void)
 	}
 	test_assert_int(ns_netns_open("/proc/self/ns/user"), -EINVAL);
 	test_assert_int(ns_netns_open("no-such-name-here"), -ENOENT);
+	{
+		/* a word never names a file of the working directory; a path
+		 * does, and must end at a network namespace */
+		char dir[] = "/tmp/test-veth.XXXXXX", cwd[4096];
+		int fd;
+
+		test_assert(getcwd(cwd, sizeof(cwd)) != NULL);
+		test_assert(mkdtemp(dir) != NULL);
+		test_assert(chdir(dir) == 0);
+		test_assert(symlink("/proc/self/ns/net", "nsveth-cwd-ns") == 0);
+		test_assert(mkfifo("fifo", 0600) == 0);
+		test_assert_int(ns_netns_open("nsveth-cwd-ns"), -ENOENT);
+		test_assert_int(ns_netns_open("fifo"), -ENOENT);
+		test_assert_int(ns_netns_open("./fifo"), -EINVAL);
+		test_assert_int(ns_netns_open("."), -EINVAL);
+		test_assert_int(ns_netns_open(".."), -EINVAL);
+		fd = ns_netns_open("./nsveth-cwd-ns");
+		test_assert(fd >= 0);
+		close(fd);
+		test_assert(unlink("nsveth-cwd-ns") == 0 && unlink("fifo") == 0);
+		test_assert(chdir(cwd) == 0 && rmdir(dir) == 0);
+	}
 	test_assert_int(ns_veth_delete("lo", &e), -EMEDIUMTYPE);
 	test_assert_int(ns_veth_delete("nosuch", &e), -ENODEV);
 	test_assert_int(ns_veth_delete_group(6, &e), -ENODEV);

@@ -438,9 +438,10 @@ int ns_veth_create(struct ns_veth *v, struct ns_nl_error *reterr);
 
 /* ns_veth_create_many - ns_veth_create() for @n pairs over one socket
  * per namespace, the requests of each step pipelined (sent together, acks
- * read after). All or nothing: on failure every pair made so far is
- * deleted again and @reterr_index (may be NULL) gets the index of the pair
- * that failed. */
+ * read after). All or nothing: on failure every pair this call made is
+ * deleted again (a link of the same name that was there before stays, even
+ * when the socket fails mid-batch) and @reterr_index (may be NULL) gets the
+ * index of the pair that failed. */
 int ns_veth_create_many(struct ns_veth *const *v, size_t n, size_t *reterr_index,
 			struct ns_nl_error *reterr);
 

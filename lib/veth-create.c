@@ -246,7 +246,7 @@ int ns_veth_create_many(struct ns_veth *const *v, size_t n, size_t *reterr_index
 			struct ns_nl_error *reterr)
 {
 	_cleanup_mnl_ struct mnl_socket *nl = NULL;
-	_cleanup_free_ bool *made = NULL, *peer_done = NULL;
+	_cleanup_free_ bool *made = NULL, *existed = NULL, *peer_done = NULL;
 	_cleanup_free_ int *master = NULL;
 	_cleanup_free_ char(*bridges)[IFNAMSIZ] = NULL;
 	struct ns_nl_error scratch;
@@ -258,10 +258,11 @@ int ns_veth_create_many(struct ns_veth *const *v, size_t n, size_t *reterr_index
 	if (n == 0)
 		return 0;
 	made = calloc(n, sizeof(*made));
+	existed = calloc(n, sizeof(*existed));
 	peer_done = calloc(n, sizeof(*peer_done));
 	master = calloc(n, sizeof(*master));
 	bridges = calloc(n, sizeof(*bridges));
-	if (!made || !peer_done || !master || !bridges) {
+	if (!made || !existed || !peer_done || !master || !bridges) {
 		nl_err_set(e, "prepare the requests");
 		return -ENOMEM;
 	}
@@ -308,21 +309,24 @@ int ns_veth_create_many(struct ns_veth *const *v, size_t n, size_t *reterr_index
 			nl_err_set(e, "prepare the requests");
 			goto fail;
 		}
+		/* a request the socket failure leaves unanswered may or may
+		 * not have made its pair: it did if the name is taken now and
+		 * was free before; a link that was there already stays */
+		for (size_t i = 0; i < n; i++)
+			existed[i] = nl_ifindex(nl, v[i]->end[NS_VETH_LOCAL].name) > 0;
 		for (size_t i = 0; i < n; i++)
 			nl_reqs_commit(&q, veth_put_new(nl_reqs_slot(&q, i, SIZE_MAX, REQ_NEWLINK),
 						     nl_reqs_seq(&q), v[i], master[i]));
 		bad = nl_reqs_run(nl, &q, e, &r, NULL, NULL);
+		for (size_t i = 0; i < n; i++)
+			made[i] = q.errs[i] == 0 ||
+				  (q.errs[i] > 0 && !existed[i] &&
+				   nl_ifindex(nl, v[i]->end[NS_VETH_LOCAL].name) > 0);
 		if (r < 0 && bad == SIZE_MAX) {
-			/* the socket failed: which pairs exist is unknown, so
-			 * every one of ours is deleted by name */
-			for (size_t i = 0; i < n; i++)
-				made[i] = true;
 			bad = 0;
 			nl_err_set(e, "create veth pairs");
 			goto fail;
 		}
-		for (size_t i = 0; i < n; i++)
-			made[i] = q.errs[i] == 0;
 		if (r < 0) {
 			char msg[sizeof(e->msg)];
 

@@ -76,6 +76,27 @@ nsveth: cannot add address 10.6.0.1/24 to 'y2' (line 2): ipv4: Address already a
 		{ not_ok "$m: a failing batch names the line"; diag "$ERR"; }
 }
 
+# The socket fails mid-batch (strace makes the second sendto(2), the second
+# slice of 128 requests, or the first recvmsg(2), the first slice's acks,
+# fail): the rollback deletes the pairs this run made and nothing else; x5,
+# made before the batch (its line failed with EEXIST), stays.
+case_socket_failure() {
+	local m=$1
+	inhost "$m" '
+		p=$(hold)
+		"$NSVETH" x5 y5 $p || exit 9
+		for i in $(seq 200); do echo "x$i w$i $p"; done >$T/tmp/batch.$$
+		for inject in sendto:error=ENOBUFS:when=2 recvmsg:error=ENOBUFS:when=1; do
+			strace -qq -o /dev/null -e trace=sendto,recvmsg -e inject=$inject \
+				"$NSVETH" -b $T/tmp/batch.$$
+			echo "status $? $(links) / $(inns $p bash -c links)"
+		done
+		rm $T/tmp/batch.$$
+	'
+	expect "$m: a socket failure rolls back only the pairs made" 0 "status 1 lo x5 / lo y5
+status 1 lo x5 / lo y5"
+}
+
 # Many pairs over one socket: more requests than fit in flight at once.
 case_many() {
 	local m=$1
@@ -96,5 +117,6 @@ case_many() {
 
 for_each_mode case_batch
 for_each_mode case_all_or_nothing
+for_each_mode case_socket_failure
 for_each_mode case_many
 ns_done

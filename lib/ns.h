@@ -391,8 +391,9 @@ void ns_veth_set_netns(struct ns_veth *v, int netns_fd);
  * (prefix) or -ENOMEM. */
 int ns_veth_add_address(struct ns_veth *v, enum ns_veth_end end, const char *cidr);
 
-/* ns_veth_set_mac - the Ethernet address "xx:xx:xx:xx:xx:xx" of @end.
- * Returns 0 or -EINVAL. */
+/* ns_veth_set_mac - the Ethernet address "xx:xx:xx:xx:xx:xx" of @end:
+ * six octets of one or two hex digits separated by ':', as ip-link(8)
+ * takes them; no sign, blank or "0x". Returns 0 or -EINVAL. */
 int ns_veth_set_mac(struct ns_veth *v, enum ns_veth_end end, const char *mac);
 
 /* ns_veth_set_mtu - the MTU of @end (0: the kernel's default). */

@@ -70,6 +70,8 @@ case_errors() {
 		-a fd00::1/129 x y '$p'
 	fails "$m" "bad MAC" "nsveth: invalid MAC address '02:00:00:00:00'" \
 		--mac 02:00:00:00:00 x y '$p'
+	fails "$m" "MAC with a sign" "nsveth: invalid MAC address '02:00:00:00:00:+1'" \
+		--peer-mac 02:00:00:00:00:+1 x y '$p'
 	fails "$m" "bad gateway" "nsveth: invalid gateway '10.0.0.1/24'" -g 10.0.0.1/24 x y '$p'
 	fails "$m" "missing bridge" "nsveth: cannot find bridge 'nobr': No such device" \
 		-m nobr x y '$p'

@@ -127,11 +127,17 @@ static struct ns_veth *build_pair(const struct pair_opts *p)
 	return v;
 }
 
+/* The kernel's words first, as ip(8) prints them: its extended-ack text,
+ * else strerror(3); then a hint of ours, if any. */
 static noreturn void die_nl(int r, const struct ns_nl_error *e)
 {
+	const char *hint = e->peer_down ? " (the peer is down; add --up)" : "";
+
+	if (r == -EPERM && e->msg[0])
+		diex("cannot %s%s: %s (%s)%s", e->step, where, strerror(-r), e->msg, hint);
 	if (e->msg[0])
-		diex("cannot %s%s: %s", e->step, where, e->msg);
-	die(r, "cannot %s%s", e->step, where);
+		diex("cannot %s%s: %s%s", e->step, where, e->msg, hint);
+	diex("cannot %s%s: %s%s", e->step, where, strerror(-r), hint);
 }
 
 /* Splits @line into words at white space; '#' starts a comment. */
@@ -286,7 +292,7 @@ int main(int argc, char **argv)
 			die(fd, "cannot open network namespace '%s'", o.netns);
 		r = ns_setns(fd, CLONE_NEWNET);
 		if (r == -EPERM)
-			diex("cannot enter network namespace '%s': CAP_SYS_ADMIN missing over it or in the current user namespace", o.netns);
+			diex("cannot enter network namespace '%s': %s (CAP_SYS_ADMIN missing over it or in the current user namespace)", o.netns, strerror(-r));
 		if (r < 0)
 			die(r, "cannot enter network namespace '%s'", o.netns);
 		close(fd);

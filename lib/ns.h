@@ -361,10 +361,13 @@ enum ns_veth_end {
 /* What failed, for a one-line message: @step says what was being done
  * ("add address 10.0.0.2/24 to 'eth0'"), @msg holds the kernel's
  * extended-ack text (NLMSGERR_ATTR_MSG) or, for -EPERM, which capability
- * is missing over which namespace; or is empty. */
+ * is missing over which namespace; or is empty. @peer_down is set when a
+ * route of the peer failed the way a route over a link that is down does,
+ * and the peer was not to come up (ns_veth_set_up()): the likely cause. */
 struct ns_nl_error {
 	char step[192];
 	char msg[256];
+	bool peer_down;
 };
 
 /* The description of one veth pair to create; opaque, filled through the

@@ -233,6 +233,12 @@ static size_t peer_work(struct mnl_socket *here, struct ns_veth *const *v, size_
 		snprintf(msg, sizeof(msg), "%s", e->msg);
 		step_text(e, v[q.pair[bad]], q.kind[bad], q.item[bad]);
 		snprintf(e->msg, sizeof(e->msg), "%s", msg);
+		/* a link that is down has no connected routes to reach a
+		 * gateway through (-EINVAL, IPv6: -EHOSTUNREACH) and takes no
+		 * direct route (-ENETDOWN) */
+		e->peer_down = q.kind[bad] == REQ_ROUTE && !v[q.pair[bad]]->up &&
+			       (*ret_err == -EINVAL || *ret_err == -EHOSTUNREACH ||
+				*ret_err == -ENETUNREACH || *ret_err == -ENETDOWN);
 	}
 	return count;
 fail:

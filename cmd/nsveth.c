@@ -15,17 +15,18 @@
 static void check_ifname(const char *s)
 {
 	if (strlen(s) > NS_IFNAME_MAX)
-		diex("invalid interface name '%s'%s (at most %d bytes)", s, where, NS_IFNAME_MAX);
+		diex("invalid interface name '%s'%s (at most %d bytes)", s, msg_at(),
+		     NS_IFNAME_MAX);
 	if (!*s || strpbrk(s, "/: \t\n\v\f\r") || !strcmp(s, ".") || !strcmp(s, ".."))
-		diex("invalid interface name '%s'%s", s, where);
+		diex("invalid interface name '%s'%s", s, msg_at());
 }
 
 static void check_addr(int r, const char *s)
 {
 	if (r == -ERANGE)
-		diex("invalid address '%s'%s (prefix length out of range)", s, where);
+		diex("invalid address '%s'%s (prefix length out of range)", s, msg_at());
 	if (r < 0)
-		diex("invalid address '%s'%s", s, where);
+		diex("invalid address '%s'%s", s, msg_at());
 }
 
 /* Each target once: a thousand lines naming one namespace share one fd,
@@ -52,11 +53,11 @@ static int target_open(const char *name)
 	fd = ns_netns_open(name);
 	if (fd == -EINVAL)
 		diex("cannot open network namespace '%s'%s: not a network namespace file", name,
-		     where);
+		     msg_at());
 	if (fd < 0)
-		die(fd, "cannot open network namespace '%s'%s", name, where);
+		die(fd, "cannot open network namespace '%s'%s", name, msg_at());
 	if (fstat(fd, &st) < 0)
-		die(-errno, "cannot open network namespace '%s'%s", name, where);
+		die(-errno, "cannot open network namespace '%s'%s", name, msg_at());
 	for (size_t i = 0; i < ntargets; i++)
 		if (targets[i].dev == st.st_dev && targets[i].ino == st.st_ino) {
 			close(fd);
@@ -81,17 +82,17 @@ static struct ns_veth *build_pair(const struct pair_opts *p)
 	check_ifname(p->peer);
 	if (!strcmp(p->name, p->peer))
 		diex("invalid veth pair '%s'/'%s'%s: both ends have the same name", p->name,
-		     p->peer, where);
+		     p->peer, msg_at());
 	if (p->master)
 		check_ifname(p->master);
 	r = ns_veth_new(p->name, p->peer, &v);
 	if (r < 0)
-		die(r, "cannot describe veth pair '%s'/'%s'%s", p->name, p->peer, where);
+		die(r, "cannot describe veth pair '%s'/'%s'%s", p->name, p->peer, msg_at());
 	for (int end = NS_VETH_LOCAL; end <= NS_VETH_PEER; end++) {
 		for (size_t i = 0; i < p->naddr[end]; i++)
 			check_addr(ns_veth_add_address(v, end, p->addr[end][i]), p->addr[end][i]);
 		if (p->mac[end] && ns_veth_set_mac(v, end, p->mac[end]) < 0)
-			diex("invalid MAC address '%s'%s", p->mac[end], where);
+			diex("invalid MAC address '%s'%s", p->mac[end], msg_at());
 		ns_veth_set_mtu(v, end, p->mtu[end]);
 	}
 	if (p->master)
@@ -99,7 +100,7 @@ static struct ns_veth *build_pair(const struct pair_opts *p)
 	for (size_t i = 0; i < p->ngateway; i++) {
 		r = ns_veth_add_route(v, "default", p->gateway[i]);
 		if (r < 0)
-			diex("invalid gateway '%s'%s", p->gateway[i], where);
+			diex("invalid gateway '%s'%s", p->gateway[i], msg_at());
 	}
 	for (size_t i = 0; i < p->nroute; i++) {
 		_cleanup_free_ char *dst = strdup(p->route[i]);
@@ -112,12 +113,12 @@ static struct ns_veth *build_pair(const struct pair_opts *p)
 			*comma = '\0';
 			if (strncmp(comma + 1, "via=", 4) != 0)
 				diex("invalid route '%s'%s (expected <dst>[,via=<addr>])", p->route[i],
-				     where);
+				     msg_at());
 			via = comma + 5;
 		}
 		r = ns_veth_add_route(v, dst, via);
 		if (r < 0)
-			diex("invalid route '%s'%s", p->route[i], where);
+			diex("invalid route '%s'%s", p->route[i], msg_at());
 	}
 	if (p->has_group)
 		ns_veth_set_group(v, p->group);
@@ -134,10 +135,10 @@ static noreturn void die_nl(int r, const struct ns_nl_error *e)
 	const char *hint = e->peer_down ? " (the peer is down; add --up)" : "";
 
 	if (r == -EPERM && e->msg[0])
-		diex("cannot %s%s: %s (%s)%s", e->step, where, strerror(-r), e->msg, hint);
+		diex("cannot %s%s: %s (%s)%s", e->step, msg_at(), strerror(-r), e->msg, hint);
 	if (e->msg[0])
-		diex("cannot %s%s: %s%s", e->step, where, e->msg, hint);
-	diex("cannot %s%s: %s%s", e->step, where, strerror(-r), hint);
+		diex("cannot %s%s: %s%s", e->step, msg_at(), e->msg, hint);
+	diex("cannot %s%s: %s%s", e->step, msg_at(), strerror(-r), hint);
 }
 
 /* Splits @line into words at white space; '#' starts a comment. */
@@ -183,13 +184,13 @@ static void run_batch(const struct nsveth_opts *base)
 		int argc;
 
 		no++;
-		snprintf(where, sizeof(where), " (line %zu)", no);
+		msg_line(no);
 		copy = strdup(line); /* the pair keeps pointers into it */
 		if (!copy)
 			die(-ENOMEM, "cannot read '%s'", base->batch);
 		argc = split_words(copy, argv, (int)(sizeof(argv) / sizeof(argv[0])));
 		if (argc < 0)
-			diex("too many words%s", where);
+			diex("too many words%s", msg_at());
 		if (argc == 1) {
 			free(copy);
 			continue;
@@ -211,10 +212,10 @@ static void run_batch(const struct nsveth_opts *base)
 	free(line);
 	if (f != stdin)
 		fclose(f);
-	where[0] = '\0';
+	msg_line(0);
 	r = ns_veth_create_many(v, n, &bad, &e);
 	if (r < 0) {
-		snprintf(where, sizeof(where), " (line %zu)", lineno[bad]);
+		msg_line(lineno[bad]);
 		die_nl(r, &e);
 	}
 	for (size_t i = 0; i < n; i++)

@@ -14,10 +14,12 @@
 
 static void check_ifname(const char *s)
 {
-	if (strlen(s) > NS_IFNAME_MAX)
+	int r = ns_ifname_check(s);
+
+	if (r == -ERANGE)
 		diex("invalid interface name '%s'%s (at most %d bytes)", s, msg_at(),
 		     NS_IFNAME_MAX);
-	if (!*s || strpbrk(s, "/: \t\n\v\f\r") || !strcmp(s, ".") || !strcmp(s, ".."))
+	if (r < 0)
 		diex("invalid interface name '%s'%s", s, msg_at());
 }
 

@@ -374,9 +374,14 @@ struct ns_nl_error {
  * ns_veth_set_* and ns_veth_add_* calls. */
 struct ns_veth;
 
-/* ns_veth_new - a pair named @name (stays here) and @peer. Names must be
- * 1 to NS_IFNAME_MAX bytes without '/', ':' or white space, and not "." or
- * "..". Returns 0, -EINVAL or -ENOMEM. */
+/* ns_ifname_check - whether @name may name a link, as the kernel's
+ * dev_valid_name() rules: 1 to NS_IFNAME_MAX bytes without '/', ':' or
+ * white space, and not "." or "..". Returns 0, -ERANGE (too long) or
+ * -EINVAL. */
+int ns_ifname_check(const char *name);
+
+/* ns_veth_new - a pair named @name (stays here) and @peer, both names as
+ * ns_ifname_check() accepts them. Returns 0, -EINVAL or -ENOMEM. */
 int ns_veth_new(const char *name, const char *peer, struct ns_veth **ret);
 
 /* ns_veth_free - release @v (NULL is fine); does not touch any link. */

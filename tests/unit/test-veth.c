@@ -52,6 +52,12 @@ static void test_names(void)
 {
 	struct ns_veth *v = NULL;
 
+	test_assert_int(ns_ifname_check("0123456789abcde"), 0);
+	test_assert_int(ns_ifname_check("0123456789abcdef"), -ERANGE);
+	test_assert_int(ns_ifname_check(""), -EINVAL);
+	test_assert_int(ns_ifname_check("."), -EINVAL);
+	test_assert_int(ns_ifname_check("a:b"), -EINVAL);
+	test_assert_int(ns_ifname_check("a\tb"), -EINVAL);
 	test_assert_int(ns_veth_new("", "b", &v), -EINVAL);
 	test_assert_int(ns_veth_new("a", "0123456789abcdef", &v), -EINVAL);
 	test_assert_int(ns_veth_new("a/b", "b", &v), -EINVAL);

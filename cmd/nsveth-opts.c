@@ -108,16 +108,15 @@ static void add_item(const char **list, size_t *n, const char *s, const char *wh
 	list[(*n)++] = s;
 }
 
+/* An MTU or a link group: decimal digits, below 4294967295, which ip(8)
+ * refuses as a group too. */
 static uint32_t parse_number(const char *s, const char *what)
 {
-	char *end;
-	unsigned long v;
+	uint32_t v;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (!*s || *end || *s == '-' || *s == '+' || errno || v > UINT32_MAX)
+	if (parse_id(s, &v) < 0)
 		die_usage("invalid %s '%s'%s", what, s, msg_at());
-	return (uint32_t)v;
+	return v;
 }
 
 static void set_mode(struct nsveth_opts *o, enum nsveth_mode mode)

@@ -240,6 +240,10 @@ case_usage() {
 		"nsveth: --delete, --delete-group, --list and --batch exclude each other"
 	run_as "$m" "$NSVETH" --mtu 12x a b c
 	expect_usage "$m: bad MTU" "nsveth: invalid MTU '12x'"
+	run_as "$m" "$NSVETH" --group 4294967295 a b c
+	expect_usage "$m: group out of range, as ip refuses it" "nsveth: invalid group '4294967295'"
+	run_as "$m" "$NSVETH" --delete-group +1
+	expect_usage "$m: group with a sign" "nsveth: invalid group '+1'"
 	run_as "$m" "$NSVETH" --bogus
 	expect "$m: unknown option" 1 ""
 	printf '%s\n' "$ERR" | grep -q "^Try 'nsveth --help' for more information.$" ||

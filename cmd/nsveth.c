@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ns.h"
@@ -31,13 +30,11 @@ static void check_addr(int r, const char *s)
 		diex("invalid address '%s'%s", s, msg_at());
 }
 
-/* Each target once: a thousand lines naming one namespace share one fd,
- * and so one socket inside it. */
+/* Each target once: a thousand lines naming one namespace share one fd.
+ * (The library groups the peers by namespace, however many fds name it.) */
 struct target_fd {
 	const char *name;
 	int fd;
-	dev_t dev;
-	ino_t ino;
 };
 
 static struct target_fd *targets;
@@ -46,7 +43,6 @@ static size_t ntargets;
 static int target_open(const char *name)
 {
 	struct target_fd *t;
-	struct stat st;
 	int fd;
 
 	for (size_t i = 0; i < ntargets; i++)
@@ -58,18 +54,11 @@ static int target_open(const char *name)
 		     msg_at());
 	if (fd < 0)
 		die(fd, "cannot open network namespace '%s'%s", name, msg_at());
-	if (fstat(fd, &st) < 0)
-		die(-errno, "cannot open network namespace '%s'%s", name, msg_at());
-	for (size_t i = 0; i < ntargets; i++)
-		if (targets[i].dev == st.st_dev && targets[i].ino == st.st_ino) {
-			close(fd);
-			return targets[i].fd;
-		}
 	t = reallocarray(targets, ntargets + 1, sizeof(*t));
 	if (!t)
 		die(-ENOMEM, "cannot open network namespace '%s'", name);
 	targets = t;
-	targets[ntargets++] = (struct target_fd){ name, fd, st.st_dev, st.st_ino };
+	targets[ntargets++] = (struct target_fd){ name, fd };
 	return fd;
 }
 

@@ -446,7 +446,8 @@ void ns_veth_set_loopback_up(struct ns_veth *v, bool up);
 int ns_veth_create(struct ns_veth *v, struct ns_nl_error *reterr);
 
 /* ns_veth_create_many - ns_veth_create() for @n pairs over one socket
- * per namespace, the requests of each step pipelined (sent together, acks
+ * per namespace (peers whose fds name the same namespace share one, told
+ * apart by the nsfs inode, not the fd), the requests of each step pipelined (sent together, acks
  * read after). All or nothing: on failure every pair this call made is
  * deleted again (a link of the same name that was there before stays, even
  * when the socket fails mid-batch) and @reterr_index (may be NULL) gets the

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
@@ -146,6 +147,27 @@ static void rollback(struct mnl_socket *nl, struct ns_veth *const *v, size_t n, 
 	nl_reqs_run(nl, &q, &e, &r, NULL, NULL);
 }
 
+/* The peer's namespace by its nsfs inode, whatever fd names it. -1 (the
+ * caller's namespace) stays apart, and so does an fd fstat(2) refuses: its
+ * request will say what is wrong with it. nsfs is never device 0. */
+static void netns_identify(struct ns_veth *v)
+{
+	struct stat st;
+
+	if (v->netns_fd >= 0 && fstat(v->netns_fd, &st) == 0) {
+		v->netns_dev = st.st_dev;
+		v->netns_ino = st.st_ino;
+	} else {
+		v->netns_dev = 0;
+		v->netns_ino = (ino_t)v->netns_fd;
+	}
+}
+
+static bool same_netns(const struct ns_veth *a, const struct ns_veth *b)
+{
+	return a->netns_dev == b->netns_dev && a->netns_ino == b->netns_ino;
+}
+
 static bool needs_peer_work(const struct ns_veth *v)
 {
 	return v->up || v->end[NS_VETH_PEER].naddrs || v->nroutes || v->lo_up;
@@ -165,7 +187,7 @@ static size_t peer_work(struct mnl_socket *here, struct ns_veth *const *v, size_
 	int r;
 
 	for (size_t i = first; i < n; i++) {
-		if (done[i] || v[i]->netns_fd != fd || !needs_peer_work(v[i]))
+		if (done[i] || !same_netns(v[i], v[first]) || !needs_peer_work(v[i]))
 			continue;
 		count += v[i]->end[NS_VETH_PEER].naddrs + v[i]->nroutes + 2;
 	}
@@ -187,7 +209,7 @@ static size_t peer_work(struct mnl_socket *here, struct ns_veth *const *v, size_
 	for (size_t i = first; i < n; i++) {
 		const struct veth_end *p = &v[i]->end[NS_VETH_PEER];
 
-		if (done[i] || v[i]->netns_fd != fd || !needs_peer_work(v[i]))
+		if (done[i] || !same_netns(v[i], v[first]) || !needs_peer_work(v[i]))
 			continue;
 		r = v[i]->peer_ifindex = nl_ifindex(there ? there : here, p->name);
 		if (r < 0) {
@@ -212,7 +234,7 @@ static size_t peer_work(struct mnl_socket *here, struct ns_veth *const *v, size_
 							&p->addrs[k]));
 	}
 	for (size_t i = first; i < n; i++) {
-		if (done[i] || v[i]->netns_fd != fd || !needs_peer_work(v[i]))
+		if (done[i] || !same_netns(v[i], v[first]) || !needs_peer_work(v[i]))
 			continue;
 		for (size_t k = 0; k < v[i]->nroutes; k++)
 			nl_reqs_commit(&q, nl_put_route_new(nl_reqs_slot(&q, i, k, REQ_ROUTE),
@@ -272,6 +294,8 @@ int ns_veth_create_many(struct ns_veth *const *v, size_t n, size_t *reterr_index
 		nl_err_set(e, "prepare the requests");
 		return -ENOMEM;
 	}
+	for (size_t i = 0; i < n; i++)
+		netns_identify(v[i]);
 	r = nl_open(-1, &nl);
 	if (r < 0) {
 		nl_err_set(e, "open a netlink socket");
@@ -401,7 +425,7 @@ int ns_veth_create_many(struct ns_veth *const *v, size_t n, size_t *reterr_index
 			goto fail_keep_msg;
 		}
 		for (size_t k = i; k < n; k++)
-			if (v[k]->netns_fd == v[i]->netns_fd)
+			if (same_netns(v[k], v[i]))
 				peer_done[k] = true;
 	}
 	return 0;

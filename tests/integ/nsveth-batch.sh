@@ -97,6 +97,25 @@ case_socket_failure() {
 status 1 lo x5 / lo y5"
 }
 
+# Lines naming one namespace in different words share one socket inside it:
+# one setns(2), by the thread that opens it.
+case_one_socket() {
+	local m=$1
+	inhost "$m" '
+		p=$(hold)
+		f=$(mktemp -p $T/tmp) && mount --bind /proc/$p/ns/net $f
+		printf "%s\n" "s1 t1 $p" "s2 t2 /proc/$p/ns/net" "s3 t3 $f" "s4 t4 $p" |
+			strace -f -qq -e trace=setns -o $T/tmp/trace.$$ "$NSVETH" -u -l -b -
+		echo "status $? setns: $(grep -c setns $T/tmp/trace.$$)"
+		echo "$(links) / $(inns $p bash -c links)"
+		inns $p ip -j link | jq_ "[.[] | select(.flags | index(\"UP\"))] | length"
+		umount $f; rm $f $T/tmp/trace.$$
+	'
+	expect "$m: one namespace named three ways: one socket inside it" 0 "status 0 setns: 1
+lo s1 s2 s3 s4 / lo t1 t2 t3 t4
+5"
+}
+
 # Many pairs over one socket: more requests than fit in flight at once.
 case_many() {
 	local m=$1
@@ -118,5 +137,6 @@ case_many() {
 for_each_mode case_batch
 for_each_mode case_all_or_nothing
 for_each_mode case_socket_failure
+for_each_mode case_one_socket
 for_each_mode case_many
 ns_done

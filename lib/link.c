@@ -1,24 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Links beyond making pairs: delete, group delete, lo up, listing veths, network namespaces by name. */
+/* Links beyond making pairs: lo up, and a namespace's veths listed with where each peer lives. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <net/if.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/statfs.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 #include <linux/if_link.h>
-#include <linux/magic.h>
 #include <linux/net_namespace.h>
-#include <linux/nsfs.h>
-#include <linux/openat2.h>
 #include <linux/rtnetlink.h>
 
 #include <libmnl/libmnl.h>
@@ -26,83 +18,6 @@
 
 #include "ns.h"
 #include "ns-internal.h"
-
-/* ---- deleting ---------------------------------------------------------- */
-
-struct kind_ctx {
-	int ifindex;
-	char kind[32];
-};
-
-static int kind_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct kind_ctx *c = data;
-	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *a, *b;
-
-	if (nlh->nlmsg_type != RTM_NEWLINK)
-		return MNL_CB_OK;
-	c->ifindex = ifm->ifi_index;
-	mnl_attr_for_each(a, nlh, sizeof(*ifm)) {
-		if (mnl_attr_get_type(a) != IFLA_LINKINFO)
-			continue;
-		mnl_attr_for_each_nested(b, a)
-			if (mnl_attr_get_type(b) == IFLA_INFO_KIND &&
-			    mnl_attr_validate(b, MNL_TYPE_NUL_STRING) == 0)
-				snprintf(c->kind, sizeof(c->kind), "%s", mnl_attr_get_str(b));
-	}
-	return MNL_CB_OK;
-}
-
-int ns_veth_delete(const char *name, struct ns_nl_error *reterr)
-{
-	_cleanup_mnl_ struct mnl_socket *nl = NULL;
-	char buf[NL_MSG_MAX] __attribute__((aligned(4)));
-	struct ns_nl_error scratch;
-	struct ns_nl_error *e = reterr ? reterr : &scratch;
-	struct kind_ctx c = { 0 };
-	int r;
-
-	memset(e, 0, sizeof(*e));
-	if (!nl_ifname_valid(name))
-		return -EINVAL;
-	nl_err_set(e, "delete '%s'", name);
-	r = nl_open(-1, &nl);
-	if (r < 0)
-		return r;
-	r = nl_request(nl, nl_put_link_get(buf, nl_seq_next(1), name), e->msg, sizeof(e->msg),
-		       kind_cb, &c);
-	if (r < 0)
-		return r;
-	if (strcmp(c.kind, "veth") != 0)
-		return -EMEDIUMTYPE;
-	/* by the ifindex just read: a same-named link made since is spared */
-	r = nl_request(nl, nl_put_link_del(buf, nl_seq_next(1), c.ifindex, NULL), e->msg,
-		       sizeof(e->msg), NULL, NULL);
-	if (r == -EPERM)
-		nl_explain_eperm(e, -1, CAP_NET_ADMIN);
-	return r;
-}
-
-int ns_veth_delete_group(uint32_t group, struct ns_nl_error *reterr)
-{
-	_cleanup_mnl_ struct mnl_socket *nl = NULL;
-	char buf[NL_MSG_MAX] __attribute__((aligned(4)));
-	struct ns_nl_error scratch;
-	struct ns_nl_error *e = reterr ? reterr : &scratch;
-	int r;
-
-	memset(e, 0, sizeof(*e));
-	nl_err_set(e, "delete group %u", group);
-	r = nl_open(-1, &nl);
-	if (r < 0)
-		return r;
-	r = nl_request(nl, nl_put_group_del(buf, nl_seq_next(1), group), e->msg, sizeof(e->msg),
-		       NULL, NULL);
-	if (r == -EPERM)
-		nl_explain_eperm(e, -1, CAP_NET_ADMIN);
-	return r;
-}
 
 /* ---- loopback ---------------------------------------------------------- */
 
@@ -363,112 +278,4 @@ int ns_veth_list(struct ns_veth_info **ret)
 	}
 	*ret = c.v;
 	return (int)out;
-}
-
-/* ---- naming a namespace ------------------------------------------------ */
-
-#ifndef PIDFD_GET_NET_NAMESPACE
-#define PIDFD_GET_NET_NAMESPACE _IO(0xFF, 4)
-#endif
-
-/* Whether @fd is a network namespace file: on nsfs (not a file some
- * other filesystem answers NS_GET_NSTYPE for) and of CLONE_NEWNET. */
-static int netns_check(int fd)
-{
-	struct statfs sfs;
-	int type;
-
-	if (fstatfs(fd, &sfs) < 0)
-		return -errno;
-	if (sfs.f_type != NSFS_MAGIC)
-		return -EINVAL;
-	type = ioctl(fd, NS_GET_NSTYPE);
-	if (type < 0)
-		return errno == ENOTTY ? -EINVAL : -errno;
-	return type == CLONE_NEWNET ? 0 : -EINVAL;
-}
-
-/* O_NONBLOCK: a FIFO put where a namespace file was expected must fail the
- * check below, not hang the open. */
-#define NETNS_OPEN_FLAGS (O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)
-
-/* The entry @name right below /run/netns. ip-netns(8) bind-mounts each
- * namespace there, so the open crosses a mount (no RESOLVE_NO_XDEV), but
- * the entry is never a symlink: one could point anywhere, a directory the
- * caller's working directory included. */
-static int netns_open_name(const char *name)
-{
-	struct open_how how = {
-		.flags = NETNS_OPEN_FLAGS | O_NOFOLLOW,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-	};
-	_cleanup_close_ int dir = -1;
-	int fd;
-
-	if (!strcmp(name, ".") || !strcmp(name, ".."))
-		return -EINVAL;
-	dir = open("/run/netns", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0)
-		return -errno;
-	fd = (int)syscall(SYS_openat2, dir, name, &how, sizeof(how));
-	if (fd < 0 && errno == ENOSYS)
-		fd = openat(dir, name, (int)how.flags); /* before Linux 5.6 */
-	return fd < 0 ? -errno : fd;
-}
-
-/* The network namespace of process @pid, pinned by a pidfd taken first: a
- * PID reused meanwhile is refused, not followed to another process. */
-static int netns_open_pid(pid_t pid)
-{
-	_cleanup_close_ int pidfd = -1, proc = -1;
-	int fd;
-
-	pidfd = ns_pidfd_open(pid);
-	if (pidfd == -EINVAL)
-		return -ESRCH; /* a thread, not a process */
-	if (pidfd < 0)
-		return pidfd;
-	/* Linux 6.11: the namespace straight from the pidfd */
-	fd = ioctl(pidfd, PIDFD_GET_NET_NAMESPACE, 0);
-	if (fd >= 0)
-		return fd;
-	if (errno != ENOTTY && errno != EINVAL)
-		return -errno;
-	proc = ns_proc_open_pinned(pid);
-	if (proc < 0)
-		return proc;
-	fd = openat(proc, "ns/net", NETNS_OPEN_FLAGS);
-	if (fd < 0)
-		return errno == ENOENT ? -ESRCH : -errno;
-	return fd;
-}
-
-int ns_netns_open(const char *target)
-{
-	_cleanup_close_ int fd = -1;
-	uint32_t pid;
-	int r;
-
-	if (!target || !*target)
-		return -EINVAL;
-	if (strchr(target, '/')) {
-		/* a path the caller typed: followed as typed (symlinked
-		 * directories, /proc/PID/ns/net and /proc/self/fd/N are
-		 * links), and what it ends at must be a namespace file */
-		fd = open(target, NETNS_OPEN_FLAGS);
-		if (fd < 0)
-			return -errno;
-	} else {
-		/* a word is a /run/netns name, else a PID, as in ip(8); never
-		 * a file of the working directory */
-		fd = netns_open_name(target);
-		if (fd == -ENOENT && parse_u32(target, &pid) == 0 && pid > 0 && pid <= INT_MAX)
-			fd = netns_open_pid((pid_t)pid);
-		if (fd < 0)
-			return fd;
-	}
-	r = netns_check(fd);
-	if (r < 0)
-		return r;
-	return take_fd(&fd);
 }

@@ -345,7 +345,7 @@ int ns_rlimit_resolve(const struct ns_rlimit *rl, uint64_t *ret_soft, uint64_t *
  * raising a hard limit needs CAP_SYS_RESOURCE (in the initial user
  * namespace) or NOFILE passes fs.nr_open, -ERANGE as ns_rlimit_resolve. */
 int ns_rlimit_apply(const struct ns_rlimit *rl);
-/* ---- network links: veth pairs, loopback (netlink.c, veth.c) ------------ */
+/* ---- network links: veth pairs, loopback (netlink.c, veth*.c, link.c, netns.c) */
 
 /* Interface names are at most 15 bytes (IFNAMSIZ - 1). */
 #define NS_IFNAME_MAX 15

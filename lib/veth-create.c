@@ -235,14 +235,18 @@ static int make_bridges(struct batch *b)
 		b->master[i] = (int)if_nametoindex(v->master);
 		if (b->master[i] == 0 && v->master_create) {
 			char buf[NL_MSG_MAX] __attribute__((aligned(4)));
+			char msg[sizeof(b->e->msg)];
 			int r;
 
 			r = nl_request(b->nl,
 				       nl_put_bridge_new(buf, nl_seq_next(1), v->master, v->up),
-				       b->e->msg, sizeof(b->e->msg), NULL, NULL);
+				       msg, sizeof(msg), NULL, NULL);
 			if (r < 0) {
 				b->bad = i;
 				nl_err_set(b->e, "create bridge '%s'", v->master);
+				snprintf(b->e->msg, sizeof(b->e->msg), "%s", msg);
+				if (r == -EPERM)
+					nl_explain_eperm(b->e, -1, CAP_NET_ADMIN);
 				return r;
 			}
 			strcpy(b->bridges[b->nbridges++], v->master);

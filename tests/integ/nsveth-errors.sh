@@ -214,6 +214,28 @@ case_foreign() {
 	reap "$hp" 2>/dev/null
 }
 
+# Without CAP_NET_ADMIN over the caller's namespace (nobody in one of
+# root's), the first request already fails, making the bridge: ip's words,
+# then which capability is missing.
+case_no_capability() {
+	local m=$1
+	if [ "$m" != root ]; then
+		skip "$m: no capability here: needs root to run nobody in a namespace of root's"
+		return
+	fi
+	inhost "$m" '
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$NSVETH" -m br9 --create-bridge a b /proc/self/ns/net
+		echo "status $? $(links)"
+	'
+	if [ "$OUT" = "status 1 lo" ] && [ "$ERR" = "nsveth: cannot create bridge 'br9': Operation not permitted (CAP_NET_ADMIN missing in the user namespace that owns the current network namespace)" ]; then
+		ok "$m: no capability here: the bridge step names it"
+	else
+		not_ok "$m: no capability here: the bridge step names it"
+		diag "stdout: $OUT" "stderr: $ERR"
+	fi
+}
+
 # expect_usage DESC MESSAGE: status 1, MESSAGE, then the --help hint
 expect_usage() {
 	if [ "$RC" -eq 1 ] && [ "$ERR" = "$2
@@ -257,5 +279,6 @@ case_usage() {
 for_each_mode case_errors
 for_each_mode case_lookup
 for_each_mode case_foreign
+for_each_mode case_no_capability
 for_each_mode case_usage
 ns_done

@@ -30,6 +30,25 @@ static void check_addr(int r, const char *s)
 		diex("invalid address '%s'%s", s, msg_at());
 }
 
+/* ns_netns_open(), or the reason it failed: ip's words, then what a word
+ * names now that the working directory is not looked in. */
+static int netns_open(const char *name)
+{
+	bool word = !strchr(name, '/');
+	int fd = ns_netns_open(name);
+
+	if (fd == -EINVAL)
+		diex("cannot open network namespace '%s'%s: not a network namespace file", name,
+		     msg_at());
+	if (fd == -ENOENT && word)
+		diex("cannot open network namespace '%s'%s: %s (no such name under /run/netns; ./%s names a file here)", name, msg_at(), strerror(-fd), name);
+	if (fd == -ELOOP && word)
+		diex("cannot open network namespace '%s'%s: %s (/run/netns/%s is a symbolic link)", name, msg_at(), strerror(-fd), name);
+	if (fd < 0)
+		die(fd, "cannot open network namespace '%s'%s", name, msg_at());
+	return fd;
+}
+
 /* Each target once: a thousand lines naming one namespace share one fd.
  * (The library groups the peers by namespace, however many fds name it.) */
 struct target_fd {
@@ -48,12 +67,7 @@ static int target_open(const char *name)
 	for (size_t i = 0; i < ntargets; i++)
 		if (!strcmp(targets[i].name, name))
 			return targets[i].fd;
-	fd = ns_netns_open(name);
-	if (fd == -EINVAL)
-		diex("cannot open network namespace '%s'%s: not a network namespace file", name,
-		     msg_at());
-	if (fd < 0)
-		die(fd, "cannot open network namespace '%s'%s", name, msg_at());
+	fd = netns_open(name);
 	t = reallocarray(targets, ntargets + 1, sizeof(*t));
 	if (!t)
 		die(-ENOMEM, "cannot open network namespace '%s'", name);
@@ -275,13 +289,8 @@ int main(int argc, char **argv)
 	parse_args(argc, argv, &o, false);
 
 	if (o.netns) {
-		int fd = ns_netns_open(o.netns);
+		int fd = netns_open(o.netns);
 
-		if (fd == -EINVAL)
-			diex("cannot open network namespace '%s': not a network namespace file",
-			     o.netns);
-		if (fd < 0)
-			die(fd, "cannot open network namespace '%s'", o.netns);
 		r = ns_setns(fd, CLONE_NEWNET);
 		if (r == -EPERM)
 			diex("cannot enter network namespace '%s': %s (CAP_SYS_ADMIN missing over it or in the current user namespace)", o.netns, strerror(-r));

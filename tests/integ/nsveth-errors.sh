@@ -54,7 +54,8 @@ case_errors() {
 	fails "$m" "PID that does not exist" \
 		"nsveth: cannot open network namespace '99999': No such process" x y 99999
 	fails "$m" "name that does not exist" \
-		"nsveth: cannot open network namespace 'nosuch': No such file or directory" x y nosuch
+		"nsveth: cannot open network namespace 'nosuch': No such file or directory (no such name under /run/netns; ./nosuch names a file here)" \
+		x y nosuch
 	# one wording for every file that is no network namespace: an nsfs
 	# file of another type, a plain file or a FIFO alike
 	fails "$m" "not a network namespace" \
@@ -152,15 +153,15 @@ case_lookup() {
 		rm -rf $d
 	' "$m"
 	expect "$m: a bare name is looked up in /run/netns only" 0 \
-"nsveth: cannot open network namespace 'testns': No such file or directory
+"nsveth: cannot open network namespace 'testns': No such file or directory (no such name under /run/netns; ./testns names a file here)
 status 1 host: lo target: lo
-nsveth: cannot open network namespace 'testns': No such file or directory
+nsveth: cannot open network namespace 'testns': No such file or directory (no such name under /run/netns; ./testns names a file here)
 status 1 host: lo target: lo
-nsveth: cannot open network namespace 'testns': No such file or directory
+nsveth: cannot open network namespace 'testns': No such file or directory (no such name under /run/netns; ./testns names a file here)
 status 1 host: lo target: lo
-nsveth: cannot open network namespace 'evil': Too many levels of symbolic links
+nsveth: cannot open network namespace 'evil': Too many levels of symbolic links (/run/netns/evil is a symbolic link)
 status 1 host: lo target: lo
-nsveth: cannot open network namespace 'plain': No such file or directory
+nsveth: cannot open network namespace 'plain': No such file or directory (no such name under /run/netns; ./plain names a file here)
 status 1 host: lo target: lo
 nsveth: cannot open network namespace './plain': not a network namespace file
 status 1 host: lo target: lo

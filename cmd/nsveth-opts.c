@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nsveth's command line: options and operands, also of a --batch line, into struct nsveth_opts. */
-#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -11,8 +10,20 @@
 #include "cli.h"
 #include "nsveth.h"
 
-/* Where a pair came from, for messages: "" or " (line N)". */
-char where[32];
+static char where[32];
+
+void msg_line(size_t no)
+{
+	if (no)
+		snprintf(where, sizeof(where), " (line %zu)", no);
+	else
+		where[0] = '\0';
+}
+
+const char *msg_at(void)
+{
+	return where;
+}
 
 static noreturn void usage(void)
 {
@@ -92,20 +103,19 @@ static const struct option longopts[] = {
 static void add_item(const char **list, size_t *n, const char *s, const char *what)
 {
 	if (*n == MAX_ITEMS)
-		diex("too many %s%s (at most %d)", what, where, MAX_ITEMS);
+		diex("too many %s%s (at most %d)", what, msg_at(), MAX_ITEMS);
 	list[(*n)++] = s;
 }
 
+/* An MTU or a link group: decimal digits, below 4294967295, which ip(8)
+ * refuses as a group too. */
 static uint32_t parse_number(const char *s, const char *what)
 {
-	char *end;
-	unsigned long v;
+	uint32_t v;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (!*s || *end || *s == '-' || *s == '+' || errno || v > UINT32_MAX)
-		die_usage("invalid %s '%s'%s", what, s, where);
-	return (uint32_t)v;
+	if (parse_id(s, &v) < 0)
+		die_usage("invalid %s '%s'%s", what, s, msg_at());
+	return v;
 }
 
 static void set_mode(struct nsveth_opts *o, enum nsveth_mode mode)
@@ -126,7 +136,8 @@ void parse_args(int argc, char **argv, struct nsveth_opts *o, bool line)
 	opterr = !line;
 	while ((c = getopt_long(argc, argv, "a:A:m:g:r:ulG:N:d:D:LJb:hV", longopts, NULL)) != -1) {
 		if (line && strchr("NdDLJbhV", c))
-			diex("option not allowed in a batch line%s: %s", where, argv[optind - 1]);
+			diex("option not allowed in a batch line%s: %s", msg_at(),
+			     argv[optind - 1]);
 		switch (c) {
 		case 'a':
 			add_item(p->addr[NS_VETH_LOCAL], &p->naddr[NS_VETH_LOCAL], optarg, "addresses");
@@ -195,15 +206,16 @@ void parse_args(int argc, char **argv, struct nsveth_opts *o, bool line)
 			print_version();
 		default:
 			if (line)
-				diex("invalid option in a batch line%s: %s", where, argv[optind - 1]);
+				diex("invalid option in a batch line%s: %s", msg_at(),
+				     argv[optind - 1]);
 			die_usage(NULL);
 		}
 	}
 	if (o->mode == MODE_CREATE) {
 		if (argc - optind < 3)
-			die_usage("missing operand: <name> <peer> <target>%s", where);
+			die_usage("missing operand: <name> <peer> <target>%s", msg_at());
 		if (argc - optind > 3)
-			die_usage("extra operand '%s'%s", argv[optind + 3], where);
+			die_usage("extra operand '%s'%s", argv[optind + 3], msg_at());
 		p->name = argv[optind];
 		p->peer = argv[optind + 1];
 		p->target = argv[optind + 2];

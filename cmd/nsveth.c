@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ns.h"
@@ -14,27 +13,47 @@
 
 static void check_ifname(const char *s)
 {
-	if (strlen(s) > NS_IFNAME_MAX)
-		diex("invalid interface name '%s'%s (at most %d bytes)", s, where, NS_IFNAME_MAX);
-	if (!*s || strpbrk(s, "/: \t\n\v\f\r") || !strcmp(s, ".") || !strcmp(s, ".."))
-		diex("invalid interface name '%s'%s", s, where);
+	int r = ns_ifname_check(s);
+
+	if (r == -ERANGE)
+		diex("invalid interface name '%s'%s (at most %d bytes)", s, msg_at(),
+		     NS_IFNAME_MAX);
+	if (r < 0)
+		diex("invalid interface name '%s'%s", s, msg_at());
 }
 
 static void check_addr(int r, const char *s)
 {
 	if (r == -ERANGE)
-		diex("invalid address '%s'%s (prefix length out of range)", s, where);
+		diex("invalid address '%s'%s (prefix length out of range)", s, msg_at());
 	if (r < 0)
-		diex("invalid address '%s'%s", s, where);
+		diex("invalid address '%s'%s", s, msg_at());
 }
 
-/* Each target once: a thousand lines naming one namespace share one fd,
- * and so one socket inside it. */
+/* ns_netns_open(), or the reason it failed: ip's words, then what a word
+ * names now that the working directory is not looked in. */
+static int netns_open(const char *name)
+{
+	bool word = !strchr(name, '/');
+	int fd = ns_netns_open(name);
+
+	if (fd == -EINVAL)
+		diex("cannot open network namespace '%s'%s: not a network namespace file", name,
+		     msg_at());
+	if (fd == -ENOENT && word)
+		diex("cannot open network namespace '%s'%s: %s (no such name under /run/netns; ./%s names a file here)", name, msg_at(), strerror(-fd), name);
+	if (fd == -ELOOP && word)
+		diex("cannot open network namespace '%s'%s: %s (/run/netns/%s is a symbolic link)", name, msg_at(), strerror(-fd), name);
+	if (fd < 0)
+		die(fd, "cannot open network namespace '%s'%s", name, msg_at());
+	return fd;
+}
+
+/* Each target once: a thousand lines naming one namespace share one fd.
+ * (The library groups the peers by namespace, however many fds name it.) */
 struct target_fd {
 	const char *name;
 	int fd;
-	dev_t dev;
-	ino_t ino;
 };
 
 static struct target_fd *targets;
@@ -43,29 +62,17 @@ static size_t ntargets;
 static int target_open(const char *name)
 {
 	struct target_fd *t;
-	struct stat st;
 	int fd;
 
 	for (size_t i = 0; i < ntargets; i++)
 		if (!strcmp(targets[i].name, name))
 			return targets[i].fd;
-	fd = ns_netns_open(name);
-	if (fd == -EINVAL)
-		diex("cannot open network namespace '%s'%s: not a network namespace", name, where);
-	if (fd < 0)
-		die(fd, "cannot open network namespace '%s'%s", name, where);
-	if (fstat(fd, &st) < 0)
-		die(-errno, "cannot open network namespace '%s'%s", name, where);
-	for (size_t i = 0; i < ntargets; i++)
-		if (targets[i].dev == st.st_dev && targets[i].ino == st.st_ino) {
-			close(fd);
-			return targets[i].fd;
-		}
+	fd = netns_open(name);
 	t = reallocarray(targets, ntargets + 1, sizeof(*t));
 	if (!t)
 		die(-ENOMEM, "cannot open network namespace '%s'", name);
 	targets = t;
-	targets[ntargets++] = (struct target_fd){ name, fd, st.st_dev, st.st_ino };
+	targets[ntargets++] = (struct target_fd){ name, fd };
 	return fd;
 }
 
@@ -80,17 +87,17 @@ static struct ns_veth *build_pair(const struct pair_opts *p)
 	check_ifname(p->peer);
 	if (!strcmp(p->name, p->peer))
 		diex("invalid veth pair '%s'/'%s'%s: both ends have the same name", p->name,
-		     p->peer, where);
+		     p->peer, msg_at());
 	if (p->master)
 		check_ifname(p->master);
 	r = ns_veth_new(p->name, p->peer, &v);
 	if (r < 0)
-		die(r, "cannot describe veth pair '%s'/'%s'%s", p->name, p->peer, where);
+		die(r, "cannot describe veth pair '%s'/'%s'%s", p->name, p->peer, msg_at());
 	for (int end = NS_VETH_LOCAL; end <= NS_VETH_PEER; end++) {
 		for (size_t i = 0; i < p->naddr[end]; i++)
 			check_addr(ns_veth_add_address(v, end, p->addr[end][i]), p->addr[end][i]);
 		if (p->mac[end] && ns_veth_set_mac(v, end, p->mac[end]) < 0)
-			diex("invalid MAC address '%s'%s", p->mac[end], where);
+			diex("invalid MAC address '%s'%s", p->mac[end], msg_at());
 		ns_veth_set_mtu(v, end, p->mtu[end]);
 	}
 	if (p->master)
@@ -98,7 +105,7 @@ static struct ns_veth *build_pair(const struct pair_opts *p)
 	for (size_t i = 0; i < p->ngateway; i++) {
 		r = ns_veth_add_route(v, "default", p->gateway[i]);
 		if (r < 0)
-			diex("invalid gateway '%s'%s", p->gateway[i], where);
+			diex("invalid gateway '%s'%s", p->gateway[i], msg_at());
 	}
 	for (size_t i = 0; i < p->nroute; i++) {
 		_cleanup_free_ char *dst = strdup(p->route[i]);
@@ -111,12 +118,12 @@ static struct ns_veth *build_pair(const struct pair_opts *p)
 			*comma = '\0';
 			if (strncmp(comma + 1, "via=", 4) != 0)
 				diex("invalid route '%s'%s (expected <dst>[,via=<addr>])", p->route[i],
-				     where);
+				     msg_at());
 			via = comma + 5;
 		}
 		r = ns_veth_add_route(v, dst, via);
 		if (r < 0)
-			diex("invalid route '%s'%s", p->route[i], where);
+			diex("invalid route '%s'%s", p->route[i], msg_at());
 	}
 	if (p->has_group)
 		ns_veth_set_group(v, p->group);
@@ -126,11 +133,17 @@ static struct ns_veth *build_pair(const struct pair_opts *p)
 	return v;
 }
 
+/* The kernel's words first, as ip(8) prints them: its extended-ack text,
+ * else strerror(3); then a hint of ours, if any. */
 static noreturn void die_nl(int r, const struct ns_nl_error *e)
 {
+	const char *hint = e->peer_down ? " (the peer is down; add --up)" : "";
+
+	if (r == -EPERM && e->msg[0])
+		diex("cannot %s%s: %s (%s)%s", e->step, msg_at(), strerror(-r), e->msg, hint);
 	if (e->msg[0])
-		diex("cannot %s%s: %s", e->step, where, e->msg);
-	die(r, "cannot %s%s", e->step, where);
+		diex("cannot %s%s: %s%s", e->step, msg_at(), e->msg, hint);
+	diex("cannot %s%s: %s%s", e->step, msg_at(), strerror(-r), hint);
 }
 
 /* Splits @line into words at white space; '#' starts a comment. */
@@ -176,13 +189,13 @@ static void run_batch(const struct nsveth_opts *base)
 		int argc;
 
 		no++;
-		snprintf(where, sizeof(where), " (line %zu)", no);
+		msg_line(no);
 		copy = strdup(line); /* the pair keeps pointers into it */
 		if (!copy)
 			die(-ENOMEM, "cannot read '%s'", base->batch);
 		argc = split_words(copy, argv, (int)(sizeof(argv) / sizeof(argv[0])));
 		if (argc < 0)
-			diex("too many words%s", where);
+			diex("too many words%s", msg_at());
 		if (argc == 1) {
 			free(copy);
 			continue;
@@ -204,10 +217,10 @@ static void run_batch(const struct nsveth_opts *base)
 	free(line);
 	if (f != stdin)
 		fclose(f);
-	where[0] = '\0';
+	msg_line(0);
 	r = ns_veth_create_many(v, n, &bad, &e);
 	if (r < 0) {
-		snprintf(where, sizeof(where), " (line %zu)", lineno[bad]);
+		msg_line(lineno[bad]);
 		die_nl(r, &e);
 	}
 	for (size_t i = 0; i < n; i++)
@@ -276,15 +289,11 @@ int main(int argc, char **argv)
 	parse_args(argc, argv, &o, false);
 
 	if (o.netns) {
-		int fd = ns_netns_open(o.netns);
+		int fd = netns_open(o.netns);
 
-		if (fd == -EINVAL)
-			diex("cannot open network namespace '%s': not a network namespace", o.netns);
-		if (fd < 0)
-			die(fd, "cannot open network namespace '%s'", o.netns);
 		r = ns_setns(fd, CLONE_NEWNET);
 		if (r == -EPERM)
-			diex("cannot enter network namespace '%s': CAP_SYS_ADMIN missing over it or in the current user namespace", o.netns);
+			diex("cannot enter network namespace '%s': %s (CAP_SYS_ADMIN missing over it or in the current user namespace)", o.netns, strerror(-r));
 		if (r < 0)
 			die(r, "cannot enter network namespace '%s'", o.netns);
 		close(fd);

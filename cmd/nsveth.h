@@ -39,8 +39,12 @@ struct nsveth_opts {
 	struct pair_opts pair;
 };
 
-/* Where a pair came from, for messages: "" or " (line N)". */
-extern char where[32];
+/* The --batch line a message is about: 0 for none, the command line. */
+void msg_line(size_t no);
+
+/* Where the pair at hand came from, to follow the object of a message:
+ * " (line N)" for the line of msg_line(), or "". */
+const char *msg_at(void);
 
 /* Options and operands into @o; with @line (a --batch line), only the
  * options of one pair are allowed. */

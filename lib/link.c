@@ -1,19 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Links beyond making pairs: delete, group delete, lo up, listing veths, network namespaces by name. */
+/* Links beyond making pairs: lo up, and a namespace's veths listed with where each peer lives. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <net/if.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <linux/if_link.h>
 #include <linux/net_namespace.h>
-#include <linux/nsfs.h>
 #include <linux/rtnetlink.h>
 
 #include <libmnl/libmnl.h>
@@ -21,83 +18,6 @@
 
 #include "ns.h"
 #include "ns-internal.h"
-
-/* ---- deleting ---------------------------------------------------------- */
-
-struct kind_ctx {
-	int ifindex;
-	char kind[32];
-};
-
-static int kind_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct kind_ctx *c = data;
-	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *a, *b;
-
-	if (nlh->nlmsg_type != RTM_NEWLINK)
-		return MNL_CB_OK;
-	c->ifindex = ifm->ifi_index;
-	mnl_attr_for_each(a, nlh, sizeof(*ifm)) {
-		if (mnl_attr_get_type(a) != IFLA_LINKINFO)
-			continue;
-		mnl_attr_for_each_nested(b, a)
-			if (mnl_attr_get_type(b) == IFLA_INFO_KIND &&
-			    mnl_attr_validate(b, MNL_TYPE_NUL_STRING) == 0)
-				snprintf(c->kind, sizeof(c->kind), "%s", mnl_attr_get_str(b));
-	}
-	return MNL_CB_OK;
-}
-
-int ns_veth_delete(const char *name, struct ns_nl_error *reterr)
-{
-	_cleanup_mnl_ struct mnl_socket *nl = NULL;
-	char buf[NL_MSG_MAX] __attribute__((aligned(4)));
-	struct ns_nl_error scratch;
-	struct ns_nl_error *e = reterr ? reterr : &scratch;
-	struct kind_ctx c = { 0 };
-	int r;
-
-	memset(e, 0, sizeof(*e));
-	if (!nl_ifname_valid(name))
-		return -EINVAL;
-	nl_err_set(e, "delete '%s'", name);
-	r = nl_open(-1, &nl);
-	if (r < 0)
-		return r;
-	r = nl_request(nl, nl_put_link_get(buf, nl_seq_next(1), name), e->msg, sizeof(e->msg),
-		       kind_cb, &c);
-	if (r < 0)
-		return r;
-	if (strcmp(c.kind, "veth") != 0)
-		return -EMEDIUMTYPE;
-	/* by the ifindex just read: a same-named link made since is spared */
-	r = nl_request(nl, nl_put_link_del(buf, nl_seq_next(1), c.ifindex, NULL), e->msg,
-		       sizeof(e->msg), NULL, NULL);
-	if (r == -EPERM)
-		nl_explain_eperm(e, -1, CAP_NET_ADMIN);
-	return r;
-}
-
-int ns_veth_delete_group(uint32_t group, struct ns_nl_error *reterr)
-{
-	_cleanup_mnl_ struct mnl_socket *nl = NULL;
-	char buf[NL_MSG_MAX] __attribute__((aligned(4)));
-	struct ns_nl_error scratch;
-	struct ns_nl_error *e = reterr ? reterr : &scratch;
-	int r;
-
-	memset(e, 0, sizeof(*e));
-	nl_err_set(e, "delete group %u", group);
-	r = nl_open(-1, &nl);
-	if (r < 0)
-		return r;
-	r = nl_request(nl, nl_put_group_del(buf, nl_seq_next(1), group), e->msg, sizeof(e->msg),
-		       NULL, NULL);
-	if (r == -EPERM)
-		nl_explain_eperm(e, -1, CAP_NET_ADMIN);
-	return r;
-}
 
 /* ---- loopback ---------------------------------------------------------- */
 
@@ -358,43 +278,4 @@ int ns_veth_list(struct ns_veth_info **ret)
 	}
 	*ret = c.v;
 	return (int)out;
-}
-
-/* ---- naming a namespace ------------------------------------------------ */
-
-int ns_netns_open(const char *target)
-{
-	_cleanup_close_ int fd = -1;
-	char path[PATH_MAX];
-	uint32_t pid;
-	int type;
-
-	if (!target || !*target)
-		return -EINVAL;
-	fd = -ENOENT;
-	if (!strchr(target, '/') && strcmp(target, ".") && strcmp(target, "..")) {
-		snprintf(path, sizeof(path), "/run/netns/%s", target);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			fd = -errno;
-		if (fd == -ENOENT && parse_u32(target, &pid) == 0 && pid > 0) {
-			snprintf(path, sizeof(path), "/proc/%u/ns/net", pid);
-			fd = open(path, O_RDONLY | O_CLOEXEC);
-			if (fd < 0)
-				return errno == ENOENT ? -ESRCH : -errno;
-		}
-	}
-	if (fd == -ENOENT) {
-		fd = open(target, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-	}
-	if (fd < 0)
-		return fd;
-	type = ioctl(fd, NS_GET_NSTYPE);
-	if (type < 0)
-		return errno == ENOTTY ? -EINVAL : -errno;
-	if (type != CLONE_NEWNET)
-		return -EINVAL;
-	return take_fd(&fd);
 }

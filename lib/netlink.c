@@ -380,6 +380,15 @@ bool nl_ifname_valid(const char *s)
 	return true;
 }
 
+int ns_ifname_check(const char *name)
+{
+	if (!name)
+		return -EINVAL;
+	if (strlen(name) > NS_IFNAME_MAX)
+		return -ERANGE;
+	return nl_ifname_valid(name) ? 0 : -EINVAL;
+}
+
 /* ---- who may do what: naming the missing capability ------------------ */
 
 static bool cap_effective(cap_value_t cap)

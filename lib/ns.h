@@ -357,7 +357,7 @@ int ns_rlimit_resolve(const struct ns_rlimit *rl, uint64_t *ret_soft, uint64_t *
  * raising a hard limit needs CAP_SYS_RESOURCE (in the initial user
  * namespace) or NOFILE passes fs.nr_open, -ERANGE as ns_rlimit_resolve. */
 int ns_rlimit_apply(const struct ns_rlimit *rl);
-/* ---- network links: veth pairs, loopback (netlink.c, veth.c) ------------ */
+/* ---- network links: veth pairs, loopback (netlink.c, veth*.c, link.c, netns.c) */
 
 /* Interface names are at most 15 bytes (IFNAMSIZ - 1). */
 #define NS_IFNAME_MAX 15
@@ -373,19 +373,27 @@ enum ns_veth_end {
 /* What failed, for a one-line message: @step says what was being done
  * ("add address 10.0.0.2/24 to 'eth0'"), @msg holds the kernel's
  * extended-ack text (NLMSGERR_ATTR_MSG) or, for -EPERM, which capability
- * is missing over which namespace; or is empty. */
+ * is missing over which namespace; or is empty. @peer_down is set when a
+ * route of the peer failed the way a route over a link that is down does,
+ * and the peer was not to come up (ns_veth_set_up()): the likely cause. */
 struct ns_nl_error {
 	char step[192];
 	char msg[256];
+	bool peer_down;
 };
 
 /* The description of one veth pair to create; opaque, filled through the
  * ns_veth_set_* and ns_veth_add_* calls. */
 struct ns_veth;
 
-/* ns_veth_new - a pair named @name (stays here) and @peer. Names must be
- * 1 to NS_IFNAME_MAX bytes without '/', ':' or white space, and not "." or
- * "..". Returns 0, -EINVAL or -ENOMEM. */
+/* ns_ifname_check - whether @name may name a link, as the kernel's
+ * dev_valid_name() rules: 1 to NS_IFNAME_MAX bytes without '/', ':' or
+ * white space, and not "." or "..". Returns 0, -ERANGE (too long) or
+ * -EINVAL. */
+int ns_ifname_check(const char *name);
+
+/* ns_veth_new - a pair named @name (stays here) and @peer, both names as
+ * ns_ifname_check() accepts them. Returns 0, -EINVAL or -ENOMEM. */
 int ns_veth_new(const char *name, const char *peer, struct ns_veth **ret);
 
 /* ns_veth_free - release @v (NULL is fine); does not touch any link. */
@@ -403,8 +411,9 @@ void ns_veth_set_netns(struct ns_veth *v, int netns_fd);
  * (prefix) or -ENOMEM. */
 int ns_veth_add_address(struct ns_veth *v, enum ns_veth_end end, const char *cidr);
 
-/* ns_veth_set_mac - the Ethernet address "xx:xx:xx:xx:xx:xx" of @end.
- * Returns 0 or -EINVAL. */
+/* ns_veth_set_mac - the Ethernet address "xx:xx:xx:xx:xx:xx" of @end:
+ * six octets of one or two hex digits separated by ':', as ip-link(8)
+ * takes them; no sign, blank or "0x". Returns 0 or -EINVAL. */
 int ns_veth_set_mac(struct ns_veth *v, enum ns_veth_end end, const char *mac);
 
 /* ns_veth_set_mtu - the MTU of @end (0: the kernel's default). */
@@ -449,10 +458,12 @@ void ns_veth_set_loopback_up(struct ns_veth *v, bool up);
 int ns_veth_create(struct ns_veth *v, struct ns_nl_error *reterr);
 
 /* ns_veth_create_many - ns_veth_create() for @n pairs over one socket
- * per namespace, the requests of each step pipelined (sent together, acks
- * read after). All or nothing: on failure every pair made so far is
- * deleted again and @reterr_index (may be NULL) gets the index of the pair
- * that failed. */
+ * per namespace (peers whose fds name the same namespace share one, told
+ * apart by the nsfs inode, not the fd), the requests of each step pipelined (sent together, acks
+ * read after). All or nothing: on failure every pair this call made is
+ * deleted again (a link of the same name that was there before stays, even
+ * when the socket fails mid-batch) and @reterr_index (may be NULL) gets the
+ * index of the pair that failed. */
 int ns_veth_create_many(struct ns_veth *const *v, size_t n, size_t *reterr_index,
 			struct ns_nl_error *reterr);
 
@@ -490,11 +501,15 @@ int ns_veth_list(struct ns_veth_info **ret);
  * -errno. */
 int ns_link_up_loopback(int netns_fd, struct ns_nl_error *reterr);
 
-/* ns_netns_open - open a network namespace the way a user names it: a name
- * under /run/netns first, then a PID, then a path (/proc/PID/ns/net, a
- * bind mount), as ip(8) looks them up. Returns an O_RDONLY fd, -ENOENT if
- * nothing matches, -EINVAL if the file is not a network namespace, or
- * -errno (-EACCES: not ours to open). */
+/* ns_netns_open - open a network namespace the way a user names it, as
+ * ip(8) does: @target with a '/' is a path, followed as given, to a
+ * namespace file (/proc/PID/ns/net, a bind mount of one); a word is a name
+ * under /run/netns (an entry there that is a symlink is refused), else, if
+ * all digits, a PID, pinned by a pidfd while its namespace is opened.
+ * Nothing is looked up relative to the working directory. Returns an
+ * O_RDONLY fd, -ENOENT if nothing matches, -ESRCH (no such process),
+ * -ELOOP (a symlink in /run/netns), -EINVAL if the file is not a network
+ * namespace file, or -errno (-EACCES: not ours to open). */
 int ns_netns_open(const char *target);
 /* ---- privileged id map writing (idmap-policy.c, privs.c) --------------- */
 

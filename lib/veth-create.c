@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
@@ -104,14 +105,58 @@ static uint32_t unused_group(struct mnl_socket *nl)
 	return 0;
 }
 
-/* Deletes the local ends of the pairs whose flag is set (the peers go with
+/* One ns_veth_create_many() call: the pairs, the socket of the caller's
+ * namespace, what this call made (for the way back) and what failed. */
+struct batch {
+	struct ns_veth *const *v;
+	size_t n;
+	struct mnl_socket *nl;
+	struct ns_nl_error *e;
+	bool *made;		   /* the pairs this call made */
+	bool *existed;		   /* a link had the local end's name before */
+	bool *peer_done;	   /* the pair's namespace is configured */
+	int *master;		   /* the ifindex of the pair's bridge, or 0 */
+	char (*bridges)[IFNAMSIZ]; /* the bridges this call made */
+	size_t nbridges;
+	size_t bad;		   /* the pair that failed, or SIZE_MAX */
+};
+
+static void batch_free(struct batch *b)
+{
+	nl_closep(&b->nl);
+	free(b->made);
+	free(b->existed);
+	free(b->peer_done);
+	free(b->master);
+	free(b->bridges);
+}
+
+/* Request @i of @q failed with @err: @b->e names its step and keeps the
+ * kernel's text nl_reqs_run() left in it, and @b->bad its pair. */
+static void req_failed(struct batch *b, const struct nl_reqs *q, size_t i, int err)
+{
+	const struct ns_veth *v = b->v[q->pair[i]];
+	char msg[sizeof(b->e->msg)];
+
+	snprintf(msg, sizeof(msg), "%s", b->e->msg);
+	step_text(b->e, v, q->kind[i], q->item[i]);
+	snprintf(b->e->msg, sizeof(b->e->msg), "%s", msg);
+	/* a link that is down has no connected routes to reach a gateway
+	 * through (-EINVAL, IPv6: -EHOSTUNREACH) and takes no direct route
+	 * (-ENETDOWN) */
+	b->e->peer_down = q->kind[i] == REQ_ROUTE && !v->up &&
+			  (err == -EINVAL || err == -EHOSTUNREACH || err == -ENETUNREACH ||
+			   err == -ENETDOWN);
+	b->bad = q->pair[i];
+}
+
+/* Deletes the local ends of the pairs this call made (the peers go with
  * them) and the bridges made for them; errors are ignored: this is the
  * way back from an error already being reported. Each RTM_DELLINK of a
  * single link waits for an RCU grace period (~15 ms), so many pairs are
  * first moved to a fresh link group and deleted in one request, which
  * the kernel unregisters together. */
-static void rollback(struct mnl_socket *nl, struct ns_veth *const *v, size_t n, const bool *made,
-		     char (*bridges)[IFNAMSIZ], size_t nbridges)
+static void rollback(const struct batch *b)
 {
 	_cleanup_nl_reqs_ struct nl_reqs q = { 0 };
 	struct ns_nl_error e;
@@ -119,31 +164,53 @@ static void rollback(struct mnl_socket *nl, struct ns_veth *const *v, size_t n, 
 	size_t count = 0;
 	int r;
 
-	for (size_t i = 0; i < n; i++)
-		count += made[i];
+	for (size_t i = 0; i < b->n; i++)
+		count += b->made[i];
 	if (count > 4)
-		group = unused_group(nl);
-	if (nl_reqs_init(&q, n + nbridges + 1) < 0)
+		group = unused_group(b->nl);
+	if (nl_reqs_init(&q, b->n + b->nbridges + 1) < 0)
 		return;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < b->n; i++) {
+		const char *name = b->v[i]->end[NS_VETH_LOCAL].name;
 		void *slot;
 
-		if (!made[i])
+		if (!b->made[i])
 			continue;
 		slot = nl_reqs_slot(&q, i, SIZE_MAX, REQ_DEL);
 		if (group)
-			nl_reqs_commit(&q, nl_put_link_set_group(slot, nl_reqs_seq(&q),
-							      v[i]->end[0].name, group));
+			nl_reqs_commit(&q, nl_put_link_set_group(slot, nl_reqs_seq(&q), name,
+							      group));
 		else
-			nl_reqs_commit(&q, nl_put_link_del(slot, nl_reqs_seq(&q), 0, v[i]->end[0].name));
+			nl_reqs_commit(&q, nl_put_link_del(slot, nl_reqs_seq(&q), 0, name));
 	}
 	if (group)
-		nl_reqs_commit(&q, nl_put_group_del(nl_reqs_slot(&q, 0, SIZE_MAX, REQ_DEL), nl_reqs_seq(&q),
-						 group));
-	for (size_t i = 0; i < nbridges; i++)
-		nl_reqs_commit(&q, nl_put_link_del(nl_reqs_slot(&q, 0, SIZE_MAX, REQ_DEL), nl_reqs_seq(&q),
-						0, bridges[i]));
-	nl_reqs_run(nl, &q, &e, &r, NULL, NULL);
+		nl_reqs_commit(&q, nl_put_group_del(nl_reqs_slot(&q, 0, SIZE_MAX, REQ_DEL),
+						 nl_reqs_seq(&q), group));
+	for (size_t i = 0; i < b->nbridges; i++)
+		nl_reqs_commit(&q, nl_put_link_del(nl_reqs_slot(&q, 0, SIZE_MAX, REQ_DEL),
+						nl_reqs_seq(&q), 0, b->bridges[i]));
+	nl_reqs_run(b->nl, &q, &e, &r, NULL, NULL);
+}
+
+/* The peer's namespace by its nsfs inode, whatever fd names it. -1 (the
+ * caller's namespace) stays apart, and so does an fd fstat(2) refuses: its
+ * request will say what is wrong with it. nsfs is never device 0. */
+static void netns_identify(struct ns_veth *v)
+{
+	struct stat st;
+
+	if (v->netns_fd >= 0 && fstat(v->netns_fd, &st) == 0) {
+		v->netns_dev = st.st_dev;
+		v->netns_ino = st.st_ino;
+	} else {
+		v->netns_dev = 0;
+		v->netns_ino = (ino_t)v->netns_fd;
+	}
+}
+
+static bool same_netns(const struct ns_veth *a, const struct ns_veth *b)
+{
+	return a->netns_dev == b->netns_dev && a->netns_ino == b->netns_ino;
 }
 
 static bool needs_peer_work(const struct ns_veth *v)
@@ -151,258 +218,268 @@ static bool needs_peer_work(const struct ns_veth *v)
 	return v->up || v->end[NS_VETH_PEER].naddrs || v->nroutes || v->lo_up;
 }
 
-/* The peer side of the pairs in the namespace of @v[first]: lo, up state,
- * addresses, then routes, which need the addresses to reach their gateways; the kernel
- * handles one sendmsg's requests in order. */
-static size_t peer_work(struct mnl_socket *here, struct ns_veth *const *v, size_t n, size_t first,
-			const bool *done, struct ns_nl_error *e, int *ret_err, size_t *ret_req_pair)
+static int prepare_failed(struct batch *b, int r)
+{
+	nl_err_set(b->e, "prepare the requests");
+	return r;
+}
+
+/* Bridges first: a pair's request names its master by ifindex. */
+static int make_bridges(struct batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		const struct ns_veth *v = b->v[i];
+
+		if (!v->master[0])
+			continue;
+		b->master[i] = (int)if_nametoindex(v->master);
+		if (b->master[i] == 0 && v->master_create) {
+			char buf[NL_MSG_MAX] __attribute__((aligned(4)));
+			char msg[sizeof(b->e->msg)];
+			int r;
+
+			r = nl_request(b->nl,
+				       nl_put_bridge_new(buf, nl_seq_next(1), v->master, v->up),
+				       msg, sizeof(msg), NULL, NULL);
+			if (r < 0) {
+				b->bad = i;
+				nl_err_set(b->e, "create bridge '%s'", v->master);
+				snprintf(b->e->msg, sizeof(b->e->msg), "%s", msg);
+				if (r == -EPERM)
+					nl_explain_eperm(b->e, -1, CAP_NET_ADMIN);
+				return r;
+			}
+			strcpy(b->bridges[b->nbridges++], v->master);
+			b->master[i] = (int)if_nametoindex(v->master);
+		}
+		if (b->master[i] == 0) {
+			b->bad = i;
+			nl_err_set(b->e, "find bridge '%s'", v->master);
+			return -ENODEV;
+		}
+	}
+	return 0;
+}
+
+/* The pairs, one request each, all sent before any ack is read. */
+static int make_pairs(struct batch *b)
+{
+	_cleanup_nl_reqs_ struct nl_reqs q = { 0 };
+	size_t bad;
+	int r;
+
+	r = nl_reqs_init(&q, b->n);
+	if (r < 0)
+		return prepare_failed(b, r);
+	/* a request the socket failure leaves unanswered may or may not have
+	 * made its pair: it did if the name is taken now and was free
+	 * before; a link that was there already stays */
+	for (size_t i = 0; i < b->n; i++)
+		b->existed[i] = nl_ifindex(b->nl, b->v[i]->end[NS_VETH_LOCAL].name) > 0;
+	for (size_t i = 0; i < b->n; i++)
+		nl_reqs_commit(&q, veth_put_new(nl_reqs_slot(&q, i, SIZE_MAX, REQ_NEWLINK),
+					     nl_reqs_seq(&q), b->v[i], b->master[i]));
+	bad = nl_reqs_run(b->nl, &q, b->e, &r, NULL, NULL);
+	for (size_t i = 0; i < b->n; i++)
+		b->made[i] = q.errs[i] == 0 ||
+			     (q.errs[i] > 0 && !b->existed[i] &&
+			      nl_ifindex(b->nl, b->v[i]->end[NS_VETH_LOCAL].name) > 0);
+	if (r < 0 && bad == SIZE_MAX) {
+		b->bad = 0;
+		nl_err_set(b->e, "create veth pairs");
+		return r;
+	}
+	if (r < 0) {
+		req_failed(b, &q, bad, r);
+		if (r == -EPERM)
+			nl_explain_eperm(b->e, b->v[b->bad]->netns_fd, CAP_NET_ADMIN);
+	}
+	return r;
+}
+
+/* The local ends' addresses. */
+static int add_local_addresses(struct batch *b)
+{
+	_cleanup_nl_reqs_ struct nl_reqs q = { 0 };
+	size_t count = 0, bad;
+	int r;
+
+	for (size_t i = 0; i < b->n; i++)
+		count += b->v[i]->end[NS_VETH_LOCAL].naddrs;
+	if (!count)
+		return 0;
+	r = nl_reqs_init(&q, count);
+	if (r < 0)
+		return prepare_failed(b, r);
+	for (size_t i = 0; i < b->n; i++) {
+		struct ns_veth *v = b->v[i];
+		const struct veth_end *l = &v->end[NS_VETH_LOCAL];
+
+		if (!l->naddrs)
+			continue;
+		r = v->ifindex = nl_ifindex(b->nl, l->name);
+		if (r < 0) {
+			b->bad = i;
+			step_text(b->e, v, REQ_GETLINK, SIZE_MAX);
+			return r;
+		}
+		for (size_t k = 0; k < l->naddrs; k++)
+			nl_reqs_commit(&q, nl_put_addr_new(nl_reqs_slot(&q, i, k, REQ_ADDR_LOCAL),
+							nl_reqs_seq(&q), v->ifindex, &l->addrs[k]));
+	}
+	bad = nl_reqs_run(b->nl, &q, b->e, &r, NULL, NULL);
+	if (r < 0 && bad == SIZE_MAX) {
+		b->bad = 0;
+		nl_err_set(b->e, "add addresses");
+	} else if (r < 0) {
+		req_failed(b, &q, bad, r);
+	}
+	return r;
+}
+
+/* Whether pair @i's peer is configured together with @first's. */
+static bool peer_with(const struct batch *b, size_t first, size_t i)
+{
+	return !b->peer_done[i] && same_netns(b->v[i], b->v[first]) && needs_peer_work(b->v[i]);
+}
+
+/* The peer side of the pairs in the namespace of pair @first: lo, up
+ * state, addresses, then routes, which need the addresses to reach their
+ * gateways; the kernel handles one sendmsg's requests in order. */
+static int configure_peers_of(struct batch *b, size_t first)
 {
 	_cleanup_mnl_ struct mnl_socket *there = NULL;
 	_cleanup_nl_reqs_ struct nl_reqs q = { 0 };
-	int fd = v[first]->netns_fd;
+	struct mnl_socket *nl = b->nl;
+	int fd = b->v[first]->netns_fd;
 	size_t count = 0, bad;
 	bool lo = false;
 	int r;
 
-	for (size_t i = first; i < n; i++) {
-		if (done[i] || v[i]->netns_fd != fd || !needs_peer_work(v[i]))
-			continue;
-		count += v[i]->end[NS_VETH_PEER].naddrs + v[i]->nroutes + 2;
-	}
+	for (size_t i = first; i < b->n; i++)
+		if (peer_with(b, first, i))
+			count += b->v[i]->end[NS_VETH_PEER].naddrs + b->v[i]->nroutes + 2;
 	r = nl_reqs_init(&q, count);
-	if (r < 0)
-		goto fail;
+	if (r < 0) {
+		b->bad = first;
+		return prepare_failed(b, r);
+	}
 	if (fd >= 0) {
 		r = nl_open(fd, &there);
 		if (r < 0) {
-			nl_err_set(e, "enter the network namespace of '%s'",
-				   v[first]->end[NS_VETH_PEER].name);
+			b->bad = first;
+			nl_err_set(b->e, "enter the network namespace of '%s'",
+				   b->v[first]->end[NS_VETH_PEER].name);
 			if (r == -EPERM)
-				nl_explain_eperm(e, fd, CAP_SYS_ADMIN);
-			*ret_req_pair = first;
-			*ret_err = r;
-			return 0;
+				nl_explain_eperm(b->e, fd, CAP_SYS_ADMIN);
+			return r;
 		}
+		nl = there;
 	}
-	for (size_t i = first; i < n; i++) {
-		const struct veth_end *p = &v[i]->end[NS_VETH_PEER];
+	for (size_t i = first; i < b->n; i++) {
+		struct ns_veth *v = b->v[i];
+		const struct veth_end *p = &v->end[NS_VETH_PEER];
 
-		if (done[i] || v[i]->netns_fd != fd || !needs_peer_work(v[i]))
+		if (!peer_with(b, first, i))
 			continue;
-		r = v[i]->peer_ifindex = nl_ifindex(there ? there : here, p->name);
+		r = v->peer_ifindex = nl_ifindex(nl, p->name);
 		if (r < 0) {
-			nl_err_set(e, "find '%s'", p->name);
-			*ret_req_pair = i;
-			*ret_err = r;
-			return 0;
+			b->bad = i;
+			nl_err_set(b->e, "find '%s'", p->name);
+			return r;
 		}
-		if (v[i]->lo_up && !lo) {
+		if (v->lo_up && !lo) {
 			/* lo is ifindex 1 in every namespace (LOOPBACK_IFINDEX);
 			 * bringing it up gives it 127.0.0.1/8 and ::1 */
 			nl_reqs_commit(&q, nl_put_link_up(nl_reqs_slot(&q, i, SIZE_MAX, REQ_LO),
 						       nl_reqs_seq(&q), 1));
 			lo = true;
 		}
-		if (v[i]->up)
+		if (v->up)
 			nl_reqs_commit(&q, nl_put_link_up(nl_reqs_slot(&q, i, SIZE_MAX, REQ_PEER_UP),
-						       nl_reqs_seq(&q), v[i]->peer_ifindex));
+						       nl_reqs_seq(&q), v->peer_ifindex));
 		for (size_t k = 0; k < p->naddrs; k++)
 			nl_reqs_commit(&q, nl_put_addr_new(nl_reqs_slot(&q, i, k, REQ_ADDR_PEER),
-							nl_reqs_seq(&q), v[i]->peer_ifindex,
+							nl_reqs_seq(&q), v->peer_ifindex,
 							&p->addrs[k]));
 	}
-	for (size_t i = first; i < n; i++) {
-		if (done[i] || v[i]->netns_fd != fd || !needs_peer_work(v[i]))
+	for (size_t i = first; i < b->n; i++) {
+		if (!peer_with(b, first, i))
 			continue;
-		for (size_t k = 0; k < v[i]->nroutes; k++)
+		for (size_t k = 0; k < b->v[i]->nroutes; k++)
 			nl_reqs_commit(&q, nl_put_route_new(nl_reqs_slot(&q, i, k, REQ_ROUTE),
-							 nl_reqs_seq(&q), v[i]->peer_ifindex,
-							 &v[i]->routes[k]));
+							 nl_reqs_seq(&q), b->v[i]->peer_ifindex,
+							 &b->v[i]->routes[k]));
 	}
-	bad = nl_reqs_run(there ? there : here, &q, e, ret_err, NULL, NULL);
-	if (*ret_err < 0) {
-		char msg[sizeof(e->msg)];
+	bad = nl_reqs_run(nl, &q, b->e, &r, NULL, NULL);
+	if (r < 0 && bad == SIZE_MAX) {
+		b->bad = first;
+		nl_err_set(b->e, "configure the network namespace of '%s'",
+			   b->v[first]->end[NS_VETH_PEER].name);
+	} else if (r < 0) {
+		req_failed(b, &q, bad, r);
+	}
+	return r;
+}
 
-		if (bad == SIZE_MAX) {
-			*ret_req_pair = first;
-			nl_err_set(e, "configure the network namespace of '%s'",
-				   v[first]->end[NS_VETH_PEER].name);
-			return 0;
-		}
-		*ret_req_pair = q.pair[bad];
-		snprintf(msg, sizeof(msg), "%s", e->msg);
-		step_text(e, v[q.pair[bad]], q.kind[bad], q.item[bad]);
-		snprintf(e->msg, sizeof(e->msg), "%s", msg);
+/* Each peer namespace once, through a socket opened inside it. */
+static int configure_peers(struct batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		int r;
+
+		if (b->peer_done[i] || !needs_peer_work(b->v[i]))
+			continue;
+		r = configure_peers_of(b, i);
+		if (r < 0)
+			return r;
+		for (size_t k = i; k < b->n; k++)
+			if (same_netns(b->v[k], b->v[i]))
+				b->peer_done[k] = true;
 	}
-	return count;
-fail:
-	nl_err_set(e, "prepare the requests");
-	*ret_req_pair = first;
-	*ret_err = r;
 	return 0;
 }
 
 int ns_veth_create_many(struct ns_veth *const *v, size_t n, size_t *reterr_index,
 			struct ns_nl_error *reterr)
 {
-	_cleanup_mnl_ struct mnl_socket *nl = NULL;
-	_cleanup_free_ bool *made = NULL, *peer_done = NULL;
-	_cleanup_free_ int *master = NULL;
-	_cleanup_free_ char(*bridges)[IFNAMSIZ] = NULL;
 	struct ns_nl_error scratch;
-	struct ns_nl_error *e = reterr ? reterr : &scratch;
-	size_t nbridges = 0, bad = SIZE_MAX, nlocal = 0;
+	_cleanup_(batch_free) struct batch b = {
+		.v = v, .n = n, .e = reterr ? reterr : &scratch, .bad = SIZE_MAX,
+	};
 	int r;
 
-	memset(e, 0, sizeof(*e));
+	memset(b.e, 0, sizeof(*b.e));
 	if (n == 0)
 		return 0;
-	made = calloc(n, sizeof(*made));
-	peer_done = calloc(n, sizeof(*peer_done));
-	master = calloc(n, sizeof(*master));
-	bridges = calloc(n, sizeof(*bridges));
-	if (!made || !peer_done || !master || !bridges) {
-		nl_err_set(e, "prepare the requests");
-		return -ENOMEM;
-	}
-	r = nl_open(-1, &nl);
-	if (r < 0) {
-		nl_err_set(e, "open a netlink socket");
-		bad = 0;
-		goto fail;
-	}
-
-	/* bridges first: the pair's request names its master by ifindex */
-	for (size_t i = 0; i < n; i++) {
-		if (!v[i]->master[0])
-			continue;
-		master[i] = (int)if_nametoindex(v[i]->master);
-		if (master[i] == 0 && v[i]->master_create) {
-			char buf[NL_MSG_MAX] __attribute__((aligned(4)));
-
-			r = nl_request(nl, nl_put_bridge_new(buf, nl_seq_next(1), v[i]->master,
-							     v[i]->up),
-				       e->msg, sizeof(e->msg), NULL, NULL);
-			if (r < 0) {
-				bad = i;
-				nl_err_set(e, "create bridge '%s'", v[i]->master);
-				goto fail_keep_msg;
-			}
-			strcpy(bridges[nbridges++], v[i]->master);
-			master[i] = (int)if_nametoindex(v[i]->master);
-		}
-		if (master[i] == 0) {
-			bad = i;
-			r = -ENODEV;
-			nl_err_set(e, "find bridge '%s'", v[i]->master);
-			goto fail;
-		}
-	}
-
-	/* the pairs, one request each, all sent before any ack is read */
-	{
-		_cleanup_nl_reqs_ struct nl_reqs q = { 0 };
-
-		r = nl_reqs_init(&q, n);
-		if (r < 0) {
-			nl_err_set(e, "prepare the requests");
-			goto fail;
-		}
-		for (size_t i = 0; i < n; i++)
-			nl_reqs_commit(&q, veth_put_new(nl_reqs_slot(&q, i, SIZE_MAX, REQ_NEWLINK),
-						     nl_reqs_seq(&q), v[i], master[i]));
-		bad = nl_reqs_run(nl, &q, e, &r, NULL, NULL);
-		if (r < 0 && bad == SIZE_MAX) {
-			/* the socket failed: which pairs exist is unknown, so
-			 * every one of ours is deleted by name */
-			for (size_t i = 0; i < n; i++)
-				made[i] = true;
-			bad = 0;
-			nl_err_set(e, "create veth pairs");
-			goto fail;
-		}
-		for (size_t i = 0; i < n; i++)
-			made[i] = q.errs[i] == 0;
-		if (r < 0) {
-			char msg[sizeof(e->msg)];
-
-			snprintf(msg, sizeof(msg), "%s", e->msg);
-			step_text(e, v[bad], REQ_NEWLINK, SIZE_MAX);
-			snprintf(e->msg, sizeof(e->msg), "%s", msg);
-			if (r == -EPERM)
-				nl_explain_eperm(e, v[bad]->netns_fd, CAP_NET_ADMIN);
-			goto fail_keep_msg;
-		}
-	}
-
-	/* the local ends' addresses */
+	b.made = calloc(n, sizeof(*b.made));
+	b.existed = calloc(n, sizeof(*b.existed));
+	b.peer_done = calloc(n, sizeof(*b.peer_done));
+	b.master = calloc(n, sizeof(*b.master));
+	b.bridges = calloc(n, sizeof(*b.bridges));
+	if (!b.made || !b.existed || !b.peer_done || !b.master || !b.bridges)
+		return prepare_failed(&b, -ENOMEM);
 	for (size_t i = 0; i < n; i++)
-		nlocal += v[i]->end[NS_VETH_LOCAL].naddrs;
-	if (nlocal) {
-		_cleanup_nl_reqs_ struct nl_reqs q = { 0 };
-
-		r = nl_reqs_init(&q, nlocal);
-		if (r < 0) {
-			nl_err_set(e, "prepare the requests");
-			goto fail;
-		}
-		for (size_t i = 0; i < n; i++) {
-			if (!v[i]->end[NS_VETH_LOCAL].naddrs)
-				continue;
-			r = v[i]->ifindex = nl_ifindex(nl, v[i]->end[NS_VETH_LOCAL].name);
-			if (r < 0) {
-				bad = i;
-				step_text(e, v[i], REQ_GETLINK, SIZE_MAX);
-				goto fail_keep_msg;
-			}
-			for (size_t k = 0; k < v[i]->end[NS_VETH_LOCAL].naddrs; k++)
-				nl_reqs_commit(&q, nl_put_addr_new(nl_reqs_slot(&q, i, k, REQ_ADDR_LOCAL),
-								nl_reqs_seq(&q), v[i]->ifindex,
-								&v[i]->end[NS_VETH_LOCAL].addrs[k]));
-		}
-		bad = nl_reqs_run(nl, &q, e, &r, NULL, NULL);
-		if (r < 0) {
-			char msg[sizeof(e->msg)];
-			size_t p;
-
-			if (bad == SIZE_MAX) {
-				bad = 0;
-				nl_err_set(e, "add addresses");
-				goto fail;
-			}
-			p = q.pair[bad];
-			snprintf(msg, sizeof(msg), "%s", e->msg);
-			step_text(e, v[p], q.kind[bad], q.item[bad]);
-			snprintf(e->msg, sizeof(e->msg), "%s", msg);
-			bad = p;
-			goto fail_keep_msg;
-		}
+		netns_identify(v[i]);
+	r = nl_open(-1, &b.nl);
+	if (r < 0) {
+		b.bad = 0;
+		nl_err_set(b.e, "open a netlink socket");
 	}
-
-	/* each peer namespace once, through a socket opened inside it */
-	for (size_t i = 0; i < n; i++) {
-		size_t failed_pair = SIZE_MAX;
-
-		if (peer_done[i] || !needs_peer_work(v[i]))
-			continue;
-		peer_work(nl, v, n, i, peer_done, e, &r, &failed_pair);
-		if (r < 0) {
-			bad = failed_pair;
-			goto fail_keep_msg;
-		}
-		for (size_t k = i; k < n; k++)
-			if (v[k]->netns_fd == v[i]->netns_fd)
-				peer_done[k] = true;
-	}
-	return 0;
-
-fail:
-	e->msg[0] = '\0';
-fail_keep_msg:
-	if (nl)
-		rollback(nl, v, n, made, bridges, nbridges);
+	if (r == 0)
+		r = make_bridges(&b);
+	if (r == 0)
+		r = make_pairs(&b);
+	if (r == 0)
+		r = add_local_addresses(&b);
+	if (r == 0)
+		r = configure_peers(&b);
+	if (r == 0)
+		return 0;
+	if (b.nl)
+		rollback(&b);
 	if (reterr_index)
-		*reterr_index = bad == SIZE_MAX ? 0 : bad;
+		*reterr_index = b.bad == SIZE_MAX ? 0 : b.bad;
 	return r;
 }
 

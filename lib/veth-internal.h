@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct nl_addr;
 struct nl_route;
@@ -32,6 +33,8 @@ struct ns_veth {
 	bool up;
 	bool lo_up;
 	/* filled while creating */
+	dev_t netns_dev; /* which namespace netns_fd is: peers are grouped */
+	ino_t netns_ino; /* by it, however many fds name one */
 	int ifindex;
 	int peer_ifindex;
 };

@@ -2,7 +2,6 @@
 /* veth pairs: the description, and the one request that places the peer in its netns. */
 #include <errno.h>
 #include <net/if.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -64,17 +63,51 @@ int ns_veth_add_address(struct ns_veth *v, enum ns_veth_end end, const char *cid
 	return 0;
 }
 
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Six octets of one or two hex digits, separated by ':', as ip-link(8)
+ * reads an Ethernet address, but digits only: strtoul(3) and sscanf(3)
+ * would also take a sign, blanks and "0x". */
+static int parse_mac(const char *s, uint8_t ret[6])
+{
+	uint8_t mac[6];
+
+	for (int i = 0; i < 6; i++) {
+		int digits = 0, d, octet = 0;
+
+		while (digits < 2 && (d = hex_value(*s)) >= 0) {
+			octet = octet * 16 + d;
+			digits++;
+			s++;
+		}
+		if (digits == 0 || *s != (i < 5 ? ':' : '\0'))
+			return -EINVAL;
+		mac[i] = (uint8_t)octet;
+		s += i < 5;
+	}
+	memcpy(ret, mac, sizeof(mac));
+	return 0;
+}
+
 int ns_veth_set_mac(struct ns_veth *v, enum ns_veth_end end, const char *mac)
 {
 	struct veth_end *e = &v->end[end == NS_VETH_PEER];
-	unsigned int b[6];
-	int len = 0;
+	int r;
 
-	if (sscanf(mac, "%2x:%2x:%2x:%2x:%2x:%2x%n", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-		   &len) != 6 || (size_t)len != strlen(mac) || len != 17)
+	if (!mac)
 		return -EINVAL;
-	for (int i = 0; i < 6; i++)
-		e->mac[i] = (uint8_t)b[i];
+	r = parse_mac(mac, e->mac);
+	if (r < 0)
+		return r;
 	e->has_mac = true;
 	return 0;
 }

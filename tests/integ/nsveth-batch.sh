@@ -76,6 +76,46 @@ nsveth: cannot add address 10.6.0.1/24 to 'y2' (line 2): ipv4: Address already a
 		{ not_ok "$m: a failing batch names the line"; diag "$ERR"; }
 }
 
+# The socket fails mid-batch (strace makes the second sendto(2), the second
+# slice of 128 requests, or the first recvmsg(2), the first slice's acks,
+# fail): the rollback deletes the pairs this run made and nothing else; x5,
+# made before the batch (its line failed with EEXIST), stays.
+case_socket_failure() {
+	local m=$1
+	inhost "$m" '
+		p=$(hold)
+		"$NSVETH" x5 y5 $p || exit 9
+		for i in $(seq 200); do echo "x$i w$i $p"; done >$T/tmp/batch.$$
+		for inject in sendto:error=ENOBUFS:when=2 recvmsg:error=ENOBUFS:when=1; do
+			strace -qq -o /dev/null -e trace=sendto,recvmsg -e inject=$inject \
+				"$NSVETH" -b $T/tmp/batch.$$
+			echo "status $? $(links) / $(inns $p bash -c links)"
+		done
+		rm $T/tmp/batch.$$
+	'
+	expect "$m: a socket failure rolls back only the pairs made" 0 "status 1 lo x5 / lo y5
+status 1 lo x5 / lo y5"
+}
+
+# Lines naming one namespace in different words share one socket inside it:
+# one setns(2), by the thread that opens it.
+case_one_socket() {
+	local m=$1
+	inhost "$m" '
+		p=$(hold)
+		f=$(mktemp -p $T/tmp) && mount --bind /proc/$p/ns/net $f
+		printf "%s\n" "s1 t1 $p" "s2 t2 /proc/$p/ns/net" "s3 t3 $f" "s4 t4 $p" |
+			strace -f -qq -e trace=setns -o $T/tmp/trace.$$ "$NSVETH" -u -l -b -
+		echo "status $? setns: $(grep -c setns $T/tmp/trace.$$)"
+		echo "$(links) / $(inns $p bash -c links)"
+		inns $p ip -j link | jq_ "[.[] | select(.flags | index(\"UP\"))] | length"
+		umount $f; rm $f $T/tmp/trace.$$
+	'
+	expect "$m: one namespace named three ways: one socket inside it" 0 "status 0 setns: 1
+lo s1 s2 s3 s4 / lo t1 t2 t3 t4
+5"
+}
+
 # Many pairs over one socket: more requests than fit in flight at once.
 case_many() {
 	local m=$1
@@ -96,5 +136,7 @@ case_many() {
 
 for_each_mode case_batch
 for_each_mode case_all_or_nothing
+for_each_mode case_socket_failure
+for_each_mode case_one_socket
 for_each_mode case_many
 ns_done

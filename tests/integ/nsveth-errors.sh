@@ -54,9 +54,12 @@ case_errors() {
 	fails "$m" "PID that does not exist" \
 		"nsveth: cannot open network namespace '99999': No such process" x y 99999
 	fails "$m" "name that does not exist" \
-		"nsveth: cannot open network namespace 'nosuch': No such file or directory" x y nosuch
+		"nsveth: cannot open network namespace 'nosuch': No such file or directory (no such name under /run/netns; ./nosuch names a file here)" \
+		x y nosuch
+	# one wording for every file that is no network namespace: an nsfs
+	# file of another type, a plain file or a FIFO alike
 	fails "$m" "not a network namespace" \
-		"nsveth: cannot open network namespace '/proc/PID/ns/uts': not a network namespace" \
+		"nsveth: cannot open network namespace '/proc/PID/ns/uts': not a network namespace file" \
 		x y '/proc/$p/ns/uts'
 	fails "$m" "bad address" "nsveth: invalid address '10.0.0.300/24'" \
 		-a 10.0.0.300/24 x y '$p'
@@ -68,6 +71,8 @@ case_errors() {
 		-a fd00::1/129 x y '$p'
 	fails "$m" "bad MAC" "nsveth: invalid MAC address '02:00:00:00:00'" \
 		--mac 02:00:00:00:00 x y '$p'
+	fails "$m" "MAC with a sign" "nsveth: invalid MAC address '02:00:00:00:00:+1'" \
+		--peer-mac 02:00:00:00:00:+1 x y '$p'
 	fails "$m" "bad gateway" "nsveth: invalid gateway '10.0.0.1/24'" -g 10.0.0.1/24 x y '$p'
 	fails "$m" "missing bridge" "nsveth: cannot find bridge 'nobr': No such device" \
 		-m nobr x y '$p'
@@ -80,6 +85,16 @@ case_errors() {
 	fails "$m" "unreachable gateway: the pair is deleted again" \
 		"nsveth: cannot add route default via 192.0.2.1 on 'y': Nexthop has invalid gateway" \
 		-u -A 10.0.0.2/24 -g 192.0.2.1 x y '$p'
+	# a route on a peer left down: the kernel's words, then what is wrong
+	fails "$m" "gateway on a peer that is down" \
+		"nsveth: cannot add route default via 10.0.0.1 on 'y': Nexthop has invalid gateway (the peer is down; add --up)" \
+		-A 10.0.0.2/24 -g 10.0.0.1 x y '$p'
+	fails "$m" "IPv6 gateway on a peer that is down" \
+		"nsveth: cannot add route default via fd00::1 on 'y': No route to host (the peer is down; add --up)" \
+		-A fd00::2/64 -r default,via=fd00::1 x y '$p'
+	fails "$m" "direct route on a peer that is down" \
+		"nsveth: cannot add route 10.9.0.0/16 on 'y': Device for nexthop is not up (the peer is down; add --up)" \
+		-r 10.9.0.0/16 x y '$p'
 	fails "$m" "route of the wrong family" \
 		"nsveth: invalid route '10.1.0.0/16,via=fd00::1'" -r 10.1.0.0/16,via=fd00::1 x y '$p'
 	fails "$m" "delete of a link that is not a veth" \
@@ -88,6 +103,73 @@ case_errors() {
 		-d nosuch
 	fails "$m" "delete of an empty group" "nsveth: cannot delete group 4: No such device" \
 		--delete-group 4
+}
+
+# A bare word is a /run/netns name and nothing else: a file of that name in
+# the working directory, planted there by another user, is never opened
+# (else root's peer and the addresses meant for it would land in that
+# user's namespace); nor is a symlink in /run/netns followed. A path the
+# caller typed is followed, and must end at a network namespace file.
+case_lookup() {
+	local m=$1
+	inhost "$m" '
+		m=$1
+		p=$(hold)
+		mount -t tmpfs tmpfs /run || exit 9
+		d=$(mktemp -d -p $T/tmp) || exit 9
+		if [ "$m" = root ]; then
+			chown 65534:65534 $d
+			setpriv --reuid=65534 --regid=65534 --clear-groups \
+				ln -s /proc/$p/ns/net $d/testns || exit 9
+		else
+			ln -s /proc/$p/ns/net $d/testns || exit 9
+		fi
+		echo plain >$d/plain
+		mkfifo $d/fifo
+		cd $d
+		try() {
+			"$NSVETH" "$@" 2>&1 >/dev/null | sed "s|/proc/$p/|/proc/PID/|g"
+			echo "status ${PIPESTATUS[0]} host: $(links) target: $(inns $p bash -c links)"
+		}
+		try -u -A 10.9.0.2/24 a b testns
+		try --netns testns a b /proc/self/ns/net
+		mkdir /run/netns
+		try a b testns
+		ln -s /proc/$p/ns/net /run/netns/evil
+		try a b evil
+		try a b plain
+		try a b ./plain
+		timeout 5 "$NSVETH" a b ./fifo 2>&1 | sed "s|^|fifo: |"
+		try a b /proc/$p/ns/uts
+		try a b ./testns
+		# a PID through /proc/PID, as before Linux 6.11 (the first ioctl
+		# is PIDFD_GET_NET_NAMESPACE)
+		strace -qq -o /dev/null -e trace=ioctl -e inject=ioctl:error=ENOTTY:when=1 \
+			"$NSVETH" c d $p
+		echo "status $? by /proc: $(inns $p bash -c links)"
+		"$NSVETH" -d a
+		"$NSVETH" -d c
+		cd /
+		rm -rf $d
+	' "$m"
+	expect "$m: a bare name is looked up in /run/netns only" 0 \
+"nsveth: cannot open network namespace 'testns': No such file or directory (no such name under /run/netns; ./testns names a file here)
+status 1 host: lo target: lo
+nsveth: cannot open network namespace 'testns': No such file or directory (no such name under /run/netns; ./testns names a file here)
+status 1 host: lo target: lo
+nsveth: cannot open network namespace 'testns': No such file or directory (no such name under /run/netns; ./testns names a file here)
+status 1 host: lo target: lo
+nsveth: cannot open network namespace 'evil': Too many levels of symbolic links (/run/netns/evil is a symbolic link)
+status 1 host: lo target: lo
+nsveth: cannot open network namespace 'plain': No such file or directory (no such name under /run/netns; ./plain names a file here)
+status 1 host: lo target: lo
+nsveth: cannot open network namespace './plain': not a network namespace file
+status 1 host: lo target: lo
+fifo: nsveth: cannot open network namespace './fifo': not a network namespace file
+nsveth: cannot open network namespace '/proc/PID/ns/uts': not a network namespace file
+status 1 host: lo target: lo
+status 0 host: a lo target: b lo
+status 0 by /proc: b d lo"
 }
 
 # A namespace we hold no capability over: made by the other identity (root
@@ -115,8 +197,9 @@ case_foreign() {
 		echo "status $? host: $(links)"
 	'
 	exec 7<&-
+	# the kernel's reason first, as ip(8) prints it, then which capability
 	expect_err "$m: target owned by another user namespace: names the capability" 0 \
-		"^nsveth: cannot create veth pair 'a'/'b': CAP_NET_ADMIN missing in the user namespace that owns the target network namespace$"
+		"^nsveth: cannot create veth pair 'a'/'b': Operation not permitted \\(CAP_NET_ADMIN missing in the user namespace that owns the target network namespace\\)$"
 	[ "$OUT" = "status 1 host: lo" ] || { not_ok "$m: foreign: nothing made"; diag "$OUT"; }
 	[ "$OUT" = "status 1 host: lo" ] && ok "$m: foreign: nothing made"
 	# nor may we enter it to work from inside
@@ -127,9 +210,31 @@ case_foreign() {
 	'
 	exec 7<&-
 	expect_err "$m: --netns of a namespace we may not enter" 0 \
-		"^nsveth: cannot enter network namespace '/proc/self/fd/7': CAP_SYS_ADMIN missing over it or in the current user namespace$"
+		"^nsveth: cannot enter network namespace '/proc/self/fd/7': Operation not permitted \\(CAP_SYS_ADMIN missing over it or in the current user namespace\\)$"
 	kill -KILL "$hp"
 	reap "$hp" 2>/dev/null
+}
+
+# Without CAP_NET_ADMIN over the caller's namespace (nobody in one of
+# root's), the first request already fails, making the bridge: ip's words,
+# then which capability is missing.
+case_no_capability() {
+	local m=$1
+	if [ "$m" != root ]; then
+		skip "$m: no capability here: needs root to run nobody in a namespace of root's"
+		return
+	fi
+	inhost "$m" '
+		setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$NSVETH" -m br9 --create-bridge a b /proc/self/ns/net
+		echo "status $? $(links)"
+	'
+	if [ "$OUT" = "status 1 lo" ] && [ "$ERR" = "nsveth: cannot create bridge 'br9': Operation not permitted (CAP_NET_ADMIN missing in the user namespace that owns the current network namespace)" ]; then
+		ok "$m: no capability here: the bridge step names it"
+	else
+		not_ok "$m: no capability here: the bridge step names it"
+		diag "stdout: $OUT" "stderr: $ERR"
+	fi
 }
 
 # expect_usage DESC MESSAGE: status 1, MESSAGE, then the --help hint
@@ -158,6 +263,10 @@ case_usage() {
 		"nsveth: --delete, --delete-group, --list and --batch exclude each other"
 	run_as "$m" "$NSVETH" --mtu 12x a b c
 	expect_usage "$m: bad MTU" "nsveth: invalid MTU '12x'"
+	run_as "$m" "$NSVETH" --group 4294967295 a b c
+	expect_usage "$m: group out of range, as ip refuses it" "nsveth: invalid group '4294967295'"
+	run_as "$m" "$NSVETH" --delete-group +1
+	expect_usage "$m: group with a sign" "nsveth: invalid group '+1'"
 	run_as "$m" "$NSVETH" --bogus
 	expect "$m: unknown option" 1 ""
 	printf '%s\n' "$ERR" | grep -q "^Try 'nsveth --help' for more information.$" ||
@@ -169,6 +278,8 @@ case_usage() {
 }
 
 for_each_mode case_errors
+for_each_mode case_lookup
 for_each_mode case_foreign
+for_each_mode case_no_capability
 for_each_mode case_usage
 ns_done

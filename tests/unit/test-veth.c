@@ -22,6 +22,7 @@
 #include "ns.h"
 #include "ns-internal.h"
 #include "test.h"
+#include "veth-internal.h"
 
 static char buf[NL_MSG_MAX] __attribute__((aligned(4)));
 
@@ -51,6 +52,12 @@ static void test_names(void)
 {
 	struct ns_veth *v = NULL;
 
+	test_assert_int(ns_ifname_check("0123456789abcde"), 0);
+	test_assert_int(ns_ifname_check("0123456789abcdef"), -ERANGE);
+	test_assert_int(ns_ifname_check(""), -EINVAL);
+	test_assert_int(ns_ifname_check("."), -EINVAL);
+	test_assert_int(ns_ifname_check("a:b"), -EINVAL);
+	test_assert_int(ns_ifname_check("a\tb"), -EINVAL);
 	test_assert_int(ns_veth_new("", "b", &v), -EINVAL);
 	test_assert_int(ns_veth_new("a", "0123456789abcdef", &v), -EINVAL);
 	test_assert_int(ns_veth_new("a/b", "b", &v), -EINVAL);
@@ -91,6 +98,47 @@ static void test_addr_parse(void)
 	test_assert_int(nl_addr_parse("2001:db8::1/64", false, &a), -EINVAL);
 	test_assert_int(nl_addr_parse("host/8", true, &a), -EINVAL);
 	test_assert_int(nl_addr_parse("", true, &a), -EINVAL);
+}
+
+/* Six octets of one or two hex digits between colons, as ip-link(8) reads
+ * an address, and nothing strtoul(3) or sscanf(3) would let through. */
+static void test_mac(void)
+{
+	static const char *const bad[] = {
+		"", ":", "02:00:00:00:00", "02:00:00:00:00:01:", "02:00:00:00:00:zz",
+		"+2:00:00:00:00:01", "-1:00:00:00:00:01", " 2:00:00:00:00:01",
+		"02: 0:00:00:00:01", "02:00:00:00:00:+1", "02:00:00:00:00:-1",
+		"02:00:00:00:00:1 ", "0x:00:00:00:00:01", "0x2:00:00:00:00:01",
+		"02:00:00:00:00:0x1", "002:00:00:00:00:01", "02:00:00:00:00:001",
+		"02::00:00:00:01", "02:00:00:00:00:01:02", "02-00-00-00-00-01",
+		"02.00.00.00.00.01", "0200.0000.0001", "020000000001", "02:00:00:00:00:1g",
+		"02:00:00:00:00:01\n", "\t02:00:00:00:00:01",
+	};
+	static const struct {
+		const char *s;
+		uint8_t mac[6];
+	} good[] = {
+		{ "02:00:00:00:00:0a", { 2, 0, 0, 0, 0, 10 } },
+		{ "2:0:0:0:0:a", { 2, 0, 0, 0, 0, 10 } },
+		{ "FE:dc:Ba:98:76:54", { 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54 } },
+		{ "ff:ff:ff:ff:ff:ff", { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } },
+	};
+	struct ns_veth *v;
+
+	test_assert_int(ns_veth_new("a", "b", &v), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (ns_veth_set_mac(v, NS_VETH_LOCAL, bad[i]) != -EINVAL) {
+			fprintf(stderr, "MAC address '%s' accepted\n", bad[i]);
+			test_assert(false);
+		}
+		test_assert(!v->end[NS_VETH_LOCAL].has_mac);
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		test_assert_int(ns_veth_set_mac(v, NS_VETH_PEER, good[i].s), 0);
+		test_assert(v->end[NS_VETH_PEER].has_mac);
+		test_assert(memcmp(v->end[NS_VETH_PEER].mac, good[i].mac, 6) == 0);
+	}
+	ns_veth_free(v);
 }
 
 /* The pair's request as veth_newlink() reads it. */
@@ -325,6 +373,7 @@ static int live(void)
 
 			fd = ns_netns_open(pidtext);
 			test_assert(fd >= 0);
+			test_assert(fcntl(fd, F_GETFD) == FD_CLOEXEC);
 			test_assert(fstat(fd, &st1) == 0 && fstat(self, &st2) == 0);
 			if (st1.st_ino != st2.st_ino)
 				break;
@@ -360,6 +409,28 @@ static int live(void)
 	}
 	test_assert_int(ns_netns_open("/proc/self/ns/user"), -EINVAL);
 	test_assert_int(ns_netns_open("no-such-name-here"), -ENOENT);
+	{
+		/* a word never names a file of the working directory; a path
+		 * does, and must end at a network namespace */
+		char dir[] = "/tmp/test-veth.XXXXXX", cwd[4096];
+		int fd;
+
+		test_assert(getcwd(cwd, sizeof(cwd)) != NULL);
+		test_assert(mkdtemp(dir) != NULL);
+		test_assert(chdir(dir) == 0);
+		test_assert(symlink("/proc/self/ns/net", "nsveth-cwd-ns") == 0);
+		test_assert(mkfifo("fifo", 0600) == 0);
+		test_assert_int(ns_netns_open("nsveth-cwd-ns"), -ENOENT);
+		test_assert_int(ns_netns_open("fifo"), -ENOENT);
+		test_assert_int(ns_netns_open("./fifo"), -EINVAL);
+		test_assert_int(ns_netns_open("."), -EINVAL);
+		test_assert_int(ns_netns_open(".."), -EINVAL);
+		fd = ns_netns_open("./nsveth-cwd-ns");
+		test_assert(fd >= 0);
+		close(fd);
+		test_assert(unlink("nsveth-cwd-ns") == 0 && unlink("fifo") == 0);
+		test_assert(chdir(cwd) == 0 && rmdir(dir) == 0);
+	}
 	test_assert_int(ns_veth_delete("lo", &e), -EMEDIUMTYPE);
 	test_assert_int(ns_veth_delete("nosuch", &e), -ENODEV);
 	test_assert_int(ns_veth_delete_group(6, &e), -ENODEV);
@@ -392,6 +463,7 @@ static void test_live(void)
 int main(void)
 {
 	test_names();
+	test_mac();
 	test_addr_parse();
 	test_veth_request();
 	test_other_requests();

@@ -16,6 +16,9 @@
 #include "nsrun.h"
 #include "config.h"
 
+/* what ns_idmap_parse_range() and the kernel take */
+#define RANGE_RULE "count at least 1, ids below 4294967295"
+
 /* The first subordinate range of the caller in @path: "auto" maps it from
  * inner id 0, "subids" maps it onto itself. */
 static void subid_range(const char *path, uid_t euid, bool identity, struct ns_idmap_range *ret)
@@ -31,6 +34,10 @@ static void subid_range(const char *path, uid_t euid, bool identity, struct ns_i
 		diex("no line for user '%s' in %s", pw->pw_name, path);
 	if (r < 0)
 		die(r, "cannot read %s", path);
+	/* a line reaching id 2^32-1 would wrap round to low ids */
+	if ((uint64_t)s.start + s.count > UINT32_MAX)
+		diex("invalid mapping '%u:%u' for user '%s' in %s (%s)", s.start, s.count,
+		     pw->pw_name, path, RANGE_RULE);
 	*ret = (struct ns_idmap_range){
 		.inner = identity ? s.start : NS_ID_NONE,
 		.outer = s.start,
@@ -38,15 +45,23 @@ static void subid_range(const char *path, uid_t euid, bool identity, struct ns_i
 	};
 }
 
+static noreturn void single_failed(int r, const char *kind)
+{
+	if (r == -ERANGE)
+		diex("invalid %s mapping (%s)", kind, RANGE_RULE);
+	diex("too many %s map ranges (the kernel takes %d)", kind, NS_IDMAP_MAX);
+}
+
 void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m)
 {
+	int r;
+
 	for (size_t i = 0; i < o->nspecs; i++) {
 		const struct map_spec *s = &o->specs[i];
 		bool uids = s->kind == NS_UID_MAP;
 		struct ns_idmap *map = uids ? &m->users : &m->groups;
 		const char *subid = uids ? PATH_SUBUID : PATH_SUBGID;
 		struct ns_idmap_range range;
-		int r;
 
 		if (strcmp(s->arg, "all") == 0) {
 			const char *path = uids ? "/proc/self/uid_map" : "/proc/self/gid_map";
@@ -59,6 +74,8 @@ void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m)
 				subid_range(subid, m->euid, strcmp(s->arg, "subids") == 0, &range);
 			} else {
 				r = ns_idmap_parse_range(s->arg, &range);
+				if (r == -ERANGE)
+					diex("invalid mapping '%s' (%s)", s->arg, RANGE_RULE);
 				if (r < 0)
 					diex("invalid mapping '%s' (expected inner:outer:count)", s->arg);
 			}
@@ -76,14 +93,16 @@ void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m)
 	 * privileged helper child must write it) joins the range map, with a
 	 * hole cut where it overlaps. */
 	if (m->have_users || (o->map_user != NS_ID_NONE && o->owner_uid != NS_ID_NONE)) {
-		if (ns_idmap_add_single(&m->users, m->euid, o->map_user) < 0)
-			diex("too many uid map ranges (the kernel takes %d)", NS_IDMAP_MAX);
+		r = ns_idmap_add_single(&m->users, m->euid, o->map_user);
+		if (r < 0)
+			single_failed(r, "uid");
 		m->have_users = true;
 		o->map_user = NS_ID_NONE;
 	}
 	if (m->have_groups || (o->map_group != NS_ID_NONE && o->owner_gid != NS_ID_NONE)) {
-		if (ns_idmap_add_single(&m->groups, m->egid, o->map_group) < 0)
-			diex("too many gid map ranges (the kernel takes %d)", NS_IDMAP_MAX);
+		r = ns_idmap_add_single(&m->groups, m->egid, o->map_group);
+		if (r < 0)
+			single_failed(r, "gid");
 		m->have_groups = true;
 		o->map_group = NS_ID_NONE;
 	}

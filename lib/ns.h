@@ -141,26 +141,34 @@ struct ns_idmap {
 
 /* ns_idmap_parse_range - parse "inner:outer:count", or the legacy
  * "outer,inner,count" of util-linux 2.38. Decimal digits only, each value
- * 32 bits, count at least 1, and inner+count and outer+count must not
- * overflow. Returns 0, or -EINVAL (form) or -ERANGE (values). */
+ * 32 bits, count at least 1, and inner+count and outer+count at most 2^32-1
+ * (id 2^32-1 is no id; the kernel refuses a line reaching it), so no range
+ * wraps past 2^32. Returns 0, or -EINVAL (form) or -ERANGE (values). */
 int ns_idmap_parse_range(const char *s, struct ns_idmap_range *ret);
 
 /* ns_idmap_prepend - insert @range before the existing ranges, which is the
- * order unshare(1) gives repeated --map-users options. Returns 0, or -E2BIG
- * past NS_IDMAP_MAX ranges. */
+ * order unshare(1) gives repeated --map-users options. Returns 0, -ERANGE
+ * for a range that ns_idmap_parse_range() would refuse (an inner id of
+ * NS_ID_NONE counts as 0), or -E2BIG past NS_IDMAP_MAX ranges. */
 int ns_idmap_prepend(struct ns_idmap *map, const struct ns_idmap_range *range);
 
 /* ns_idmap_add_single - place the single mapping @inner -> @outer in front of
  * @map, cutting a one-id hole out of every range it overlaps so that no two
  * lines overlap (the rule unshare(1) applies to --map-user and friends when
  * --map-users is given too). Ranges whose inner id is NS_ID_NONE start from
- * 0. With @inner == NS_ID_NONE no single mapping is added. Returns 0, or
- * -E2BIG if the split ranges no longer fit. */
+ * 0. With @inner == NS_ID_NONE no single mapping is added. Returns 0,
+ * -ERANGE for @outer == NS_ID_NONE with a single mapping or a range of @map
+ * that ns_idmap_prepend() would refuse, or -E2BIG if the split ranges no
+ * longer fit; @map is left alone on failure. */
 int ns_idmap_add_single(struct ns_idmap *map, uint32_t outer, uint32_t inner);
 
 /* ns_idmap_read_kernel - the pass-through map of --map-users=all: every
  * range of ids of the uid_map or gid_map text in @path (e.g.
- * /proc/self/uid_map), mapped to itself, prepended to @map. */
+ * /proc/self/uid_map), mapped to itself, prepended to @map. Each line is
+ * three decimal numbers between blanks, with the range rules of
+ * ns_idmap_parse_range(). Returns 0, -EINVAL or -ERANGE for a bad line,
+ * -E2BIG past NS_IDMAP_MAX ranges, or -errno; @map is left alone on
+ * failure. */
 int ns_idmap_read_kernel(const char *path, struct ns_idmap *map);
 
 /* ns_idmap_format - the map text, "inner outer count\n" a line, into @buf.
@@ -205,7 +213,9 @@ struct ns_subid {
 
 /* ns_subid_parse_line - parse one line (a trailing newline is allowed).
  * Returns 0, -ENODATA for a blank or '#' comment line, -EINVAL for a
- * malformed line, -ERANGE for values out of range. */
+ * malformed line, -ERANGE for values out of range: count 0, or start+count
+ * past 2^32 (the entry would wrap to low ids). An entry may reach id 2^32-1,
+ * which ns_idmap_prepend() refuses in a map. */
 int ns_subid_parse_line(const char *line, struct ns_subid *ret);
 
 /* ns_subid_lookup - the first entry of the subordinate id file @path that

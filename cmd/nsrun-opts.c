@@ -304,11 +304,13 @@ void parse_options(int argc, char **argv, struct nsrun_opts *o)
 			break;
 		case OPT_MAP_USER:
 			o->flags |= CLONE_NEWUSER;
+			o->map_current_user = false;
 			if (parse_user(optarg, &o->map_user) < 0 || o->map_user == NS_ID_NONE)
 				diex("invalid user '%s'", optarg);
 			break;
 		case OPT_MAP_GROUP:
 			o->flags |= CLONE_NEWUSER;
+			o->map_current_group = false;
 			if (parse_group(optarg, &o->map_group) < 0 || o->map_group == NS_ID_NONE)
 				diex("invalid group '%s'", optarg);
 			break;
@@ -316,11 +318,15 @@ void parse_options(int argc, char **argv, struct nsrun_opts *o)
 			o->flags |= CLONE_NEWUSER;
 			o->map_user = 0;
 			o->map_group = 0;
+			o->map_current_user = false;
+			o->map_current_group = false;
 			break;
 		case 'c':
 			o->flags |= CLONE_NEWUSER;
 			o->map_user = geteuid();
 			o->map_group = getegid();
+			o->map_current_user = true;
+			o->map_current_group = true;
 			break;
 		case OPT_MAP_USERS:
 			o->flags |= CLONE_NEWUSER;

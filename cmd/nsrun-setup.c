@@ -56,6 +56,14 @@ void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m)
 {
 	int r;
 
+	if (o->map_current_user)
+		o->map_user = m->euid;
+	if (o->map_current_group)
+		o->map_group = m->egid;
+	/* what -r, -c and --map-group do for themselves (set_single_maps),
+	 * the privileged helper does for the owner */
+	m->deny_setgroups = o->map_group != NS_ID_NONE && o->owner_gid != NS_ID_NONE;
+
 	for (size_t i = 0; i < o->nspecs; i++) {
 		const struct map_spec *s = &o->specs[i];
 		bool uids = s->kind == NS_UID_MAP;
@@ -237,6 +245,11 @@ void write_maps_for(pid_t ppid, const struct nsrun_maps *m)
 			die(proc, "cannot open /proc/%d", (int)ppid);
 		if (m->have_users)
 			write_map_or_die(proc, ppid, NS_UID_MAP, &m->users);
+		if (m->deny_setgroups) {
+			r = ns_setgroups_write(proc, false);
+			if (r < 0 && r != -ENOENT)
+				die(r, "cannot write /proc/%d/setgroups", (int)ppid);
+		}
 		if (m->have_groups)
 			write_map_or_die(proc, ppid, NS_GID_MAP, &m->groups);
 		_exit(0);

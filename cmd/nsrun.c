@@ -207,10 +207,14 @@ int main(int argc, char **argv)
 			die(-errno, "cannot open /proc");
 	}
 
-	m.euid = geteuid();
-	m.egid = getegid();
+	/* With --owner the maps are built as if the owner had run nsrun: a
+	 * single map of -r, -c or --map-user built from root's own ids would
+	 * hand host root to the owner, who may enter the namespace. On
+	 * purpose unlike unshare(1) 2.42. */
+	m.euid = o.owner_uid != NS_ID_NONE ? o.owner_uid : geteuid();
+	m.egid = o.owner_gid != NS_ID_NONE ? o.owner_gid : getegid();
 	resolve_maps(&o, &m);
-	if (o.map_group != NS_ID_NONE && o.setgroups == SETGROUPS_ALLOW)
+	if ((o.map_group != NS_ID_NONE || m.deny_setgroups) && o.setgroups == SETGROUPS_ALLOW)
 		diex("options --setgroups=allow and --map-group are mutually exclusive");
 	check_sysctls(&o);
 	if (o.dry_run)

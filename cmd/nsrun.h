@@ -55,6 +55,10 @@ struct nsrun_opts {
 	enum setgroups_mode setgroups;
 	uint32_t map_user;
 	uint32_t map_group;
+	/* -c: map_user/map_group are the ids the maps are built from (the
+	 * owner's with --owner), filled in by resolve_maps() */
+	bool map_current_user;
+	bool map_current_group;
 	struct map_spec *specs;
 	size_t nspecs;
 	uint32_t owner_uid;
@@ -89,11 +93,15 @@ struct nsrun_opts {
 	char **argv;
 };
 
-/* The maps resolved from the options, and the caller's ids as unshare sees
- * them: taken before any namespace changes them. */
+/* The maps resolved from the options, and the ids they are built from: the
+ * caller's as unshare sees them, taken before any namespace changes them,
+ * or the owner's with --owner. */
 struct nsrun_maps {
 	uid_t euid;
 	gid_t egid;
+	/* the privileged helper denies setgroups before the gid map (--owner
+	 * with -r, -c or --map-group) */
+	bool deny_setgroups;
 	bool have_users;
 	bool have_groups;
 	struct ns_idmap users;

@@ -71,7 +71,83 @@ case_subuid_wrap() {
 		"^nsrun: invalid mapping '4294967295:1' for user 'root' in /etc/subuid \(count at least 1, ids below 4294967295\)\$"
 }
 
+# --- B: --owner and host root -------------------------------------------
+
+# try_write MODE FILE: as MODE, join the user namespace bound at FILE and try
+# to create a file in root's 0700 directory $T/secret as uid 0 there (nsenter
+# sets uid and gid 0 inside); $RC is 0 if it worked
+try_write() {
+	run_as "$1" nsenter --user="$2" \
+		sh -c 'echo x >"$0/secret/pwned"' "$T"
+}
+
+case_owner_attack() {
+	local opt
+	mkdir -m 700 "$T/secret"
+	for opt in -r -c --map-user=0 "--map-user=0 --map-group=0" "-r --map-users=1:100000:10"; do
+		touch "$T/ownns"
+		# shellcheck disable=SC2086
+		run_as root "$NSRUN" --owner $NOBODY_UID:$NOBODY_GID $opt --user="$T/ownns" true
+		expect "root: --owner nobody $opt --user=FILE" 0 ""
+		try_write user "$T/ownns"
+		if [ "$RC" -ne 0 ] && [ ! -e "$T/secret/pwned" ]; then
+			ok "root: --owner nobody $opt: nobody joins, cannot write as host root"
+		else
+			not_ok "root: --owner nobody $opt: nobody joins, cannot write as host root"
+			diag "status $RC, stderr: $ERR"
+		fi
+		rm -f "$T/secret/pwned"
+		umount "$T/ownns"
+		rm -f "$T/ownns"
+	done
+
+	# while the program runs: nsenter -t PID
+	spawn_as root "$NSRUN" --owner $NOBODY_UID:$NOBODY_GID -r sleep 30
+	wait_for 5 sh -c '[ "$(readlink /proc/$0/ns/user)" != "$(readlink /proc/self/ns/user)" ]' \
+		"$BG_PID"
+	run_as user nsenter -U -t "$BG_PID" \
+		sh -c 'echo x >"$0/secret/pwned"' "$T"
+	if [ "$RC" -ne 0 ] && [ ! -e "$T/secret/pwned" ]; then
+		ok "root: --owner nobody -r: nobody joins the running program, cannot write as host root"
+	else
+		not_ok "root: --owner nobody -r: nobody joins the running program, cannot write as host root"
+		diag "status $RC, stderr: $ERR"
+	fi
+	kill "$BG_PID"
+	reap "$BG_PID"
+	rm -rf "$T/secret"
+
+	# the maps as the owner would have made them, and setgroups denied
+	run_as root "$NSRUN" --owner $NOBODY_UID:$NOBODY_GID -r \
+		cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups
+	expect "root: --owner nobody -r: 0 maps to the owner, setgroups denied" 0 \
+		"$(kmap "0 $NOBODY_UID 1" "0 $NOBODY_GID 1")
+deny"
+	run_as root "$NSRUN" --owner $NOBODY_UID:$NOBODY_GID -c \
+		cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups
+	expect "root: --owner nobody -c: the owner's ids to themselves" 0 \
+		"$(kmap "$NOBODY_UID $NOBODY_UID 1" "$NOBODY_GID $NOBODY_GID 1")
+deny"
+	run_as root "$NSRUN" --owner $NOBODY_UID:$NOBODY_GID --map-user=5 --map-group=6 \
+		cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups
+	expect "root: --owner nobody --map-user=5 --map-group=6: onto the owner's ids" 0 \
+		"$(kmap "5 $NOBODY_UID 1" "6 $NOBODY_GID 1")
+deny"
+	run_as root "$NSRUN" --dry-run --owner $NOBODY_UID:$NOBODY_GID -r true
+	expect "root: --dry-run --owner nobody -r shows the owner's maps" 0 "unshare: user
+uid_map: 0 $NOBODY_UID 1
+setgroups: deny
+gid_map: 0 $NOBODY_GID 1
+exec: true"
+	run_as root "$NSRUN" --owner $NOBODY_UID:$NOBODY_GID -r --setgroups=allow true
+	expect_err "root: --owner -r --setgroups=allow: refused" 1 \
+		"^nsrun: options --setgroups=allow and --map-group are mutually exclusive\$"
+}
+
 for_each_mode case_wrap
+if require_root "--owner needs root"; then
+	case_owner_attack
+fi
 if require_root "a hostile /etc/subuid needs root"; then
 	case_subuid_wrap
 fi

@@ -164,6 +164,60 @@ void release_child(pid_t pid, int fd)
 		diex("child %d died of signal %d", (int)pid, WTERMSIG(status));
 }
 
+void gate_init(struct gate *g)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die(-errno, "cannot create pipe");
+	g->rd = p[0];
+	g->wr = p[1];
+}
+
+void gate_pass(struct gate *g)
+{
+	char c;
+	ssize_t n;
+
+	close(g->wr);
+	g->wr = -1;
+	do
+		n = read(g->rd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	/* end-of-file: the parent gave up, or died; nothing of ours runs */
+	if (n != 1)
+		_exit(1);
+	close(g->rd);
+	g->rd = -1;
+}
+
+void gate_parent(struct gate *g)
+{
+	close(g->rd);
+	g->rd = -1;
+}
+
+void gate_release(struct gate *g)
+{
+	ssize_t n;
+
+	if (g->wr < 0)
+		return;
+	do
+		n = write(g->wr, "", 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		die(-errno, "cannot release the child");
+	gate_shut(g);
+}
+
+void gate_shut(struct gate *g)
+{
+	if (g->wr >= 0)
+		close(g->wr);
+	g->wr = -1;
+}
+
 static noreturn void persist_failed(int r, pid_t pid, enum ns_type type, const char *target)
 {
 	if (r == -EINVAL && ns_mount_is_shared(target) > 0)
@@ -173,22 +227,82 @@ static noreturn void persist_failed(int r, pid_t pid, enum ns_type type, const c
 	    target);
 }
 
-/* All or nothing: a failure takes back the binds made before it. */
-void persist_all(const struct nsrun_opts *o, pid_t pid)
+/* Every target is opened here, before any helper forks and before the
+ * program runs, and bound later through that fd: a symlink planted at the
+ * path (or swapped in by the program meanwhile) would make a privileged
+ * nsrun bind a namespace over any file of the system. The namespace bound
+ * is that of this process, whose PID the messages name. */
+void open_persist_targets(struct nsrun_opts *o)
 {
 	for (int t = 0; t < NS_TYPE_MAX; t++) {
-		int r;
-
+		o->persist_fd[t] = -1;
 		if (!o->persist[t])
 			continue;
-		r = ns_persist(pid, t, o->persist[t]);
-		if (r == 0)
-			continue;
-		for (int done = t - 1; done >= 0; done--)
-			if (o->persist[done])
-				ns_unpersist(o->persist[done]);
-		persist_failed(r, pid, t, o->persist[t]);
+		o->persist_fd[t] = ns_persist_open_target(o->persist[t]);
+		if (o->persist_fd[t] == -ELOOP)
+			diex("cannot bind /proc/%d/ns/%s onto '%s': %s (no symbolic link may be on the path)",
+			     (int)getpid(), ns_type_proc_name(t, true), o->persist[t], strerror(ELOOP));
+		if (o->persist_fd[t] < 0)
+			persist_failed(o->persist_fd[t], getpid(), t, o->persist[t]);
 	}
+}
+
+/* Takes back the binds of @tree, last first; says so when one stays. */
+static void unpersist_all(const struct nsrun_opts *o, int tree[NS_TYPE_MAX])
+{
+	for (int t = NS_TYPE_MAX - 1; t >= 0; t--) {
+		int r;
+
+		if (tree[t] < 0)
+			continue;
+		r = ns_unpersist_fd(tree[t]);
+		if (r < 0)
+			fprintf(stderr, "%s: cannot unmount '%s': %s\n", program_name,
+				o->persist[t], strerror(-r));
+		close(tree[t]);
+		tree[t] = -1;
+	}
+}
+
+/* All or nothing: a failure takes back the binds made before it. The
+ * namespaces are those of @pid, reached through @pidfd, its pidfd opened
+ * before any fork: with --owner @pid may be killed by the owner and its
+ * number reused. Runs before the program may (see struct gate). */
+void persist_all(const struct nsrun_opts *o, pid_t pid, int pidfd)
+{
+	_cleanup_close_ int proc = -1;
+	int tree[NS_TYPE_MAX];
+
+	for (int t = 0; t < NS_TYPE_MAX; t++)
+		tree[t] = -1;
+	for (int t = 0; t < NS_TYPE_MAX; t++) {
+		int ns, r;
+
+		if (o->persist_fd[t] < 0)
+			continue;
+		ns = ns_open_pidfd(pidfd, proc, t, true);
+		if (ns == -ENOTTY && proc < 0) {
+			proc = ns_proc_open_pidfd(pid, pidfd);
+			if (proc < 0) {
+				unpersist_all(o, tree);
+				die(proc, "cannot open /proc/%d", (int)pid);
+			}
+			ns = ns_open_pidfd(pidfd, proc, t, true);
+		}
+		if (ns < 0) {
+			unpersist_all(o, tree);
+			persist_failed(ns, pid, t, o->persist[t]);
+		}
+		r = ns_persist_fd(ns, o->persist_fd[t], &tree[t]);
+		close(ns);
+		if (r < 0) {
+			unpersist_all(o, tree);
+			persist_failed(r, pid, t, o->persist[t]);
+		}
+	}
+	for (int t = 0; t < NS_TYPE_MAX; t++)
+		if (tree[t] >= 0)
+			close(tree[t]);
 }
 
 static const char *helper_path(enum ns_idmap_kind kind)
@@ -233,13 +347,15 @@ static const char *privileged_nsmap(void)
  * user namespace: root writes the maps itself, anyone else needs a
  * privileged helper: nsmap, both maps in one run, or else newuidmap and
  * newgidmap. Exits with the status of the first failure. */
-void write_maps_for(pid_t ppid, const struct nsrun_maps *m)
+void write_maps_for(pid_t ppid, int ppidfd, const struct nsrun_maps *m)
 {
 	const char *nsmap;
 	int r;
 
 	if (geteuid() == 0) {
-		_cleanup_close_ int proc = ns_proc_open(ppid);
+		/* pinned: with --owner the owner may kill the parent and a
+		 * process of its choosing take the number */
+		_cleanup_close_ int proc = ns_proc_open_pidfd(ppid, ppidfd);
 
 		if (proc < 0)
 			die(proc, "cannot open /proc/%d", (int)ppid);

@@ -156,18 +156,21 @@ static int supervise(const struct nsrun_opts *o, pid_t pid, int pidfd, int ready
 /* The parent of --fork: forwards or ignores the terminal's signals, persists
  * the namespaces that need a process inside them, and ends as the child did. */
 static void run_parent(const struct nsrun_opts *o, pid_t pid, pid_t pid_bind, int fd_bind,
-		       int pidfd, int ready_fd)
+		       int pidfd, int ready_fd, struct gate *gate, int self_pidfd)
 {
 	int status, r;
 
+	/* the child waits at the gate until every bind is made: on failure
+	 * it is killed there, and leaves by itself if we die */
 	if (o->npersist) {
 		abandoned_child = pid;
 		atexit(kill_abandoned_child);
 		if (pid_bind)
 			release_child(pid_bind, fd_bind);
 		else
-			persist_all(o, getpid());
+			persist_all(o, getpid(), self_pidfd);
 		abandoned_child = 0;
+		gate_release(gate);
 	}
 	if (pidfd >= 0) {
 		status = supervise(o, pid, pidfd, ready_fd);
@@ -193,6 +196,8 @@ int main(int argc, char **argv)
 	static struct nsrun_maps m;
 	pid_t pid = 0, pid_idmap = 0, pid_bind = 0, pid_veth = 0;
 	int fd_idmap = -1, fd_bind = -1, fd_veth = -1, parent_pidfd = -1, pidfd = -1, sys_fd, r;
+	int self_pidfd = -1;
+	struct gate gate = { -1, -1 };
 	int ready[2] = { -1, -1 };
 	bool supervised;
 	sigset_t oldmask;
@@ -224,6 +229,15 @@ int main(int argc, char **argv)
 	/* clear inherited settings */
 	signal(SIGCHLD, SIG_DFL);
 
+	/* Before any helper forks: the targets, and a pidfd by which the
+	 * helpers reach this process even once its PID is another's. */
+	open_persist_targets(&o);
+	if (o.npersist || m.have_users || m.have_groups || o.nveths) {
+		self_pidfd = ns_pidfd_open(getpid());
+		if (self_pidfd < 0)
+			die(self_pidfd, "cannot open a pidfd for process %d", (int)getpid());
+	}
+
 	/* Binding a mount or user namespace file needs a process that stays
 	 * in the original namespaces; see unshare(1). */
 	if (o.npersist && (o.flags & (CLONE_NEWNS | CLONE_NEWUSER))) {
@@ -231,7 +245,7 @@ int main(int argc, char **argv)
 
 		pid_bind = fork_waiting(&fd_bind);
 		if (pid_bind == 0) {
-			persist_all(&o, ppid);
+			persist_all(&o, ppid, self_pidfd);
 			_exit(0);
 		}
 	}
@@ -240,7 +254,7 @@ int main(int argc, char **argv)
 
 		pid_idmap = fork_waiting(&fd_idmap);
 		if (pid_idmap == 0)
-			write_maps_for(ppid, &m);
+			write_maps_for(ppid, self_pidfd, &m);
 	}
 
 	if (o.nveths) {
@@ -248,7 +262,7 @@ int main(int argc, char **argv)
 
 		pid_veth = fork_waiting(&fd_veth);
 		if (pid_veth == 0)
-			create_veths_for(ppid, &o);
+			create_veths_for(ppid, self_pidfd, &o);
 	}
 
 	if (o.owner_gid != NS_ID_NONE && (setgroups(0, NULL) < 0 || setgid(o.owner_gid) < 0))
@@ -306,10 +320,14 @@ int main(int argc, char **argv)
 		}
 		/* forked before the persistent bind mounts so that
 		 * pid_for_children has a process to refer to */
+		if (o.npersist)
+			gate_init(&gate);
 		pid = ns_fork(supervised ? &pidfd : NULL);
 		if (pid < 0)
 			die(pid, "cannot fork");
 		if (pid > 0) {
+			if (o.npersist)
+				gate_parent(&gate);
 			child_pid = pid;
 			if (o.forward_signals)
 				sigprocmask(SIG_SETMASK, &oldmask, NULL);
@@ -317,8 +335,10 @@ int main(int argc, char **argv)
 				signal(SIGPIPE, SIG_IGN);
 			if (supervised)
 				close(ready[1]);
-			run_parent(&o, pid, pid_bind, fd_bind, pidfd, ready[0]);
+			run_parent(&o, pid, pid_bind, fd_bind, pidfd, ready[0], &gate, self_pidfd);
 		}
+		if (o.npersist)
+			gate_pass(&gate);
 		if (supervised) {
 			close(ready[0]);
 			if (o.status_fd >= 0)
@@ -335,8 +355,10 @@ int main(int argc, char **argv)
 		if (pid_bind)
 			release_child(pid_bind, fd_bind);
 		else
-			persist_all(&o, getpid());
+			persist_all(&o, getpid(), self_pidfd);
 	}
+	if (self_pidfd >= 0)
+		close(self_pidfd);
 
 	set_single_maps(&o, &m);
 	if (o.setgroups != SETGROUPS_NONE) {

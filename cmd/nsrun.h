@@ -44,6 +44,8 @@ struct veth_opt {
 struct nsrun_opts {
 	int flags;
 	const char *persist[NS_TYPE_MAX];
+	/* each target opened by open_persist_targets(), or -1 */
+	int persist_fd[NS_TYPE_MAX];
 	unsigned npersist;
 	bool fork;
 	int kill_child_sig;
@@ -117,8 +119,31 @@ void *grow_or_die(void *array, size_t n, size_t size);
 void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m);
 pid_t fork_waiting(int *ret_fd);
 void release_child(pid_t pid, int fd);
-void persist_all(const struct nsrun_opts *o, pid_t pid);
-noreturn void write_maps_for(pid_t ppid, const struct nsrun_maps *m);
+
+/* A gate holds a forked child before it runs anything of its own (the
+ * program, above all) until the parent lets it through:
+ *   gate_init(&g);                 before fork(), in the parent
+ *   child:  gate_pass(&g);         returns once released; if the parent
+ *                                  closes its end or dies first, the
+ *                                  child _exit(1)s without going on
+ *   parent: gate_parent(&g);       right after fork(): drops the child's end
+ *           gate_release(&g);      lets it through (once), or gate_shut(&g)
+ *                                  (or just exiting) to make it leave
+ * The pipe is O_CLOEXEC, and no other process holds the parent's end as
+ * long as the parent forks nothing between gate_init() and gate_release()
+ * that outlives it (helpers forked before are fine). */
+struct gate {
+	int rd, wr;
+};
+void gate_init(struct gate *g);
+void gate_pass(struct gate *g);
+void gate_parent(struct gate *g);
+void gate_release(struct gate *g);
+void gate_shut(struct gate *g);
+
+void open_persist_targets(struct nsrun_opts *o);
+void persist_all(const struct nsrun_opts *o, pid_t pid, int pidfd);
+noreturn void write_maps_for(pid_t ppid, int ppidfd, const struct nsrun_maps *m);
 void unshare_or_die(int flags);
 void set_single_maps(const struct nsrun_opts *o, const struct nsrun_maps *m);
 void setup_mounts(const struct nsrun_opts *o);
@@ -132,7 +157,7 @@ void add_rlimit(struct nsrun_opts *o, const char *arg);
 void add_veth(struct nsrun_opts *o, const char *arg);
 int parse_status_fd(const char *s);
 void apply_rlimits(const struct nsrun_opts *o);
-noreturn void create_veths_for(pid_t ppid, const struct nsrun_opts *o);
+noreturn void create_veths_for(pid_t ppid, int ppidfd, const struct nsrun_opts *o);
 int open_proc_sys(const struct nsrun_opts *o);
 void setup_namespaces(const struct nsrun_opts *o, int sys_fd);
 void new_session(const struct nsrun_opts *o);

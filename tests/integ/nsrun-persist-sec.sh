@@ -144,9 +144,129 @@ exec: true"
 		"^nsrun: options --setgroups=allow and --map-group are mutually exclusive\$"
 }
 
+# --- C: persistence targets -----------------------------------------------
+
+# unmounted FILE: nothing is mounted on FILE in our namespace
+unmounted() {
+	! awk -v f="$1" '$5 == f { found = 1 } END { exit !found }' /proc/self/mountinfo
+}
+
+# victim_intact DESC: root's file $T/victim still reads as it did and has
+# nothing bound over it
+victim_intact() {
+	if [ "$(cat "$T/victim" 2>&1)" = secret ] && unmounted "$T/victim" &&
+		unmounted "$T/vdir/file"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "victim: $(cat "$T/victim" 2>&1)" "$(grep "$T" /proc/self/mountinfo)"
+		umount "$T/victim" "$T/vdir/file" 2>/dev/null
+	fi
+}
+
+# A symlink nobody plants where root will persist a namespace: once bound
+# through it, the namespace sat over root's file, whose reads then failed
+# (EINVAL), a denial of service on /etc/shadow and the like.
+case_planted_symlink() {
+	local opt t
+	echo secret >"$T/victim"
+	mkdir -p "$T/vdir"
+	echo secret >"$T/vdir/file"
+	as_mode user ln -s "$T/victim" "$T/tmp/plant"
+	as_mode user ln -s "$T/vdir" "$T/tmp/dlink"
+	for opt in "--net=$T/tmp/plant" "--uts=$T/tmp/dlink/file" "-r --user=$T/tmp/plant" \
+		"--mount=$T/tmp/plant" "-f --pid=$T/tmp/plant" "-f --ipc=$T/tmp/dlink/file"; do
+		# shellcheck disable=SC2086
+		run_as root "$NSRUN" $opt sh -c 'cat /proc/self/uid_map >"$0/ran"' "$T"
+		not_run "root: $opt (a symlink of nobody's): refused, the program never ran"
+		# shellcheck disable=SC2086
+		run_as root "$NSRUN" $opt true
+		t=${opt##*--}
+		t=${t%%=*}
+		[ "$t" = pid ] && t=pid_for_children
+		[ "$t" = mount ] && t=mnt
+		expect_err "root: $opt: the message says why" 1 \
+			"^nsrun: cannot bind /proc/[0-9]+/ns/$t onto '.*': Too many levels of symbolic links \(no symbolic link may be on the path\)\$"
+		victim_intact "root: $opt: root's file untouched"
+	done
+	# nobody's own attempts meet the same refusal, before any permission
+	run_as user "$NSRUN" -r --net="$T/tmp/plant" true
+	expect_err "user: -r --net=FILE through a symlink: refused" 1 \
+		"^nsrun: cannot bind /proc/[0-9]+/ns/net onto '$T/tmp/plant': Too many levels of symbolic links \(no symbolic link may be on the path\)\$"
+	rm -f "$T/tmp/plant" "$T/tmp/dlink"
+
+	# a directory is no place for a namespace file (as mount(2) says)
+	mkdir -p "$T/adir"
+	run_as root "$NSRUN" --net="$T/adir" true
+	expect_err "root: --net=DIR: refused" 1 \
+		"^nsrun: cannot bind /proc/[0-9]+/ns/net onto '$T/adir': Not a directory\$"
+	check "root: --net=DIR: nothing mounted" unmounted "$T/adir"
+}
+
+# The program ran while the parent of --fork was still binding: when a bind
+# then failed it had already run, and was killed only afterwards. Now it
+# waits at a gate until every bind is made and never runs when one fails;
+# the binds already made are taken back.
+case_gate() {
+	local m=$1 i ran=0 left=0 dir
+	if [ "$m" = root ]; then
+		# a shared mount cannot hold a mount namespace file: the bind
+		# fails, after the net namespace (bound first) is in place
+		dir=$T/shared
+		mkdir -p "$dir"
+		mount --bind "$dir" "$dir" && mount --make-shared "$dir"
+		touch "$dir/mnt" "$T/a"
+		for i in $(seq 20); do
+			run_as root "$NSRUN" -f --net="$T/a" --mount="$dir/mnt" touch "$T/ran"
+			[ -e "$T/ran" ] && ran=$((ran + 1))
+			rm -f "$T/ran"
+			unmounted "$T/a" && unmounted "$dir/mnt" || left=$((left + 1))
+			umount "$T/a" 2>/dev/null
+		done
+		expect_err "root: -f, a bind fails: the error" 1 \
+			"^nsrun: cannot bind /proc/[0-9]+/ns/mnt onto '$dir/mnt': Invalid argument \(.*shared.*\)\$"
+		check "root: -f, a bind fails: the program never ran (ran $ran of 20)" [ "$ran" -eq 0 ]
+		check "root: -f, a bind fails: the net bind taken back ($left of 20 left)" [ "$left" -eq 0 ]
+		umount "$dir"
+	else
+		# nobody may not mount at all: the first bind fails
+		touch "$T/tmp/n"
+		for i in $(seq 20); do
+			run_as user "$NSRUN" -rf --net="$T/tmp/n" touch "$T/tmp/ran"
+			[ -e "$T/tmp/ran" ] && ran=$((ran + 1))
+			rm -f "$T/tmp/ran"
+		done
+		expect_err "user: -rf --net=FILE fails" 1 \
+			"^nsrun: cannot bind /proc/[0-9]+/ns/net onto '$T/tmp/n': Operation not permitted\$"
+		check "user: -rf --net=FILE fails: the program never ran (ran $ran of 20)" [ "$ran" -eq 0 ]
+	fi
+}
+
+# The program swaps the target for a symlink to root's file while nsrun
+# still has to bind: the bind lands on the file opened first, and before
+# the program runs at all.
+case_swap() {
+	local i bad=0
+	echo secret >"$T/victim"
+	for i in $(seq 10); do
+		as_mode user touch "$T/tmp/f"
+		run_as root "$NSRUN" -f --net="$T/tmp/f" -S $NOBODY_UID -G $NOBODY_GID \
+			sh -c 'ln -s "$0/victim" "$0/tmp/f.new" && mv -f "$0/tmp/f.new" "$0/tmp/f"' "$T"
+		[ "$(cat "$T/victim" 2>&1)" = secret ] && unmounted "$T/victim" || bad=$((bad + 1))
+		umount "$T/victim" 2>/dev/null
+		umount "$T/tmp/f" 2>/dev/null
+		rm -f "$T/tmp/f" "$T/tmp/f.new"
+	done
+	check "root: the program swaps FILE for a symlink: root's file untouched ($bad of 10 not)" \
+		[ "$bad" -eq 0 ]
+}
+
 for_each_mode case_wrap
+for_each_mode case_gate
 if require_root "--owner needs root"; then
 	case_owner_attack
+	case_planted_symlink
+	case_swap
 fi
 if require_root "a hostile /etc/subuid needs root"; then
 	case_subuid_wrap

@@ -87,7 +87,7 @@ case_owner_attack() {
 	for opt in -r -c --map-user=0 "--map-user=0 --map-group=0" "-r --map-users=1:100000:10"; do
 		touch "$T/ownns"
 		# shellcheck disable=SC2086
-		run_as root "$NSRUN" --owner $NOBODY_UID:$NOBODY_GID $opt --user="$T/ownns" true
+		run_as root "$NSRUN" --owner "$NOBODY_UID:$NOBODY_GID" $opt --user="$T/ownns" true
 		expect "root: --owner nobody $opt --user=FILE" 0 ""
 		try_write user "$T/ownns"
 		if [ "$RC" -ne 0 ] && [ ! -e "$T/secret/pwned" ]; then
@@ -102,7 +102,7 @@ case_owner_attack() {
 	done
 
 	# while the program runs: nsenter -t PID
-	spawn_as root "$NSRUN" --owner $NOBODY_UID:$NOBODY_GID -r sleep 30
+	spawn_as root "$NSRUN" --owner "$NOBODY_UID:$NOBODY_GID" -r sleep 30
 	wait_for 5 sh -c '[ "$(readlink /proc/$0/ns/user)" != "$(readlink /proc/self/ns/user)" ]' \
 		"$BG_PID"
 	run_as user nsenter -U -t "$BG_PID" \
@@ -118,28 +118,28 @@ case_owner_attack() {
 	rm -rf "$T/secret"
 
 	# the maps as the owner would have made them, and setgroups denied
-	run_as root "$NSRUN" --owner $NOBODY_UID:$NOBODY_GID -r \
+	run_as root "$NSRUN" --owner "$NOBODY_UID:$NOBODY_GID" -r \
 		cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups
 	expect "root: --owner nobody -r: 0 maps to the owner, setgroups denied" 0 \
 		"$(kmap "0 $NOBODY_UID 1" "0 $NOBODY_GID 1")
 deny"
-	run_as root "$NSRUN" --owner $NOBODY_UID:$NOBODY_GID -c \
+	run_as root "$NSRUN" --owner "$NOBODY_UID:$NOBODY_GID" -c \
 		cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups
 	expect "root: --owner nobody -c: the owner's ids to themselves" 0 \
 		"$(kmap "$NOBODY_UID $NOBODY_UID 1" "$NOBODY_GID $NOBODY_GID 1")
 deny"
-	run_as root "$NSRUN" --owner $NOBODY_UID:$NOBODY_GID --map-user=5 --map-group=6 \
+	run_as root "$NSRUN" --owner "$NOBODY_UID:$NOBODY_GID" --map-user=5 --map-group=6 \
 		cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups
 	expect "root: --owner nobody --map-user=5 --map-group=6: onto the owner's ids" 0 \
 		"$(kmap "5 $NOBODY_UID 1" "6 $NOBODY_GID 1")
 deny"
-	run_as root "$NSRUN" --dry-run --owner $NOBODY_UID:$NOBODY_GID -r true
+	run_as root "$NSRUN" --dry-run --owner "$NOBODY_UID:$NOBODY_GID" -r true
 	expect "root: --dry-run --owner nobody -r shows the owner's maps" 0 "unshare: user
 uid_map: 0 $NOBODY_UID 1
 setgroups: deny
 gid_map: 0 $NOBODY_GID 1
 exec: true"
-	run_as root "$NSRUN" --owner $NOBODY_UID:$NOBODY_GID -r --setgroups=allow true
+	run_as root "$NSRUN" --owner "$NOBODY_UID:$NOBODY_GID" -r --setgroups=allow true
 	expect_err "root: --owner -r --setgroups=allow: refused" 1 \
 		"^nsrun: options --setgroups=allow and --map-group are mutually exclusive\$"
 }
@@ -208,7 +208,7 @@ case_planted_symlink() {
 # waits at a gate until every bind is made and never runs when one fails;
 # the binds already made are taken back.
 case_gate() {
-	local m=$1 i ran=0 left=0 dir
+	local m=$1 ran=0 left=0 dir
 	if [ "$m" = root ]; then
 		# a shared mount cannot hold a mount namespace file: the bind
 		# fails, after the net namespace (bound first) is in place
@@ -216,7 +216,7 @@ case_gate() {
 		mkdir -p "$dir"
 		mount --bind "$dir" "$dir" && mount --make-shared "$dir"
 		touch "$dir/mnt" "$T/a"
-		for i in $(seq 20); do
+		for _ in $(seq 20); do
 			run_as root "$NSRUN" -f --net="$T/a" --mount="$dir/mnt" touch "$T/ran"
 			[ -e "$T/ran" ] && ran=$((ran + 1))
 			rm -f "$T/ran"
@@ -231,7 +231,7 @@ case_gate() {
 	else
 		# nobody may not mount at all: the first bind fails
 		touch "$T/tmp/n"
-		for i in $(seq 20); do
+		for _ in $(seq 20); do
 			run_as user "$NSRUN" -rf --net="$T/tmp/n" touch "$T/tmp/ran"
 			[ -e "$T/tmp/ran" ] && ran=$((ran + 1))
 			rm -f "$T/tmp/ran"
@@ -246,11 +246,11 @@ case_gate() {
 # still has to bind: the bind lands on the file opened first, and before
 # the program runs at all.
 case_swap() {
-	local i bad=0
+	local bad=0
 	echo secret >"$T/victim"
-	for i in $(seq 10); do
+	for _ in $(seq 10); do
 		as_mode user touch "$T/tmp/f"
-		run_as root "$NSRUN" -f --net="$T/tmp/f" -S $NOBODY_UID -G $NOBODY_GID \
+		run_as root "$NSRUN" -f --net="$T/tmp/f" -S "$NOBODY_UID" -G "$NOBODY_GID" \
 			sh -c 'ln -s "$0/victim" "$0/tmp/f.new" && mv -f "$0/tmp/f.new" "$0/tmp/f"' "$T"
 		[ "$(cat "$T/victim" 2>&1)" = secret ] && unmounted "$T/victim" || bad=$((bad + 1))
 		umount "$T/victim" 2>/dev/null

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -164,58 +165,74 @@ void release_child(pid_t pid, int fd)
 		diex("child %d died of signal %d", (int)pid, WTERMSIG(status));
 }
 
+/* A socket pair rather than a pipe: it carries the child's arrival one
+ * way and the release the other, and a child that left before the gate
+ * opened cannot kill the parent with SIGPIPE (MSG_NOSIGNAL). */
 void gate_init(struct gate *g)
 {
 	int p[2];
 
-	if (pipe2(p, O_CLOEXEC) < 0)
-		die(-errno, "cannot create pipe");
-	g->rd = p[0];
-	g->wr = p[1];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
+		die(-errno, "cannot create socket pair");
+	g->parent = p[0];
+	g->child = p[1];
 }
 
-void gate_pass(struct gate *g)
+void gate_child(struct gate *g)
 {
-	char c;
-	ssize_t n;
-
-	close(g->wr);
-	g->wr = -1;
-	do
-		n = read(g->rd, &c, 1);
-	while (n < 0 && errno == EINTR);
-	/* end-of-file: the parent gave up, or died; nothing of ours runs */
-	if (n != 1)
-		_exit(1);
-	close(g->rd);
-	g->rd = -1;
+	if (g->parent >= 0)
+		close(g->parent);
+	g->parent = -1;
 }
 
 void gate_parent(struct gate *g)
 {
-	close(g->rd);
-	g->rd = -1;
+	if (g->child >= 0)
+		close(g->child);
+	g->child = -1;
+}
+
+static ssize_t gate_io(int fd, bool out)
+{
+	char c = 0;
+	ssize_t n;
+
+	do
+		n = out ? send(fd, &c, 1, MSG_NOSIGNAL) : recv(fd, &c, 1, 0);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+void gate_pass(struct gate *g)
+{
+	gate_child(g);
+	/* end-of-file or an error: the parent gave up, or died, and
+	 * nothing of ours runs */
+	if (gate_io(g->child, true) != 1 || gate_io(g->child, false) != 1)
+		_exit(1);
+	close(g->child);
+	g->child = -1;
+}
+
+bool gate_arrived(struct gate *g)
+{
+	return g->parent >= 0 && gate_io(g->parent, false) == 1;
 }
 
 void gate_release(struct gate *g)
 {
-	ssize_t n;
-
-	if (g->wr < 0)
-		return;
-	do
-		n = write(g->wr, "", 1);
-	while (n < 0 && errno == EINTR);
-	if (n != 1)
+	/* a child already gone is reported when it is waited for */
+	if (g->parent >= 0 && gate_io(g->parent, true) != 1 && errno != EPIPE &&
+	    errno != ECONNRESET)
 		die(-errno, "cannot release the child");
 	gate_shut(g);
 }
 
 void gate_shut(struct gate *g)
 {
-	if (g->wr >= 0)
-		close(g->wr);
-	g->wr = -1;
+	if (g->parent >= 0)
+		close(g->parent);
+	g->parent = -1;
 }
 
 static noreturn void persist_failed(int r, pid_t pid, enum ns_type type, const char *target)
@@ -247,10 +264,18 @@ void open_persist_targets(struct nsrun_opts *o)
 	}
 }
 
+/* the order unshare(1) binds in; a failure takes back the binds before it
+ * in reverse */
+static const enum ns_type persist_order[NS_TYPE_MAX] = {
+	NS_TYPE_USER, NS_TYPE_CGROUP, NS_TYPE_IPC, NS_TYPE_UTS,
+	NS_TYPE_NET,  NS_TYPE_PID,    NS_TYPE_MNT, NS_TYPE_TIME,
+};
+
 /* Takes back the binds of @tree, last first; says so when one stays. */
 static void unpersist_all(const struct nsrun_opts *o, int tree[NS_TYPE_MAX])
 {
-	for (int t = NS_TYPE_MAX - 1; t >= 0; t--) {
+	for (int i = NS_TYPE_MAX - 1; i >= 0; i--) {
+		enum ns_type t = persist_order[i];
 		int r;
 
 		if (tree[t] < 0)
@@ -275,7 +300,8 @@ void persist_all(const struct nsrun_opts *o, pid_t pid, int pidfd)
 
 	for (int t = 0; t < NS_TYPE_MAX; t++)
 		tree[t] = -1;
-	for (int t = 0; t < NS_TYPE_MAX; t++) {
+	for (int i = 0; i < NS_TYPE_MAX; i++) {
+		enum ns_type t = persist_order[i];
 		int ns, r;
 
 		if (o->persist_fd[t] < 0)

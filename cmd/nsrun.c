@@ -160,9 +160,11 @@ static void run_parent(const struct nsrun_opts *o, pid_t pid, pid_t pid_bind, in
 {
 	int status, r;
 
-	/* the child waits at the gate until every bind is made: on failure
-	 * it is killed there, and leaves by itself if we die */
-	if (o->npersist) {
+	/* The child sets itself up, then waits at the gate, before its exec,
+	 * until every bind is made: on failure it is killed there, and leaves
+	 * by itself if we die. One that failed on the way is reported as it
+	 * ended, with nothing bound. */
+	if (o->npersist && gate_arrived(gate)) {
 		abandoned_child = pid;
 		atexit(kill_abandoned_child);
 		if (pid_bind)
@@ -197,7 +199,7 @@ int main(int argc, char **argv)
 	pid_t pid = 0, pid_idmap = 0, pid_bind = 0, pid_veth = 0;
 	int fd_idmap = -1, fd_bind = -1, fd_veth = -1, parent_pidfd = -1, pidfd = -1, sys_fd, r;
 	int self_pidfd = -1;
-	struct gate gate = { -1, -1 };
+	struct gate gate = { .parent = -1, .child = -1 };
 	int ready[2] = { -1, -1 };
 	bool supervised;
 	sigset_t oldmask;
@@ -337,8 +339,7 @@ int main(int argc, char **argv)
 				close(ready[1]);
 			run_parent(&o, pid, pid_bind, fd_bind, pidfd, ready[0], &gate, self_pidfd);
 		}
-		if (o.npersist)
-			gate_pass(&gate);
+		gate_child(&gate);
 		if (supervised) {
 			close(ready[0]);
 			if (o.status_fd >= 0)
@@ -389,6 +390,9 @@ int main(int argc, char **argv)
 			die(r, "cannot watch the parent process");
 		close(parent_pidfd);
 	}
+	/* no exec before the parent has bound every namespace file */
+	if (gate.child >= 0)
+		gate_pass(&gate);
 	/* setup is complete: the pipe tells the parent, and closes on exec */
 	if (ready[1] >= 0 && write(ready[1], "", 1) != 1)
 		die(-errno, "cannot report to the parent");

@@ -120,24 +120,33 @@ void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m);
 pid_t fork_waiting(int *ret_fd);
 void release_child(pid_t pid, int fd);
 
-/* A gate holds a forked child before it runs anything of its own (the
- * program, above all) until the parent lets it through:
+/* A gate holds a forked child at a point of its choosing (nsrun's child of
+ * --fork: just before it execs the program) until the parent lets it
+ * through:
  *   gate_init(&g);                 before fork(), in the parent
- *   child:  gate_pass(&g);         returns once released; if the parent
- *                                  closes its end or dies first, the
- *                                  child _exit(1)s without going on
+ *   child:  gate_child(&g);        right after fork(): drops the parent's end
+ *           gate_pass(&g);         tells the parent it has arrived, then
+ *                                  blocks; returns once released. If the
+ *                                  parent shuts the gate or dies first, the
+ *                                  child _exit(1)s there without going on
  *   parent: gate_parent(&g);       right after fork(): drops the child's end
- *           gate_release(&g);      lets it through (once), or gate_shut(&g)
- *                                  (or just exiting) to make it leave
- * The pipe is O_CLOEXEC, and no other process holds the parent's end as
- * long as the parent forks nothing between gate_init() and gate_release()
- * that outlives it (helpers forked before are fine). */
+ *           gate_arrived(&g)       waits for the child to arrive: true, or
+ *                                  false if it left (failed) on the way
+ *           gate_release(&g);      lets it through (once; a child that has
+ *                                  already left is no error), or
+ *           gate_shut(&g)          (or just exiting) to make it leave
+ * A close-on-exec AF_UNIX socket pair: no program the parent runs holds its
+ * end, and a release to a child gone raises no SIGPIPE. Anything forked by
+ * the parent between gate_init() and gate_release() that outlives it would
+ * keep the gate from shutting; helpers forked before are fine. */
 struct gate {
-	int rd, wr;
+	int parent, child; /* the two ends; -1 once closed */
 };
 void gate_init(struct gate *g);
+void gate_child(struct gate *g);
 void gate_pass(struct gate *g);
 void gate_parent(struct gate *g);
+bool gate_arrived(struct gate *g);
 void gate_release(struct gate *g);
 void gate_shut(struct gate *g);
 

@@ -210,14 +210,17 @@ case_planted_symlink() {
 case_gate() {
 	local m=$1 ran=0 left=0 dir
 	if [ "$m" = root ]; then
-		# a shared mount cannot hold a mount namespace file: the bind
-		# fails, after the net namespace (bound first) is in place
+		# a shared mount with a peer in the new mount namespace cannot
+		# hold its file (with --propagation unchanged the peer stays):
+		# that bind fails after the net namespace (bound before it, as
+		# unshare orders them) is in place
 		dir=$T/shared
 		mkdir -p "$dir"
 		mount --bind "$dir" "$dir" && mount --make-shared "$dir"
 		touch "$dir/mnt" "$T/a"
 		for _ in $(seq 20); do
-			run_as root "$NSRUN" -f --net="$T/a" --mount="$dir/mnt" touch "$T/ran"
+			run_as root "$NSRUN" -f --propagation unchanged --net="$T/a" \
+				--mount="$dir/mnt" touch "$T/ran"
 			[ -e "$T/ran" ] && ran=$((ran + 1))
 			rm -f "$T/ran"
 			unmounted "$T/a" && unmounted "$dir/mnt" || left=$((left + 1))
@@ -227,6 +230,29 @@ case_gate() {
 			"^nsrun: cannot bind /proc/[0-9]+/ns/mnt onto '$dir/mnt': Invalid argument \(.*shared.*\)\$"
 		check "root: -f, a bind fails: the program never ran (ran $ran of 20)" [ "$ran" -eq 0 ]
 		check "root: -f, a bind fails: the net bind taken back ($left of 20 left)" [ "$left" -eq 0 ]
+		umount "$dir"
+		# the binds wait for the child's set-up, which makes its mounts
+		# private: then the same bind is fine, every time (on a fresh
+		# shared mount: the copies in the namespaces of the runs above
+		# may still be going away)
+		dir=$T/shared2
+		mkdir -p "$dir"
+		mount --bind "$dir" "$dir" && mount --make-shared "$dir"
+		touch "$dir/mnt"
+		left=0
+		for _ in $(seq 5); do
+			run_as root "$NSRUN" -f --net="$T/a" --mount="$dir/mnt" true
+			[ "$RC" -eq 0 ] && umount "$dir/mnt" "$T/a" || { left=$((left + 1)); diag "$ERR"; }
+		done
+		check "root: -f --mount=FILE on a shared mount, after the child's set-up ($left of 5 failed)" \
+			[ "$left" -eq 0 ]
+		# a child that fails its set-up never reaches the gate: nothing
+		# is bound, and nsrun ends as it did
+		run_as root "$NSRUN" -f --net="$T/a" --mount="$dir/mnt" --mount-proc="$T/none" true
+		expect_err "root: -f, the child's set-up fails: its error" 1 \
+			"^nsrun: cannot mount proc on '$T/none': No such file or directory\$"
+		check "root: -f, the child's set-up fails: nothing bound" \
+			eval 'unmounted "$T/a" && unmounted "$dir/mnt"'
 		umount "$dir"
 	else
 		# nobody may not mount at all: the first bind fails

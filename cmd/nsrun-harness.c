@@ -176,10 +176,16 @@ static noreturn void netlink_failed(int r, const struct ns_nl_error *e)
 /* Runs in a child forked before unshare(2), still in the caller's network
  * namespace, once the parent has its new one: a pair made from inside the
  * new namespace could not reach back out, as its capabilities are there. */
-noreturn void create_veths_for(pid_t ppid, const struct nsrun_opts *o)
+noreturn void create_veths_for(pid_t ppid, int ppidfd, const struct nsrun_opts *o)
 {
-	_cleanup_close_ int netns = ns_open(ppid, NS_TYPE_NET, false);
+	/* through the parent's pidfd, not its number, which another process
+	 * may hold once the parent has died */
+	_cleanup_close_ int proc = -1, netns = ns_open_pidfd(ppidfd, -1, NS_TYPE_NET, false);
 
+	if (netns == -ENOTTY) {
+		proc = ns_proc_open_pidfd(ppid, ppidfd);
+		netns = proc < 0 ? proc : ns_open_pidfd(ppidfd, proc, NS_TYPE_NET, false);
+	}
 	if (netns < 0)
 		die(netns, "cannot open /proc/%d/ns/net", (int)ppid);
 	for (size_t i = 0; i < o->nveths; i++) {

@@ -367,21 +367,27 @@ void parse_options(int argc, char **argv, struct nsrun_opts *o)
 			break;
 		case OPT_MAP_USER:
 			o->flags |= CLONE_NEWUSER;
+			o->map_current_user = false;
 			o->map_user = map_id_or_die(optarg, false);
 			break;
 		case OPT_MAP_GROUP:
 			o->flags |= CLONE_NEWUSER;
+			o->map_current_group = false;
 			o->map_group = map_id_or_die(optarg, true);
 			break;
 		case 'r':
 			o->flags |= CLONE_NEWUSER;
 			o->map_user = 0;
 			o->map_group = 0;
+			o->map_current_user = false;
+			o->map_current_group = false;
 			break;
 		case 'c':
 			o->flags |= CLONE_NEWUSER;
 			o->map_user = geteuid();
 			o->map_group = getegid();
+			o->map_current_user = true;
+			o->map_current_group = true;
 			break;
 		case OPT_MAP_USERS:
 			o->flags |= CLONE_NEWUSER;

@@ -124,7 +124,7 @@ static void print_maps(const struct nsrun_opts *o, const struct nsrun_maps *m)
 	}
 	if (o->setgroups == SETGROUPS_ALLOW)
 		printf("setgroups: allow\n");
-	else if (o->setgroups == SETGROUPS_DENY || o->map_group != NS_ID_NONE)
+	else if (o->setgroups == SETGROUPS_DENY || o->map_group != NS_ID_NONE || m->deny_setgroups)
 		printf("setgroups: deny\n");
 	if (m->have_groups) {
 		print_map("gid_map", &m->groups);

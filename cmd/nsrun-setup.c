@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,6 +16,9 @@
 #include "cli.h"
 #include "nsrun.h"
 #include "config.h"
+
+/* what ns_idmap_parse_range() and the kernel take */
+#define RANGE_RULE "count at least 1, ids below 4294967295"
 
 /* The first subordinate range of the caller in @path: "auto" maps it from
  * inner id 0, "subids" maps it onto itself. */
@@ -33,6 +37,10 @@ static void subid_range(const char *path, uid_t euid, bool identity, struct ns_i
 		diex("no line matching user \"%s\" in %s", pw->pw_name, path);
 	if (r < 0)
 		die(r, "could not open '%s'", path);
+	/* a line reaching id 2^32-1 would wrap round to low ids */
+	if ((uint64_t)s.start + s.count > UINT32_MAX)
+		diex("invalid mapping '%u:%u' for user '%s' in %s (%s)", s.start, s.count,
+		     pw->pw_name, path, RANGE_RULE);
 	*ret = (struct ns_idmap_range){
 		.inner = identity ? s.start : NS_ID_NONE,
 		.outer = s.start,
@@ -40,15 +48,32 @@ static void subid_range(const char *path, uid_t euid, bool identity, struct ns_i
 	};
 }
 
+static noreturn void single_failed(int r, const char *kind)
+{
+	if (r == -ERANGE)
+		diex("invalid %s mapping (%s)", kind, RANGE_RULE);
+	diex("/proc/%d/%s_map too large for kernel 4k limit (the kernel takes %d ranges)",
+	     (int)getpid(), kind, NS_IDMAP_MAX);
+}
+
 void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m)
 {
+	int r;
+
+	if (o->map_current_user)
+		o->map_user = m->euid;
+	if (o->map_current_group)
+		o->map_group = m->egid;
+	/* what -r, -c and --map-group do for themselves (set_single_maps),
+	 * the privileged helper does for the owner */
+	m->deny_setgroups = o->map_group != NS_ID_NONE && o->owner_gid != NS_ID_NONE;
+
 	for (size_t i = 0; i < o->nspecs; i++) {
 		const struct map_spec *s = &o->specs[i];
 		bool uids = s->kind == NS_UID_MAP;
 		struct ns_idmap *map = uids ? &m->users : &m->groups;
 		const char *subid = uids ? PATH_SUBUID : PATH_SUBGID;
 		struct ns_idmap_range range;
-		int r;
 
 		if (strcmp(s->arg, "all") == 0) {
 			const char *path = uids ? "/proc/self/uid_map" : "/proc/self/gid_map";
@@ -61,6 +86,8 @@ void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m)
 				subid_range(subid, m->euid, strcmp(s->arg, "subids") == 0, &range);
 			} else {
 				r = ns_idmap_parse_range(s->arg, &range);
+				if (r == -ERANGE)
+					diex("invalid mapping '%s' (%s)", s->arg, RANGE_RULE);
 				if (r < 0)
 					diex("invalid mapping '%s' (expected inner:outer:count)", s->arg);
 			}
@@ -79,16 +106,16 @@ void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m)
 	 * privileged helper child must write it) joins the range map, with a
 	 * hole cut where it overlaps. */
 	if (m->have_users || (o->map_user != NS_ID_NONE && o->owner_uid != NS_ID_NONE)) {
-		if (ns_idmap_add_single(&m->users, m->euid, o->map_user) < 0)
-			diex("/proc/%d/uid_map too large for kernel 4k limit (the kernel takes %d ranges)",
-			     (int)getpid(), NS_IDMAP_MAX);
+		r = ns_idmap_add_single(&m->users, m->euid, o->map_user);
+		if (r < 0)
+			single_failed(r, "uid");
 		m->have_users = true;
 		o->map_user = NS_ID_NONE;
 	}
 	if (m->have_groups || (o->map_group != NS_ID_NONE && o->owner_gid != NS_ID_NONE)) {
-		if (ns_idmap_add_single(&m->groups, m->egid, o->map_group) < 0)
-			diex("/proc/%d/gid_map too large for kernel 4k limit (the kernel takes %d ranges)",
-			     (int)getpid(), NS_IDMAP_MAX);
+		r = ns_idmap_add_single(&m->groups, m->egid, o->map_group);
+		if (r < 0)
+			single_failed(r, "gid");
 		m->have_groups = true;
 		o->map_group = NS_ID_NONE;
 	}
@@ -142,6 +169,76 @@ void release_child(pid_t pid, int fd)
 		diex("child %d died of signal %d", (int)pid, WTERMSIG(status));
 }
 
+/* A socket pair rather than a pipe: it carries the child's arrival one
+ * way and the release the other, and a child that left before the gate
+ * opened cannot kill the parent with SIGPIPE (MSG_NOSIGNAL). */
+void gate_init(struct gate *g)
+{
+	int p[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
+		die(-errno, "cannot create socket pair");
+	g->parent = p[0];
+	g->child = p[1];
+}
+
+void gate_child(struct gate *g)
+{
+	if (g->parent >= 0)
+		close(g->parent);
+	g->parent = -1;
+}
+
+void gate_parent(struct gate *g)
+{
+	if (g->child >= 0)
+		close(g->child);
+	g->child = -1;
+}
+
+static ssize_t gate_io(int fd, bool out)
+{
+	char c = 0;
+	ssize_t n;
+
+	do
+		n = out ? send(fd, &c, 1, MSG_NOSIGNAL) : recv(fd, &c, 1, 0);
+	while (n < 0 && errno == EINTR);
+	return n;
+}
+
+void gate_pass(struct gate *g)
+{
+	gate_child(g);
+	/* end-of-file or an error: the parent gave up, or died, and
+	 * nothing of ours runs */
+	if (gate_io(g->child, true) != 1 || gate_io(g->child, false) != 1)
+		_exit(1);
+	close(g->child);
+	g->child = -1;
+}
+
+bool gate_arrived(struct gate *g)
+{
+	return g->parent >= 0 && gate_io(g->parent, false) == 1;
+}
+
+void gate_release(struct gate *g)
+{
+	/* a child already gone is reported when it is waited for */
+	if (g->parent >= 0 && gate_io(g->parent, true) != 1 && errno != EPIPE &&
+	    errno != ECONNRESET)
+		die(-errno, "cannot release the child");
+	gate_shut(g);
+}
+
+void gate_shut(struct gate *g)
+{
+	if (g->parent >= 0)
+		close(g->parent);
+	g->parent = -1;
+}
+
 static noreturn void persist_failed(int r, pid_t pid, enum ns_type type, const char *target)
 {
 	if (r == -EINVAL && ns_mount_is_shared(target) > 0)
@@ -151,22 +248,91 @@ static noreturn void persist_failed(int r, pid_t pid, enum ns_type type, const c
 	    target);
 }
 
-/* All or nothing: a failure takes back the binds made before it. */
-void persist_all(const struct nsrun_opts *o, pid_t pid)
+/* Every target is opened here, before any helper forks and before the
+ * program runs, and bound later through that fd: a symlink planted at the
+ * path (or swapped in by the program meanwhile) would make a privileged
+ * nsrun bind a namespace over any file of the system. The namespace bound
+ * is that of this process, whose PID the messages name. */
+void open_persist_targets(struct nsrun_opts *o)
 {
 	for (int t = 0; t < NS_TYPE_MAX; t++) {
-		int r;
-
+		o->persist_fd[t] = -1;
 		if (!o->persist[t])
 			continue;
-		r = ns_persist(pid, t, o->persist[t]);
-		if (r == 0)
-			continue;
-		for (int done = t - 1; done >= 0; done--)
-			if (o->persist[done])
-				ns_unpersist(o->persist[done]);
-		persist_failed(r, pid, t, o->persist[t]);
+		o->persist_fd[t] = ns_persist_open_target(o->persist[t]);
+		if (o->persist_fd[t] == -ELOOP)
+			diex("cannot bind /proc/%d/ns/%s onto '%s': %s (no symbolic link may be on the path)",
+			     (int)getpid(), ns_type_proc_name(t, true), o->persist[t], strerror(ELOOP));
+		if (o->persist_fd[t] < 0)
+			persist_failed(o->persist_fd[t], getpid(), t, o->persist[t]);
 	}
+}
+
+/* the order unshare(1) binds in; a failure takes back the binds before it
+ * in reverse */
+static const enum ns_type persist_order[NS_TYPE_MAX] = {
+	NS_TYPE_USER, NS_TYPE_CGROUP, NS_TYPE_IPC, NS_TYPE_UTS,
+	NS_TYPE_NET,  NS_TYPE_PID,    NS_TYPE_MNT, NS_TYPE_TIME,
+};
+
+/* Takes back the binds of @tree, last first; says so when one stays. */
+static void unpersist_all(const struct nsrun_opts *o, int tree[NS_TYPE_MAX])
+{
+	for (int i = NS_TYPE_MAX - 1; i >= 0; i--) {
+		enum ns_type t = persist_order[i];
+		int r;
+
+		if (tree[t] < 0)
+			continue;
+		r = ns_unpersist_fd(tree[t]);
+		if (r < 0)
+			fprintf(stderr, "%s: cannot unmount '%s': %s\n", program_name,
+				o->persist[t], strerror(-r));
+		close(tree[t]);
+		tree[t] = -1;
+	}
+}
+
+/* All or nothing: a failure takes back the binds made before it. The
+ * namespaces are those of @pid, reached through @pidfd, its pidfd opened
+ * before any fork: with --owner @pid may be killed by the owner and its
+ * number reused. Runs before the program may (see struct gate). */
+void persist_all(const struct nsrun_opts *o, pid_t pid, int pidfd)
+{
+	_cleanup_close_ int proc = -1;
+	int tree[NS_TYPE_MAX];
+
+	for (int t = 0; t < NS_TYPE_MAX; t++)
+		tree[t] = -1;
+	for (int i = 0; i < NS_TYPE_MAX; i++) {
+		enum ns_type t = persist_order[i];
+		int ns, r;
+
+		if (o->persist_fd[t] < 0)
+			continue;
+		ns = ns_open_pidfd(pidfd, proc, t, true);
+		if (ns == -ENOTTY && proc < 0) {
+			proc = ns_proc_open_pidfd(pid, pidfd);
+			if (proc < 0) {
+				unpersist_all(o, tree);
+				die(proc, "cannot open /proc/%d", (int)pid);
+			}
+			ns = ns_open_pidfd(pidfd, proc, t, true);
+		}
+		if (ns < 0) {
+			unpersist_all(o, tree);
+			persist_failed(ns, pid, t, o->persist[t]);
+		}
+		r = ns_persist_fd(ns, o->persist_fd[t], &tree[t]);
+		close(ns);
+		if (r < 0) {
+			unpersist_all(o, tree);
+			persist_failed(r, pid, t, o->persist[t]);
+		}
+	}
+	for (int t = 0; t < NS_TYPE_MAX; t++)
+		if (tree[t] >= 0)
+			close(tree[t]);
 }
 
 static const char *helper_path(enum ns_idmap_kind kind)
@@ -212,18 +378,25 @@ static const char *privileged_nsmap(void)
  * user namespace: root writes the maps itself, anyone else needs a
  * privileged helper: nsmap, both maps in one run, or else newuidmap and
  * newgidmap. Exits with the status of the first failure. */
-void write_maps_for(pid_t ppid, const struct nsrun_maps *m)
+void write_maps_for(pid_t ppid, int ppidfd, const struct nsrun_maps *m)
 {
 	const char *nsmap;
 	int r;
 
 	if (geteuid() == 0) {
-		_cleanup_close_ int proc = ns_proc_open(ppid);
+		/* pinned: with --owner the owner may kill the parent and a
+		 * process of its choosing take the number */
+		_cleanup_close_ int proc = ns_proc_open_pidfd(ppid, ppidfd);
 
 		if (proc < 0)
 			die(proc, "cannot open /proc/%d", (int)ppid);
 		if (m->have_users)
 			write_map_or_die(proc, ppid, NS_UID_MAP, &m->users);
+		if (m->deny_setgroups) {
+			r = ns_setgroups_write(proc, false);
+			if (r < 0 && r != -ENOENT)
+				die(r, "cannot write /proc/%d/setgroups", (int)ppid);
+		}
 		if (m->have_groups)
 			write_map_or_die(proc, ppid, NS_GID_MAP, &m->groups);
 		_exit(0);
@@ -410,33 +583,4 @@ noreturn void exec_program(char **argv)
 		die(-ENOMEM, "failed to execute %s", shell);
 	execl(shell, arg0, (char *)NULL);
 	die_status(errno == ENOENT ? 127 : 126, -errno, "failed to execute %s", shell);
-}
-
-/* A gate: the child holds back at gate_wait() until the parent calls
- * gate_open(), and leaves (exit 1) if the parent dies first, since the pipe
- * then reads end-of-file. Both ends close on exec. */
-void gate_new(int ret[2])
-{
-	if (pipe2(ret, O_CLOEXEC) < 0)
-		die(-errno, "cannot create pipe");
-}
-
-void gate_wait(int fd)
-{
-	ssize_t n;
-	char c;
-
-	do
-		n = read(fd, &c, 1);
-	while (n < 0 && errno == EINTR);
-	if (n != 1)
-		exit(1);
-	close(fd);
-}
-
-void gate_open(int fd)
-{
-	if (write(fd, "", 1) != 1)
-		die(-errno, "cannot let the child go");
-	close(fd);
 }

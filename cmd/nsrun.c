@@ -166,19 +166,25 @@ static int supervise(const struct nsrun_opts *o, pid_t pid, int pidfd, int ready
 /* The parent of --fork: forwards or ignores the terminal's signals, persists
  * the namespaces that need a process inside them, and ends as the child did. */
 static void run_parent(const struct nsrun_opts *o, pid_t pid, pid_t pid_bind, int fd_bind,
-		       int pidfd, int ready_fd)
+		       int pidfd, int ready_fd, struct gate *gate, int self_pidfd)
 {
 	int status, r;
 
-	if (o->npersist) {
+	/* The child sets itself up, then waits at the gate, before its exec,
+	 * until every bind is made: on failure it is killed there, and leaves
+	 * by itself if we die. One that failed on the way is reported as it
+	 * ended, with nothing bound. */
+	if (o->npersist && gate_arrived(gate)) {
 		abandoned_child = pid;
 		atexit(kill_abandoned_child);
 		if (pid_bind)
 			release_child(pid_bind, fd_bind);
 		else
-			persist_all(o, getpid());
+			persist_all(o, getpid(), self_pidfd);
 		abandoned_child = 0;
 	}
+	/* after the binds, and after the watchdog took the child's pidfd */
+	gate_release(gate);
 	if (o->timeout_ms || o->status_fd >= 0) {
 		status = supervise(o, pid, pidfd, ready_fd);
 	} else {
@@ -203,7 +209,9 @@ int main(int argc, char **argv)
 	static struct nsrun_maps m;
 	pid_t pid = 0, pid_idmap = 0, pid_bind = 0, pid_veth = 0;
 	int fd_idmap = -1, fd_bind = -1, fd_veth = -1, parent_pidfd = -1, pidfd = -1, sys_fd, r;
-	int ready[2] = { -1, -1 }, gate[2] = { -1, -1 }, watchdog_fd = -1;
+	int self_pidfd = -1, watchdog_fd = -1;
+	struct gate gate = { .parent = -1, .child = -1 };
+	int ready[2] = { -1, -1 };
 	bool supervised;
 	sigset_t oldmask;
 
@@ -217,10 +225,14 @@ int main(int argc, char **argv)
 			die(-errno, "cannot open /proc");
 	}
 
-	m.euid = geteuid();
-	m.egid = getegid();
+	/* With --owner the maps are built as if the owner had run nsrun: a
+	 * single map of -r, -c or --map-user built from root's own ids would
+	 * hand host root to the owner, who may enter the namespace. On
+	 * purpose unlike unshare(1) 2.42. */
+	m.euid = o.owner_uid != NS_ID_NONE ? o.owner_uid : geteuid();
+	m.egid = o.owner_gid != NS_ID_NONE ? o.owner_gid : getegid();
 	resolve_maps(&o, &m);
-	if (o.map_group != NS_ID_NONE && o.setgroups == SETGROUPS_ALLOW)
+	if ((o.map_group != NS_ID_NONE || m.deny_setgroups) && o.setgroups == SETGROUPS_ALLOW)
 		diex("options --setgroups=allow and --map-group are mutually exclusive");
 	check_sysctls(&o);
 	if (o.dry_run)
@@ -230,6 +242,15 @@ int main(int argc, char **argv)
 	/* clear inherited settings */
 	signal(SIGCHLD, SIG_DFL);
 
+	/* Before any helper forks: the targets, and a pidfd by which the
+	 * helpers reach this process even once its PID is another's. */
+	open_persist_targets(&o);
+	if (o.npersist || m.have_users || m.have_groups || o.nveths) {
+		self_pidfd = ns_pidfd_open(getpid());
+		if (self_pidfd < 0)
+			die(self_pidfd, "cannot open a pidfd for process %d", (int)getpid());
+	}
+
 	/* Binding a mount or user namespace file needs a process that stays
 	 * in the original namespaces; see unshare(1). */
 	if (o.npersist && (o.flags & (CLONE_NEWNS | CLONE_NEWUSER))) {
@@ -237,7 +258,7 @@ int main(int argc, char **argv)
 
 		pid_bind = fork_waiting(&fd_bind);
 		if (pid_bind == 0) {
-			persist_all(&o, ppid);
+			persist_all(&o, ppid, self_pidfd);
 			_exit(0);
 		}
 	}
@@ -246,7 +267,7 @@ int main(int argc, char **argv)
 
 		pid_idmap = fork_waiting(&fd_idmap);
 		if (pid_idmap == 0)
-			write_maps_for(ppid, &m);
+			write_maps_for(ppid, self_pidfd, &m);
 	}
 
 	if (o.nveths) {
@@ -254,7 +275,7 @@ int main(int argc, char **argv)
 
 		pid_veth = fork_waiting(&fd_veth);
 		if (pid_veth == 0)
-			create_veths_for(ppid, &o);
+			create_veths_for(ppid, self_pidfd, &o);
 	}
 
 	/* before unshare: the watchdog stays in nsrun's namespaces, and with
@@ -312,27 +333,26 @@ int main(int argc, char **argv)
 			if (sigaction(SIGTERM, &sa, NULL) < 0 || sigaction(SIGINT, &sa, NULL) < 0)
 				die(-errno, "cannot install signal handlers");
 		}
-		/* the program execs only once the watchdog holds its pidfd */
-		if (watchdog_fd >= 0)
-			gate_new(gate);
 		if (supervised) {
 			if (pipe2(ready, O_CLOEXEC) < 0)
 				die(-errno, "cannot create pipe");
 			if (o.timeout_ms && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 				die(-errno, "cannot become a child subreaper");
 		}
-		/* forked before the persistent bind mounts so that
-		 * pid_for_children has a process to refer to */
+		/* Forked before the persistent bind mounts so that
+		 * pid_for_children has a process to refer to; the program
+		 * execs only once every namespace file is bound and the
+		 * watchdog holds its pidfd. */
+		if (o.npersist || watchdog_fd >= 0)
+			gate_init(&gate);
 		pid = ns_fork(&pidfd);
 		if (pid < 0)
 			die(pid, "fork failed");
 		if (pid > 0) {
+			gate_parent(&gate);
 			child_pidfd = pidfd;
-			if (watchdog_fd >= 0) {
-				close(gate[0]);
+			if (watchdog_fd >= 0)
 				watchdog_hand(watchdog_fd, pidfd);
-				gate_open(gate[1]);
-			}
 			if (o.forward_signals)
 				sigprocmask(SIG_SETMASK, &oldmask, NULL);
 			if (o.status_fd >= 0) {
@@ -345,12 +365,11 @@ int main(int argc, char **argv)
 			}
 			if (supervised)
 				close(ready[1]);
-			run_parent(&o, pid, pid_bind, fd_bind, pidfd, ready[0]);
+			run_parent(&o, pid, pid_bind, fd_bind, pidfd, ready[0], &gate, self_pidfd);
 		}
-		if (watchdog_fd >= 0) {
+		if (watchdog_fd >= 0)
 			close(watchdog_fd);
-			close(gate[1]);
-		}
+		gate_child(&gate);
 		if (supervised) {
 			close(ready[0]);
 			/* the status fd is not the program's, unless it is
@@ -369,8 +388,10 @@ int main(int argc, char **argv)
 		if (pid_bind)
 			release_child(pid_bind, fd_bind);
 		else
-			persist_all(&o, getpid());
+			persist_all(&o, getpid(), self_pidfd);
 	}
+	if (self_pidfd >= 0)
+		close(self_pidfd);
 
 	set_single_maps(&o, &m);
 	if (o.setgroups != SETGROUPS_NONE) {
@@ -401,8 +422,10 @@ int main(int argc, char **argv)
 		if (r < 0)
 			die(r, "prctl failed");
 		close(parent_pidfd);
-		gate_wait(gate[0]);
 	}
+	/* no exec before the parent has bound every namespace file */
+	if (gate.child >= 0)
+		gate_pass(&gate);
 	/* setup is complete: the pipe tells the parent, and closes on exec */
 	if (ready[1] >= 0 && write(ready[1], "", 1) != 1)
 		die(-errno, "cannot report to the parent");

@@ -44,6 +44,8 @@ struct veth_opt {
 struct nsrun_opts {
 	int flags;
 	const char *persist[NS_TYPE_MAX];
+	/* each target opened by open_persist_targets(), or -1 */
+	int persist_fd[NS_TYPE_MAX];
 	unsigned npersist;
 	bool fork;
 	int kill_child_sig;
@@ -55,6 +57,10 @@ struct nsrun_opts {
 	enum setgroups_mode setgroups;
 	uint32_t map_user;
 	uint32_t map_group;
+	/* -c: map_user/map_group are the ids the maps are built from (the
+	 * owner's with --owner), filled in by resolve_maps() */
+	bool map_current_user;
+	bool map_current_group;
 	struct map_spec *specs;
 	size_t nspecs;
 	uint32_t owner_uid;
@@ -89,11 +95,15 @@ struct nsrun_opts {
 	char **argv;
 };
 
-/* The maps resolved from the options, and the caller's ids as unshare sees
- * them: taken before any namespace changes them. */
+/* The maps resolved from the options, and the ids they are built from: the
+ * caller's as unshare sees them, taken before any namespace changes them,
+ * or the owner's with --owner. */
 struct nsrun_maps {
 	uid_t euid;
 	gid_t egid;
+	/* the privileged helper denies setgroups before the gid map (--owner
+	 * with -r, -c or --map-group) */
+	bool deny_setgroups;
 	bool have_users;
 	bool have_groups;
 	struct ns_idmap users;
@@ -117,15 +127,44 @@ noreturn void id_change_failed(const char *what, const char *kind, uint32_t id);
 void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m);
 pid_t fork_waiting(int *ret_fd);
 void release_child(pid_t pid, int fd);
-void gate_new(int ret[2]);
-void gate_wait(int fd);
-void gate_open(int fd);
 
 /* nsrun-watchdog.c */
 int watchdog_start(int parent_pidfd, int sig);
 void watchdog_hand(int sock, int pidfd);
-void persist_all(const struct nsrun_opts *o, pid_t pid);
-noreturn void write_maps_for(pid_t ppid, const struct nsrun_maps *m);
+
+/* A gate holds a forked child at a point of its choosing (nsrun's child of
+ * --fork: just before it execs the program) until the parent lets it
+ * through:
+ *   gate_init(&g);                 before fork(), in the parent
+ *   child:  gate_child(&g);        right after fork(): drops the parent's end
+ *           gate_pass(&g);         tells the parent it has arrived, then
+ *                                  blocks; returns once released. If the
+ *                                  parent shuts the gate or dies first, the
+ *                                  child _exit(1)s there without going on
+ *   parent: gate_parent(&g);       right after fork(): drops the child's end
+ *           gate_arrived(&g)       waits for the child to arrive: true, or
+ *                                  false if it left (failed) on the way
+ *           gate_release(&g);      lets it through (once; a child that has
+ *                                  already left is no error), or
+ *           gate_shut(&g)          (or just exiting) to make it leave
+ * A close-on-exec AF_UNIX socket pair: no program the parent runs holds its
+ * end, and a release to a child gone raises no SIGPIPE. Anything forked by
+ * the parent between gate_init() and gate_release() that outlives it would
+ * keep the gate from shutting; helpers forked before are fine. */
+struct gate {
+	int parent, child; /* the two ends; -1 once closed */
+};
+void gate_init(struct gate *g);
+void gate_child(struct gate *g);
+void gate_pass(struct gate *g);
+void gate_parent(struct gate *g);
+bool gate_arrived(struct gate *g);
+void gate_release(struct gate *g);
+void gate_shut(struct gate *g);
+
+void open_persist_targets(struct nsrun_opts *o);
+void persist_all(const struct nsrun_opts *o, pid_t pid, int pidfd);
+noreturn void write_maps_for(pid_t ppid, int ppidfd, const struct nsrun_maps *m);
 void unshare_or_die(int flags);
 void set_single_maps(const struct nsrun_opts *o, const struct nsrun_maps *m);
 void setup_mounts(const struct nsrun_opts *o);
@@ -139,7 +178,7 @@ void add_rlimit(struct nsrun_opts *o, const char *arg);
 void add_veth(struct nsrun_opts *o, const char *arg);
 int parse_status_fd(const char *s);
 void apply_rlimits(const struct nsrun_opts *o);
-noreturn void create_veths_for(pid_t ppid, const struct nsrun_opts *o);
+noreturn void create_veths_for(pid_t ppid, int ppidfd, const struct nsrun_opts *o);
 int open_proc_sys(const struct nsrun_opts *o);
 void setup_namespaces(const struct nsrun_opts *o, int sys_fd);
 void new_session(const struct nsrun_opts *o);

@@ -57,6 +57,21 @@ static int parse_triple(const char *s, char sep, uint32_t v[3])
 	return 0;
 }
 
+/* Id (uint32_t)-1 is no id: the kernel refuses a line whose start plus
+ * count reaches it (user_namespaces(7)), and NS_ID_NONE means "none" here.
+ * So a range ends at 2^32-1 at most, inside and outside, and one that would
+ * pass 2^32 and wrap to low ids, host root among them, is refused. An inner
+ * id of NS_ID_NONE ("auto": from 0 inside) counts as 0. */
+static bool range_fits(uint64_t inner, uint64_t outer, uint64_t count)
+{
+	return count >= 1 && inner + count <= UINT32_MAX && outer + count <= UINT32_MAX;
+}
+
+static bool range_ok(const struct ns_idmap_range *r)
+{
+	return range_fits(r->inner == NS_ID_NONE ? 0 : r->inner, r->outer, r->count);
+}
+
 int ns_idmap_parse_range(const char *s, struct ns_idmap_range *ret)
 {
 	struct ns_idmap_range range;
@@ -82,10 +97,7 @@ int ns_idmap_parse_range(const char *s, struct ns_idmap_range *ret)
 		return -EINVAL;
 	}
 
-	if (range.count == 0)
-		return -ERANGE;
-	if ((uint64_t)range.inner + range.count > (uint64_t)UINT32_MAX + 1 ||
-	    (uint64_t)range.outer + range.count > (uint64_t)UINT32_MAX + 1)
+	if (!range_fits(range.inner, range.outer, range.count))
 		return -ERANGE;
 	*ret = range;
 	return 0;
@@ -93,6 +105,8 @@ int ns_idmap_parse_range(const char *s, struct ns_idmap_range *ret)
 
 int ns_idmap_prepend(struct ns_idmap *map, const struct ns_idmap_range *range)
 {
+	if (!range_ok(range))
+		return -ERANGE;
 	if (map->n >= NS_IDMAP_MAX)
 		return -E2BIG;
 	memmove(&map->r[1], &map->r[0], map->n * sizeof(map->r[0]));
@@ -106,13 +120,17 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
-/* The pieces fit in 32 bits: each lies inside the range it was cut from. */
+/* Each piece lies inside the range it was cut from; checked all the same
+ * before it is narrowed to 32 bits, so that no slip in the cutting can
+ * wrap a piece round to low ids. */
 static int prepend_piece(struct ns_idmap *out, uint64_t inner, uint64_t outer, uint64_t count)
 {
 	struct ns_idmap_range piece = { (uint32_t)inner, (uint32_t)outer, (uint32_t)count };
 
 	if (count == 0)
 		return 0;
+	if (!range_fits(inner, outer, count))
+		return -ERANGE;
 	return ns_idmap_prepend(out, &piece);
 }
 
@@ -178,7 +196,12 @@ int ns_idmap_add_single(struct ns_idmap *map, uint32_t outer, uint32_t inner)
 	/* With no single mapping there is no outer id to keep clear either. */
 	if (inner == NS_ID_NONE)
 		outer = NS_ID_NONE;
+	else if (outer == NS_ID_NONE)
+		return -ERANGE;
 
+	for (size_t i = 0; i < map->n; i++)
+		if (!range_ok(&map->r[i]))
+			return -ERANGE;
 	for (size_t i = 0; i < map->n; i++) {
 		r = split_range(out, map->r[i], outer, inner);
 		if (r < 0)
@@ -219,7 +242,7 @@ static int parse_kernel_line(const char *line, struct ns_idmap_range *ret)
 	p += strspn(p, " \t\n");
 	if (*p)
 		return -EINVAL;
-	if (v[2] == 0)
+	if (!range_fits(v[0], v[1], v[2]))
 		return -ERANGE;
 	*ret = (struct ns_idmap_range){ .inner = v[0], .outer = v[1], .count = v[2] };
 	return 0;

@@ -82,14 +82,46 @@ int ns_open(pid_t pid, enum ns_type type, bool for_children);
 
 /* ns_persist - bind-mount /proc/@pid/ns/<type> onto @target so the namespace
  * outlives its processes; pid and time use the *_for_children entry as
- * unshare(1) does. The target must exist. Returns 0 or -errno; -EINVAL from
- * the kernel usually means @target sits on a shared mount whose peer group
- * reaches the namespace being persisted (see ns_mount_is_shared()). */
+ * unshare(1) does. The target must exist and is opened as
+ * ns_persist_open_target() does. Returns 0 or -errno (see there, and
+ * ns_persist_fd()). A caller that must not resolve paths once untrusted
+ * code runs uses those two instead. */
 int ns_persist(pid_t pid, enum ns_type type, const char *target);
 
 /* ns_unpersist - detach the bind mount ns_persist() made on @target; the
  * namespace lives on while a process or another bind holds it. */
 int ns_unpersist(const char *target);
+
+/* ns_persist_open_target - open @target, a persistence target, as an
+ * O_PATH fd for ns_persist_fd(): a symlink anywhere on the path is refused
+ * (openat2(2) RESOLVE_NO_SYMLINKS), since whoever may write a directory on
+ * it could point it at any file. Returns the fd, -ELOOP for a symlink,
+ * -ENOTDIR for a directory (a namespace file goes on a file, as mount(2)
+ * says), or -errno (-ENOENT: no such file). */
+int ns_persist_open_target(const char *target);
+
+/* ns_open_pidfd - open the namespace of @type of the process behind @pidfd
+ * (for_children: pid_for_children, time_for_children) through the pidfs
+ * ioctls of Linux 6.11, or on older kernels below @proc_pid_fd, its /proc
+ * directory pinned by the same pidfd (see ns_proc_open_pidfd(); -1: no
+ * fallback, -ENOTTY). pid_for_children always comes from @proc_pid_fd, which
+ * refuses (-ENOENT) a pid namespace that has had no process yet. Returns an
+ * fd or -errno (-ESRCH: it has ended). */
+int ns_open_pidfd(int pidfd, int proc_pid_fd, enum ns_type type, bool for_children);
+
+/* ns_persist_fd - bind the namespace file @ns_fd onto the file held by
+ * @target_fd (see ns_persist_open_target()), through open_tree(2) and
+ * move_mount(2), looking up no path. @ret_tree_fd (may be NULL) gets the fd
+ * of the attached mount for ns_unpersist_fd(). Returns 0 or -errno; -EINVAL
+ * from the kernel usually means the target sits on a shared mount whose
+ * peer group reaches the namespace being persisted (see
+ * ns_mount_is_shared()), -EPERM that the caller may not mount. */
+int ns_persist_fd(int ns_fd, int target_fd, int *ret_tree_fd);
+
+/* ns_unpersist_fd - detach the mount ns_persist_fd() attached, named by its
+ * @tree_fd, wherever it was bound. Returns 0 or -errno (-EINVAL: it is no
+ * longer mounted, -EXDEV: @tree_fd is not an nsfs file). */
+int ns_unpersist_fd(int tree_fd);
 
 /* ns_wait - waitpid(2) for @pid, retrying EINTR. Returns 0 and the wait
  * status in @ret_status, or -errno. */
@@ -153,26 +185,34 @@ struct ns_idmap {
 
 /* ns_idmap_parse_range - parse "inner:outer:count", or the legacy
  * "outer,inner,count" of util-linux 2.38. Decimal digits only, each value
- * 32 bits, count at least 1, and inner+count and outer+count must not
- * overflow. Returns 0, or -EINVAL (form) or -ERANGE (values). */
+ * 32 bits, count at least 1, and inner+count and outer+count at most 2^32-1
+ * (id 2^32-1 is no id; the kernel refuses a line reaching it), so no range
+ * wraps past 2^32. Returns 0, or -EINVAL (form) or -ERANGE (values). */
 int ns_idmap_parse_range(const char *s, struct ns_idmap_range *ret);
 
 /* ns_idmap_prepend - insert @range before the existing ranges, which is the
- * order unshare(1) gives repeated --map-users options. Returns 0, or -E2BIG
- * past NS_IDMAP_MAX ranges. */
+ * order unshare(1) gives repeated --map-users options. Returns 0, -ERANGE
+ * for a range that ns_idmap_parse_range() would refuse (an inner id of
+ * NS_ID_NONE counts as 0), or -E2BIG past NS_IDMAP_MAX ranges. */
 int ns_idmap_prepend(struct ns_idmap *map, const struct ns_idmap_range *range);
 
 /* ns_idmap_add_single - place the single mapping @inner -> @outer in front of
  * @map, cutting a one-id hole out of every range it overlaps so that no two
  * lines overlap (the rule unshare(1) applies to --map-user and friends when
  * --map-users is given too). Ranges whose inner id is NS_ID_NONE start from
- * 0. With @inner == NS_ID_NONE no single mapping is added. Returns 0, or
- * -E2BIG if the split ranges no longer fit. */
+ * 0. With @inner == NS_ID_NONE no single mapping is added. Returns 0,
+ * -ERANGE for @outer == NS_ID_NONE with a single mapping or a range of @map
+ * that ns_idmap_prepend() would refuse, or -E2BIG if the split ranges no
+ * longer fit; @map is left alone on failure. */
 int ns_idmap_add_single(struct ns_idmap *map, uint32_t outer, uint32_t inner);
 
 /* ns_idmap_read_kernel - the pass-through map of --map-users=all: every
  * range of ids of the uid_map or gid_map text in @path (e.g.
- * /proc/self/uid_map), mapped to itself, prepended to @map. */
+ * /proc/self/uid_map), mapped to itself, prepended to @map. Each line is
+ * three decimal numbers between blanks, with the range rules of
+ * ns_idmap_parse_range(). Returns 0, -EINVAL or -ERANGE for a bad line,
+ * -E2BIG past NS_IDMAP_MAX ranges, or -errno; @map is left alone on
+ * failure. */
 int ns_idmap_read_kernel(const char *path, struct ns_idmap *map);
 
 /* ns_idmap_format - the map text, "inner outer count\n" a line, into @buf.
@@ -217,7 +257,9 @@ struct ns_subid {
 
 /* ns_subid_parse_line - parse one line (a trailing newline is allowed).
  * Returns 0, -ENODATA for a blank or '#' comment line, -EINVAL for a
- * malformed line, -ERANGE for values out of range. */
+ * malformed line, -ERANGE for values out of range: count 0, or start+count
+ * past 2^32 (the entry would wrap to low ids). An entry may reach id 2^32-1,
+ * which ns_idmap_prepend() refuses in a map. */
 int ns_subid_parse_line(const char *line, struct ns_subid *ret);
 
 /* ns_subid_lookup - the first entry of the subordinate id file @path that
@@ -561,6 +603,13 @@ int ns_idmap_check(enum ns_idmap_kind kind, const struct ns_idmap *map,
  * such process (or it is hidden from the caller), -EXDEV if /proc is not
  * procfs, or -errno. */
 int ns_proc_open_pinned(pid_t pid);
+
+/* ns_proc_open_pidfd - as ns_proc_open_pinned(), with @pidfd, a pidfd of
+ * @pid taken earlier (by the process itself before it forked the caller,
+ * say): /proc/@pid is opened, checked to be procfs, and refused (-ESRCH)
+ * if the process behind @pidfd has ended, so a PID reused meanwhile is not
+ * taken for it. Returns the fd or -errno. */
+int ns_proc_open_pidfd(pid_t pid, int pidfd);
 
 /* ns_proc_check_dir - whether @fd is a directory on procfs, as a
  * /proc/PID directory handed over as "fd:N" must be. Returns 0, -ENOTDIR,

@@ -123,8 +123,7 @@ static int pidfd_ended(int pidfd)
 
 int ns_proc_open_pinned(pid_t pid)
 {
-	_cleanup_close_ int pidfd = -1, fd = -1;
-	int r;
+	_cleanup_close_ int pidfd = -1;
 
 	if (pid <= 0)
 		return -ESRCH;
@@ -137,6 +136,16 @@ int ns_proc_open_pinned(pid_t pid)
 		return -ESRCH;
 	if (pidfd < 0)
 		return pidfd;
+	return ns_proc_open_pidfd(pid, pidfd);
+}
+
+int ns_proc_open_pidfd(pid_t pid, int pidfd)
+{
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	if (pid <= 0 || pidfd < 0)
+		return -ESRCH;
 	fd = ns_proc_open(pid);
 	if (fd == -ENOENT)
 		return -ESRCH;
@@ -198,15 +207,17 @@ int ns_inode_at(int proc_fd, pid_t pid, enum ns_type type, uint64_t *ret)
 
 int ns_persist(pid_t pid, enum ns_type type, const char *target)
 {
-	char path[64];
-	int r;
+	_cleanup_close_ int target_fd = -1, ns_fd = -1;
 
-	r = ns_path(pid, type, true, path, sizeof(path));
-	if (r < 0)
-		return r;
-	if (mount(path, target, NULL, MS_BIND, NULL) < 0)
-		return -errno;
-	return 0;
+	/* through fds: the target without symlinks, the namespace file as
+	 * opened, so no path is looked up again between check and bind */
+	target_fd = ns_persist_open_target(target);
+	if (target_fd < 0)
+		return target_fd;
+	ns_fd = ns_open(pid, type, true);
+	if (ns_fd < 0)
+		return ns_fd;
+	return ns_persist_fd(ns_fd, target_fd, NULL);
 }
 
 int ns_unpersist(const char *target)

@@ -237,12 +237,15 @@ case_owner_root() {
 	local d=$T/owner
 	mkdir -p "$d"
 	touch "$d/nobody" "$d/root"
-	# as unshare 2.42: the caller's ids (root) are mapped as asked, then the
-	# process becomes the owner, whose ids are not mapped inside
-	run_as root "$NSRUN" --owner 65534:65534 -r sh -c 'id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map'
-	expect "root: --owner 65534:65534 -r: root's ids mapped, the owner's not" 0 "65534
-65534
-$(kmap "0 0 1" "0 0 1")"
+	# Unlike unshare 2.42, on purpose: unshare builds -r's map from the
+	# caller's ids, "0 0 1", and so hands host root to the owner, who may
+	# enter the namespace it owns and act as host root there on host files.
+	# nsrun builds the map as if the owner had run it, and denies setgroups.
+	run_as root "$NSRUN" --owner 65534:65534 -r sh -c 'id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups'
+	expect "root: --owner 65534:65534 -r: the owner's ids mapped, not root's" 0 "0
+0
+$(kmap "0 65534 1" "0 65534 1")
+deny"
 	run_as root "$NSRUN" --owner=65534:65534 id -u
 	expect "root: --owner without a map: overflow uid" 0 65534
 	run_as root "$NSRUN" --owner 65534:65534 -r --user="$d/nobody" true
@@ -251,7 +254,7 @@ $(kmap "0 0 1" "0 0 1")"
 	expect "root: -r --user=FILE" 0 ""
 	# the owner has every capability in the namespace: nobody may enter it
 	run_as user nsenter --preserve-credentials --user="$d/nobody" cat /proc/self/uid_map
-	expect "root: --owner 65534:65534: nobody may enter the namespace" 0 "$(kmap "0 0 1")"
+	expect "root: --owner 65534:65534: nobody may enter the namespace" 0 "$(kmap "0 65534 1")"
 	run_as user nsenter --preserve-credentials --user="$d/root" true
 	if [ "$RC" -ne 0 ]; then
 		ok "root: without --owner: nobody may not enter"

@@ -33,6 +33,16 @@ static void assert_map(const struct ns_idmap *m, size_t n, const struct ns_idmap
 	}
 }
 
+/* Places a range as ns_idmap_prepend() would, without its checks: the
+ * formatting tests feed ids no parser lets through. */
+static void raw_prepend(struct ns_idmap *m, struct ns_idmap_range r)
+{
+	test_assert(m->n < NS_IDMAP_MAX);
+	memmove(&m->r[1], &m->r[0], m->n * sizeof(m->r[0]));
+	m->r[0] = r;
+	m->n++;
+}
+
 #define ASSERT_MAP(m, ...)                                                                 \
 	do {                                                                               \
 		const struct ns_idmap_range want_[] = { __VA_ARGS__ };                     \
@@ -59,13 +69,17 @@ static void test_parse_range(void)
 	test_assert_int(r.outer, 8);
 	test_assert_int(r.count, 1);
 
-	/* start + count may reach 2^32 exactly */
-	test_assert_int(ns_idmap_parse_range("4294967295:0:1", &r), 0);
-	test_assert_int(r.inner, 4294967295u);
-	test_assert_int(ns_idmap_parse_range("0:4294967196:100", &r), 0);
+	/* start + count may reach 2^32-1, the kernel's limit: id 2^32-1
+	 * itself is no id */
+	test_assert_int(ns_idmap_parse_range("4294967294:0:1", &r), 0);
+	test_assert_int(r.inner, 4294967294u);
+	test_assert_int(ns_idmap_parse_range("0:4294967195:100", &r), 0);
 	test_assert_int(r.count, 100);
 	test_assert_int(ns_idmap_parse_range("0:0:4294967295", &r), 0);
 	test_assert_int(r.count, 4294967295u);
+	test_assert_int(ns_idmap_parse_range("4294967293,0,2", &r), 0);
+	test_assert_int(r.outer, 4294967293u);
+	test_assert_int(r.count, 2);
 
 	static const char *const bad_form[] = {
 		"", ":", "::", "0:0", "0:0:", ":0:0", "0::1", "0:0:1:", "0:0:1:2", "0,0",
@@ -88,6 +102,11 @@ static void test_parse_range(void)
 		"0:0:0", "4294967296:0:1", "0:4294967296:1", "0:0:4294967296",
 		"99999999999999999999:0:1", "4294967295:0:2", "0:4294967295:2",
 		"2:0:4294967295", "0,2,4294967295", "0,0,0",
+		/* reaching 2^32 (id 2^32-1 included), and wrapping past it:
+		 * "0 0 1" after the cut, host root */
+		"4294967295:0:1", "0:4294967295:1", "0:4294967196:100", "1:0:4294967295",
+		"0:1:4294967295", "4294967294,0,2", "0,4294967294,2", "4294967295,0,1",
+		"0:4294967295:4294967295",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(bad_range); i++) {
 		r = untouched;
@@ -211,10 +230,51 @@ static void test_add_single(void)
 
 	/* the very top of the id space does not wrap */
 	m->n = 0;
-	ns_idmap_prepend(m, &R(4294967195u, 4294967195u, 100));
+	test_assert_int(ns_idmap_prepend(m, &R(4294967194u, 4294967194u, 100)), 0);
 	test_assert_int(ns_idmap_add_single(m, 4294967290u, 4294967290u), 0);
-	ASSERT_MAP(m, R(4294967290u, 4294967290u, 1), R(4294967195u, 4294967195u, 95),
-		   R(4294967291u, 4294967291u, 4));
+	ASSERT_MAP(m, R(4294967290u, 4294967290u, 1), R(4294967194u, 4294967194u, 96),
+		   R(4294967291u, 4294967291u, 3));
+
+	/* the last id of the top range next to the single id */
+	m->n = 0;
+	test_assert_int(ns_idmap_prepend(m, &R(0, 4294967294u, 1)), 0);
+	test_assert_int(ns_idmap_add_single(m, 0, NS_ID_NONE), 0);
+	ASSERT_MAP(m, R(0, 4294967294u, 1));
+	test_assert_int(ns_idmap_add_single(m, 4294967293u, 5), 0);
+	ASSERT_MAP(m, R(5, 4294967293u, 1), R(0, 4294967294u, 1));
+
+	/* A range reaching id 2^32-1 once slipped through and the cut with
+	 * no single id (outer NS_ID_NONE) moved it to outer 2^32, that is 0:
+	 * host root. Such a range is refused wherever it comes from, and a
+	 * map holding one is refused whole, untouched. */
+	m->n = 0;
+	test_assert_int(ns_idmap_prepend(m, &R(0, 4294967295u, 1)), -ERANGE);
+	test_assert_int(ns_idmap_prepend(m, &R(4294967295u - 1, 0, 2)), -ERANGE);
+	test_assert_int(ns_idmap_prepend(m, &R(NS_ID_NONE, 4294967295u, 1)), -ERANGE);
+	test_assert_int(ns_idmap_prepend(m, &R(NS_ID_NONE, 1, 4294967295u)), -ERANGE);
+	test_assert_int(ns_idmap_prepend(m, &R(0, 0, 0)), -ERANGE);
+	test_assert_int(m->n, 0);
+	/* an "auto" range of every id moves up by one inside with -r, past
+	 * the top: refused rather than cut short */
+	test_assert_int(ns_idmap_prepend(m, &R(NS_ID_NONE, 0, 4294967295u)), 0);
+	test_assert_int(ns_idmap_add_single(m, 1000, 0), -ERANGE);
+	ASSERT_MAP(m, R(NS_ID_NONE, 0, 4294967295u));
+	test_assert_int(ns_idmap_add_single(m, 1000, NS_ID_NONE), 0);
+	ASSERT_MAP(m, R(0, 0, 4294967295u));
+	m->n = 1;
+	m->r[0] = R(0, 4294967295u, 1);
+	test_assert_int(ns_idmap_add_single(m, 0, NS_ID_NONE), -ERANGE);
+	test_assert_int(ns_idmap_add_single(m, 1000, 0), -ERANGE);
+	ASSERT_MAP(m, R(0, 4294967295u, 1));
+	m->r[0] = R(4294967294u, 0, 2);
+	test_assert_int(ns_idmap_add_single(m, 0, NS_ID_NONE), -ERANGE);
+	ASSERT_MAP(m, R(4294967294u, 0, 2));
+	m->r[0] = R(0, 0, 0);
+	test_assert_int(ns_idmap_add_single(m, 5, 5), -ERANGE);
+	/* a single mapping onto outer id 2^32-1 is no mapping */
+	m->n = 0;
+	test_assert_int(ns_idmap_add_single(m, 4294967295u, 0), -ERANGE);
+	test_assert_int(m->n, 0);
 
 	/* full: 340 ranges plus the single line do not fit; map untouched */
 	m->n = 0;
@@ -304,6 +364,10 @@ static void test_read_kernel(void)
 	static const char *const bad[] = {
 		"0 0 1\n0 0\n", "0 0 1 2\n", "0 x 1\n", "-1 0 1\n", "0 0 0\n",
 		"0 0 4294967296\n", "00:0:1\n",
+		/* reaching id 2^32-1 or wrapping past 2^32 */
+		"4294967295 0 1\n", "0 4294967295 1\n", "1 1 4294967295\n",
+		"4294967294 4294967294 2\n", "0 0 1\n4294967200 0 100\n",
+		"0 0 1x\n", "0 0 +1\n", "0\t0\t1\v\n",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		char p[] = "/tmp/test-idmap-XXXXXX";
@@ -348,7 +412,7 @@ static void test_format(void)
 	test_assert_int(ns_idmap_format(m, buf, sizeof(buf)), 0);
 	test_assert_str(buf, "");
 
-	ns_idmap_prepend(m, &R(4294967295u, 0, 1));
+	raw_prepend(m, R(4294967295u, 0, 1));
 	ns_idmap_prepend(m, &R(1, 100000, 65535));
 	ns_idmap_prepend(m, &R(0, 1000, 1));
 	test_assert_int(ns_idmap_format(m, buf, sizeof(buf)), strlen(want));
@@ -416,7 +480,7 @@ static void test_write(void)
 	make_empty(dirfd, "uid_map");
 	m->n = 0;
 	for (uint32_t i = 0; i < NS_IDMAP_MAX; i++)
-		ns_idmap_prepend(m, &R(4000000000u + i, 4100000000u + i, 1000000000u));
+		raw_prepend(m, R(4000000000u + i, 4100000000u + i, 1000000000u));
 	test_assert_int(ns_idmap_write(dirfd, NS_UID_MAP, m), -E2BIG);
 	read_back(dirfd, "uid_map", "");
 
@@ -454,7 +518,7 @@ static void test_helper_argv(void)
 	free(argv);
 
 	ns_idmap_prepend(m, &R(1, 100000, 65535));
-	ns_idmap_prepend(m, &R(0, 4294967295u, 1));
+	raw_prepend(m, R(0, 4294967295u, 1));
 	test_assert_int(ns_idmap_helper_argv("/usr/bin/newgidmap", 2147483647, m, &argv), 0);
 	{
 		static const char *const want[] = { "/usr/bin/newgidmap", "2147483647", "0",
@@ -472,7 +536,7 @@ static void test_helper_argv(void)
 	/* the largest map */
 	m->n = 0;
 	for (uint32_t i = 0; i < NS_IDMAP_MAX; i++)
-		ns_idmap_prepend(m, &R(4294967295u - i, 4294967295u - i, 1));
+		raw_prepend(m, R(4294967295u - i, 4294967295u - i, 1));
 	test_assert_int(ns_idmap_helper_argv("h", 1, m, &argv), 0);
 	test_assert_str(argv[2], "4294966956");
 	test_assert_str(argv[2 + 3 * NS_IDMAP_MAX - 3], "4294967295");

@@ -78,6 +78,12 @@ static void test_parse_line(void)
 	expect_fail("alice:4294967295:2", -ERANGE);
 	expect_fail("alice:2:4294967295", -ERANGE);
 	expect_line("alice:1:4294967295", "alice", 1, 4294967295u);
+	/* past 2^32: a hostile or corrupt line whose range would wrap to low
+	 * ids, host root among them */
+	expect_fail("alice:4294967295:4294967295", -ERANGE);
+	expect_fail("alice:4294901761:65536", -ERANGE);
+	expect_fail("alice:4294967294:3", -ERANGE);
+	expect_line("alice:4294901760:65536", "alice", 4294901760u, 65536);
 
 	/* the owner must fit struct ns_subid, NUL included */
 	memset(owner, 'a', 255);
@@ -172,9 +178,53 @@ static void test_lookup(void)
 	test_assert_int(rmdir(dir), 0);
 }
 
+/* A hostile or corrupt /etc/subuid: an entry wrapping past 2^32 is no
+ * entry, and one reaching id 2^32-1 is found but makes no map, for
+ * "auto" (inner from 0) and "subids" (identity) alike: after the cut that
+ * once came out as "0 0 1", host root. */
+static void test_hostile(void)
+{
+	static const char text[] = "eve:4294967295:4294967295\n"
+				   "eve:4294967294:3\n"
+				   "eve:4294967295:1\n"
+				   "mal:4294967294:1\n";
+	char path[] = "/tmp/test-subid-XXXXXX";
+	struct ns_idmap *m = calloc(1, sizeof(*m));
+	struct ns_subid id;
+	int fd;
+
+	test_assert(m);
+	fd = mkstemp(path);
+	test_assert(fd >= 0);
+	test_assert_int(write_all(fd, text, strlen(text)), 0);
+	close(fd);
+
+	test_assert_int(ns_subid_lookup(path, "eve", 5000, &id), 0);
+	test_assert_int(id.start, 4294967295u);
+	test_assert_int(id.count, 1);
+	test_assert_int(ns_idmap_prepend(m, &(struct ns_idmap_range){ NS_ID_NONE, id.start,
+								    id.count }), -ERANGE);
+	test_assert_int(ns_idmap_prepend(m, &(struct ns_idmap_range){ id.start, id.start,
+								    id.count }), -ERANGE);
+	test_assert_int(m->n, 0);
+
+	/* the last usable id, 2^32-2, maps */
+	test_assert_int(ns_subid_lookup(path, "mal", 5001, &id), 0);
+	test_assert_int(ns_idmap_prepend(m, &(struct ns_idmap_range){ NS_ID_NONE, id.start,
+								    id.count }), 0);
+	test_assert_int(ns_idmap_add_single(m, 5001, NS_ID_NONE), 0);
+	test_assert_int(m->n, 1);
+	test_assert_int(m->r[0].inner, 0);
+	test_assert_int(m->r[0].outer, 4294967294u);
+	test_assert_int(m->r[0].count, 1);
+	unlink(path);
+	free(m);
+}
+
 int main(void)
 {
 	test_parse_line();
 	test_lookup();
+	test_hostile();
 	return 0;
 }

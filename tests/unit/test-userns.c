@@ -173,6 +173,99 @@ static int persist_and_unpersist(void)
 	return r;
 }
 
+/* The same through fds: the target opened without symlinks, the namespace
+ * taken from the pidfd, the bind undone through the mount's own fd. */
+static int persist_by_fds(void)
+{
+	char dir[] = "/tmp/nsutils-test-persist.XXXXXX";
+	char file[128], link[128], dlink[128], sub[128], path[64];
+	int r = 0, target = -1, ns = -1, tree = -1, proc = -1;
+
+	if (!mkdtemp(dir))
+		return 1;
+	snprintf(file, sizeof(file), "%s/file", dir);
+	snprintf(link, sizeof(link), "%s/link", dir);
+	snprintf(dlink, sizeof(dlink), "%s/dlink", dir);
+	snprintf(sub, sizeof(sub), "%s/dlink/file", dir);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)holder);
+	close(open(file, O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
+	if (symlink(file, link) < 0 || symlink(dir, dlink) < 0)
+		r = 2;
+	else if (ns_setns(holder_pidfd, CLONE_NEWUSER) < 0 || ns_unshare(CLONE_NEWNS) < 0)
+		r = 3;
+	else if (ns_persist_open_target(link) != -ELOOP || ns_persist_open_target(sub) != -ELOOP)
+		r = 4;
+	else if (ns_persist_open_target(dir) != -ENOTDIR)
+		r = 5;
+	else if (ns_persist_open_target("/nonexistent/x") != -ENOENT)
+		r = 6;
+	else if (ns_persist(holder, NS_TYPE_NET, link) != -ELOOP)
+		r = 7;
+	else if ((target = ns_persist_open_target(file)) < 0)
+		r = 8;
+	else if ((ns = ns_open_pidfd(holder_pidfd, -1, NS_TYPE_NET, false)) < 0)
+		r = 9;
+	else if (fd_ino(ns) != path_ino(path))
+		r = 10;
+	else if (ns_persist_fd(ns, target, &tree) < 0)
+		r = 11;
+	else if (path_ino(file) != path_ino(path))
+		r = 12;
+	else if (ns_unpersist_fd(tree) < 0)
+		r = 13;
+	else if (path_ino(file) == path_ino(path))
+		r = 14;
+	else if (ns_unpersist_fd(tree) != -EINVAL)
+		r = 15;
+	else if ((proc = ns_proc_open_pidfd(holder, holder_pidfd)) < 0)
+		r = 16;
+	if (ns >= 0)
+		close(ns);
+	/* pid_for_children comes from the pinned /proc directory only */
+	if (r == 0 && ns_open_pidfd(holder_pidfd, -1, NS_TYPE_PID, true) != -ENOTTY)
+		r = 17;
+	if (r == 0) {
+		ns = ns_open_pidfd(holder_pidfd, proc, NS_TYPE_UTS, false);
+		if (ns < 0)
+			r = 18;
+		else
+			close(ns);
+	}
+	if (proc >= 0)
+		close(proc);
+	if (tree >= 0)
+		close(tree);
+	if (target >= 0)
+		close(target);
+	unlink(link);
+	unlink(dlink);
+	unlink(file);
+	rmdir(dir);
+	return r;
+}
+
+/* A pidfd of a process that has ended pins no /proc directory, even when
+ * the number is taken again. */
+static void test_proc_pidfd_dead(void)
+{
+	int pidfd, status;
+	pid_t pid = ns_fork(&pidfd);
+
+	test_assert(pid >= 0);
+	if (pid == 0)
+		_exit(0);
+	test_assert_int(ns_wait(pid, &status), 0);
+	test_assert_int(ns_proc_open_pidfd(pid, pidfd), -ESRCH);
+	test_assert_int(ns_open_pidfd(pidfd, -1, NS_TYPE_NET, false), -ESRCH);
+	close(pidfd);
+	pidfd = ns_pidfd_open(getpid());
+	test_assert(pidfd >= 0);
+	status = ns_proc_open_pidfd(getpid(), pidfd);
+	test_assert(status >= 0);
+	close(status);
+	close(pidfd);
+}
+
 static void test_setns_persist(void)
 {
 	int self = ns_pidfd_open(getpid());
@@ -202,6 +295,8 @@ static void test_setns_persist(void)
 	test_assert_int(in_child(join_by_pidfd), 0);
 	test_assert_int(in_child(join_by_file), 0);
 	r = in_child(persist_and_unpersist);
+	test_assert_int(r, 0);
+	r = in_child(persist_by_fds);
 	test_assert_int(r, 0);
 
 	kill(holder, SIGKILL);
@@ -328,6 +423,7 @@ int main(void)
 	test_fork_pidfd();
 	test_files();
 	test_setns_persist();
+	test_proc_pidfd_dead();
 	test_parent_watch();
 	test_inode();
 	test_kill_descendants();

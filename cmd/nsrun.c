@@ -423,7 +423,8 @@ int main(int argc, char **argv)
 			die(r, "prctl failed");
 		close(parent_pidfd);
 	}
-	/* no exec before the parent has bound every namespace file */
+	/* no exec before the parent has bound every namespace file and the
+	 * watchdog holds our pidfd */
 	if (gate.child >= 0)
 		gate_pass(&gate);
 	/* setup is complete: the pipe tells the parent, and closes on exec */

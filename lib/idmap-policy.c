@@ -19,34 +19,43 @@ static int parse_strict(const char *s, uint32_t *ret)
 	return parse_u32(s, ret);
 }
 
-int ns_idmap_parse_args(char *const *args, size_t n, struct ns_idmap *ret)
+/* The failing argument, for ns_idmap_parse_args(): @reterr_index may be NULL. */
+static int parse_fail(int r, size_t i, size_t *reterr_index)
+{
+	if (reterr_index)
+		*reterr_index = i;
+	return r;
+}
+
+int ns_idmap_parse_args(char *const *args, size_t n, struct ns_idmap *ret, size_t *reterr_index)
 {
 	struct ns_idmap map = { 0 };
 	int r;
 
 	if (!args || !ret || n == 0 || n % 3 != 0)
-		return -EINVAL;
+		return parse_fail(-EINVAL, n, reterr_index);
 	if (n / 3 > NS_IDMAP_MAX)
-		return -E2BIG;
+		return parse_fail(-E2BIG, (size_t)NS_IDMAP_MAX * 3, reterr_index);
 	/* form first, for every argument, then values */
 	for (size_t i = 0; i < n; i++) {
 		uint32_t v;
 
 		r = parse_strict(args[i], &v);
 		if (r == -EINVAL)
-			return r;
+			return parse_fail(r, i, reterr_index);
 	}
 	for (size_t i = 0; i < n; i += 3) {
 		uint32_t v[3];
 
-		for (int j = 0; j < 3; j++)
-			if (parse_strict(args[i + (size_t)j], &v[j]) < 0)
-				return -ERANGE;
 		/* uid_map lines must not wrap: the kernel refuses first+count
-		 * past 2^32-1, and (uint32_t)-1 is no id (user_namespaces(7)) */
+		 * past 2^32-1, and (uint32_t)-1 is no id (user_namespaces(7)).
+		 * An id of 2^32-1 is that id's fault, a wrap the count's. */
+		for (size_t j = 0; j < 3; j++)
+			if (parse_strict(args[i + j], &v[j]) < 0 || (j < 2 && v[j] == UINT32_MAX))
+				return parse_fail(-ERANGE, i + j, reterr_index);
 		if (v[2] == 0 || (uint64_t)v[0] + v[2] > UINT32_MAX ||
 		    (uint64_t)v[1] + v[2] > UINT32_MAX)
-			return -ERANGE;
+			return parse_fail(-ERANGE, i + 2, reterr_index);
 		map.r[map.n++] =
 			(struct ns_idmap_range){ .inner = v[0], .outer = v[1], .count = v[2] };
 	}
@@ -127,3 +136,4 @@ uint64_t ns_idmap_caps(enum ns_idmap_kind kind, const struct ns_idmap *map)
 			caps |= 1ull << CAP_SETFCAP;
 	return caps;
 }
+

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A privileged map writer's rules: newuidmap's arguments, which ranges a caller may map. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <linux/capability.h>
 
@@ -137,3 +139,60 @@ uint64_t ns_idmap_caps(enum ns_idmap_kind kind, const struct ns_idmap *map)
 	return caps;
 }
 
+/* One line of login.defs(5) as shadow splits it: blanks trimmed at both
+ * ends, "#" starts a comment, the name runs to the first blank, the value
+ * starts after blanks and double quotes and ends at the next double quote.
+ * Returns the value if the name is @key, else NULL. */
+static const char *defs_value(char *line, const char *key)
+{
+	size_t len = strlen(line);
+	char *name, *value;
+
+	while (len > 0 && strchr(" \t\n", line[len - 1]))
+		line[--len] = '\0';
+	name = line + strspn(line, " \t");
+	if (!*name || *name == '#')
+		return NULL;
+	value = name + strcspn(name, " \t");
+	if (!*value)
+		return NULL; /* a name alone sets nothing */
+	*value++ = '\0';
+	if (strcmp(name, key) != 0)
+		return NULL;
+	value += strspn(value, " \"\t");
+	value[strcspn(value, "\"")] = '\0';
+	return value;
+}
+
+int ns_login_defs_yes(const char *path, const char *key)
+{
+	/* shadow reads lines of up to 1023 characters */
+	char line[1024];
+	bool yes = false, skip = false;
+	FILE *f;
+	int r = 0;
+
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? 0 : -errno;
+	errno = 0;
+	while (fgets(line, sizeof(line), f)) {
+		bool whole = strchr(line, '\n') || feof(f);
+		const char *v;
+
+		/* the rest of a line too long is no line of its own, and the
+		 * part before it is not read either */
+		if (skip || !whole) {
+			skip = !whole;
+			continue;
+		}
+		v = defs_value(line, key);
+		/* the last line that names the key decides */
+		if (v)
+			yes = strcasecmp(v, "yes") == 0;
+	}
+	if (ferror(f))
+		r = errno > 0 ? -errno : -EIO;
+	fclose(f);
+	return r < 0 ? r : yes;
+}

@@ -713,6 +713,16 @@ int ns_info_proc_command(const struct ns_info *info, size_t j, char **ret);
 
 /* ---- nsmap's maps and capabilities (idmap-policy.c) -------------------- */
 
+/* ns_login_defs_yes - whether the login.defs(5) file @path sets @key to
+ * "yes" (in any case), read as shadow reads it: a line is the key, blanks,
+ * then the value, which may be quoted; "#" starts a comment; the last line
+ * naming @key decides. A line longer than 1023 characters is skipped whole.
+ * Returns 1, 0 (another value, no such line, or no file), or -errno. */
+int ns_login_defs_yes(const char *path, const char *key);
+
+/* The file shadow's tools read their settings from. */
+#define NS_PATH_LOGIN_DEFS "/etc/login.defs"
+
 /* ns_idmap_auto - the map of "nsmap --auto" for @caller, as @kind: its own
  * id (uid, or gid for a gid map) as 0, and its first entry of @subid_path
  * (see ns_subid_lookup()) from 1, its count cut so that no inner id reaches

@@ -425,8 +425,61 @@ static void test_target(void)
 	close(fd);
 }
 
+/* ns_login_defs_yes() for GRANT_AUX_GROUP_SUBIDS in a file holding @text */
+static int defs(const char *text)
+{
+	char path[] = "/tmp/test-login-defs-XXXXXX";
+	int r;
+
+	subid_file(path, text);
+	r = ns_login_defs_yes(path, "GRANT_AUX_GROUP_SUBIDS");
+	unlink(path);
+	return r;
+}
+
+static void test_login_defs(void)
+{
+	char *big = malloc(4096);
+
+	test_assert(big);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS yes\n"), 1);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS yes"), 1);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS YeS\n"), 1);
+	test_assert_int(defs(" \tGRANT_AUX_GROUP_SUBIDS \t \"yes\"  \n"), 1);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS \"yes\"trailing\n"), 1);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS no\n"), 0);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS yess\n"), 0);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS y es\n"), 0);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS\n"), 0);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS \"\"\n"), 0);
+	test_assert_int(defs("#GRANT_AUX_GROUP_SUBIDS yes\n"), 0);
+	test_assert_int(defs("  # GRANT_AUX_GROUP_SUBIDS yes\n"), 0);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDSX yes\n"), 0);
+	test_assert_int(defs("XGRANT_AUX_GROUP_SUBIDS yes\n"), 0);
+	test_assert_int(defs("grant_aux_group_subids yes\n"), 0);
+	test_assert_int(defs(""), 0);
+	/* the last line naming the key decides; a name alone sets nothing */
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS yes\nGRANT_AUX_GROUP_SUBIDS no\n"), 0);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS no\nGRANT_AUX_GROUP_SUBIDS yes\n"), 1);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS yes\nGRANT_AUX_GROUP_SUBIDS\n"), 1);
+	test_assert_int(ns_login_defs_yes("/nonexistent/login.defs", "GRANT_AUX_GROUP_SUBIDS"), 0);
+	test_assert_int(ns_login_defs_yes("/", "GRANT_AUX_GROUP_SUBIDS"), -EISDIR);
+	/* a line too long for 1023 characters is skipped, and what follows it
+	 * in the same line is not a line of its own */
+	snprintf(big, 4096, "GRANT_AUX_GROUP_SUBIDS yes%1100s\n", "");
+	test_assert_int(defs(big), 0);
+	snprintf(big, 4096, "#%1100s GRANT_AUX_GROUP_SUBIDS yes\n", "");
+	test_assert_int(defs(big), 0);
+	snprintf(big, 4096, "#%1100s\nGRANT_AUX_GROUP_SUBIDS yes\n", "");
+	test_assert_int(defs(big), 1);
+	snprintf(big, 4096, "GRANT_AUX_GROUP_SUBIDS yes%990s\n", "");
+	test_assert_int(defs(big), 1);
+	free(big);
+}
+
 int main(void)
 {
+	test_login_defs();
 	test_target();
 	test_parse_args();
 	test_covers();

@@ -125,76 +125,38 @@ void parse_options(const struct nsmap_voice *v, int argc, char **argv, struct ns
 	o->nargs[o->gid] = (size_t)(argc - optind);
 }
 
-/* A number strtoul(3) cannot hold: newuidmap's usage error, not its
- * overflow. */
-static bool beyond_ulong(const char *s)
+/* Whether a value before the first malformed argument @bad is out of
+ * range. newuidmap reads value after value and stops at the first it cannot
+ * take; nsmap reads every argument's form first. */
+static bool range_before(char **args, size_t bad, size_t *ret_at)
 {
-	size_t len = strlen(s);
+	static char zero[] = "0", one[] = "1";
+	char *sub[3 * NS_IDMAP_MAX];
+	struct ns_idmap scratch;
+	size_t t = bad - bad % 3;
 
-	return len > 20 || (len == 20 && strcmp(s, "18446744073709551615") > 0);
-}
-
-/* newuidmap's answer to bad ranges, in its order: it reads the triples one
- * by one (usage for what is no number, its overflow message for values too
- * large), then checks them in order, where a count of 0 is a range not
- * allowed. */
-static noreturn void shadow_bad_args(const struct nsmap_voice *v, enum ns_idmap_kind k,
-				     char **args, size_t n, int r,
-				     const struct ns_idmap_caller *caller)
-{
-	struct nsmap_why w = { .kind = k, .args = args, .n = n, .err = r };
-
-	if (n % 3 != 0)
-		nsmap_fail(v, NSMAP_ARG_COUNT, &w);
-	if (r == -E2BIG)
-		nsmap_fail(v, NSMAP_TOO_MANY, &w);
-	for (size_t i = 0; i < n; i += 3) {
-		char *one_count[3] = { args[i], args[i + 1], (char *)"1" };
-		struct ns_idmap one;
-		int e = ns_idmap_parse_args(args + i, 3, &one, NULL);
-
-		if (e == -EINVAL)
-			nsmap_fail(v, NSMAP_BAD_NUMBER, &w);
-		if (e == -ERANGE && (strcmp(args[i + 2], "0") != 0 ||
-				     ns_idmap_parse_args(one_count, 3, &one, NULL) < 0)) {
-			for (size_t f = i; f < i + 3; f++)
-				if (beyond_ulong(args[f]))
-					nsmap_fail(v, NSMAP_BAD_NUMBER, &w);
-			nsmap_fail(v, NSMAP_OVERFLOW, &w);
-		}
-	}
-	for (size_t i = 0; i < n; i += 3) {
-		char *one_count[3] = { args[i], args[i + 1], (char *)"1" };
-		struct ns_idmap one;
-
-		w.range = &one.r[0];
-		if (strcmp(args[i + 2], "0") == 0) {
-			ns_idmap_parse_args(one_count, 3, &one, NULL);
-			one.r[0].count = 0;
-			nsmap_fail(v, NSMAP_NOT_ALLOTTED, &w);
-		}
-		ns_idmap_parse_args(args + i, 3, &one, NULL);
-		if (ns_idmap_check(k, &one, caller, subid_path(k), NULL, NULL) < 0)
-			nsmap_fail(v, NSMAP_NOT_ALLOTTED, &w);
-	}
-	nsmap_fail(v, NSMAP_USAGE, &w);
+	memcpy(sub, args, t * sizeof(*sub));
+	sub[t] = bad > t ? args[t] : zero;
+	sub[t + 1] = bad > t + 1 ? args[t + 1] : zero;
+	sub[t + 2] = one;
+	return ns_idmap_parse_args(sub, t + 3, &scratch, ret_at) == -ERANGE;
 }
 
 /* What ns_idmap_parse_args() refused (@r, at argument @bad), in @v's
  * words. */
 static noreturn void bad_args(const struct nsmap_voice *v, enum ns_idmap_kind k, char **args,
-			      size_t n, int r, size_t bad, const struct ns_idmap_caller *caller)
+			      size_t n, int r, size_t bad)
 {
 	struct nsmap_why w = { .kind = k, .args = args, .n = n, .err = r };
 
 	if (n == 0)
 		nsmap_fail(v, NSMAP_NO_RANGES, &w);
-	if (v->shadow)
-		shadow_bad_args(v, k, args, n, r, caller);
 	if (r == -EINVAL && bad == n)
 		nsmap_fail(v, NSMAP_ARG_COUNT, &w);
 	if (r == -E2BIG)
 		nsmap_fail(v, NSMAP_TOO_MANY, &w);
+	if (r == -EINVAL && v->shadow && range_before(args, bad, &bad))
+		r = -ERANGE;
 	if (r == -EINVAL) {
 		w.arg = args[bad];
 		nsmap_fail(v, NSMAP_BAD_NUMBER, &w);
@@ -207,7 +169,7 @@ static noreturn void bad_args(const struct nsmap_voice *v, enum ns_idmap_kind k,
 }
 
 void parse_ranges(const struct nsmap_voice *v, const struct nsmap_opts *o,
-		  const struct ns_idmap_caller *caller, struct ns_idmap map[2], bool have[2])
+		  struct ns_idmap map[2], bool have[2])
 {
 	size_t bad = 0;
 	int r;
@@ -217,7 +179,7 @@ void parse_ranges(const struct nsmap_voice *v, const struct nsmap_opts *o,
 			continue;
 		r = ns_idmap_parse_args(o->args[k], o->nargs[k], &map[k], &bad);
 		if (r < 0)
-			bad_args(v, (enum ns_idmap_kind)k, o->args[k], o->nargs[k], r, bad, caller);
+			bad_args(v, (enum ns_idmap_kind)k, o->args[k], o->nargs[k], r, bad);
 		have[k] = true;
 	}
 }

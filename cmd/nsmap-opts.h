@@ -28,9 +28,8 @@ bool parse_target(const char *s, bool *ret_fd, uint32_t *ret);
 void parse_options(const struct nsmap_voice *v, int argc, char **argv, struct nsmap_opts *o);
 
 /* The maps @o gives, into @map and @have by kind; exits in @v's words on
- * the first thing wrong with them (newuidmap checks ranges for @caller as
- * it reads them). */
+ * the first thing wrong with them. */
 void parse_ranges(const struct nsmap_voice *v, const struct nsmap_opts *o,
-		  const struct ns_idmap_caller *caller, struct ns_idmap map[2], bool have[2]);
+		  struct ns_idmap map[2], bool have[2]);
 
 #endif

@@ -99,14 +99,19 @@ static void say_nsmap(enum nsmap_fail f, const struct nsmap_why *w)
 	diex("internal error %d", (int)f);
 }
 
-/* The words of shadow's newuidmap and newgidmap (src/newuidmap.c,
- * src/newgidmap.c, libmisc/idmapping.c). */
+/* The words of shadow 4.20's newuidmap and newgidmap (src/newuidmap.c,
+ * src/newgidmap.c, lib/idmapping.c, lib/get_pid.c), which differ from
+ * earlier releases: the usage line, the owner message and the ways a range
+ * or a target is refused. newgidmap's usage line has its bracket unclosed
+ * as upstream prints it. */
 static void shadow_usage(enum ns_idmap_kind voice)
 {
-	const char *id = kind_word(voice);
-
-	fprintf(stderr, "usage: %s <pid> <%s> <lower%s> <count> [ <%s> <lower%s> <count> ] ... \n",
-		program_name, id, id, id, id);
+	if (voice == NS_GID_MAP)
+		fprintf(stderr, "usage: %s [<pid|fd:<pidfd>] <gid> <lowergid> <count> [ <gid> <lowergid> <count> ] ... \n",
+			program_name);
+	else
+		fprintf(stderr, "usage: %s [<pid>|fd:<pidfd>] <uid> <loweruid> <count> [ <uid> <loweruid> <count> ] ... \n",
+			program_name);
 }
 
 static void say_shadow(enum ns_idmap_kind voice, enum nsmap_fail f, const struct nsmap_why *w)
@@ -118,6 +123,7 @@ static void say_shadow(enum ns_idmap_kind voice, enum nsmap_fail f, const struct
 	switch (f) {
 	case NSMAP_USAGE:
 	case NSMAP_BAD_TARGET:
+	case NSMAP_PID_ZERO:
 	case NSMAP_NOT_PROC_DIR:
 	case NSMAP_TARGET_FD:
 	case NSMAP_TOO_MANY:
@@ -125,35 +131,37 @@ static void say_shadow(enum ns_idmap_kind voice, enum nsmap_fail f, const struct
 	case NSMAP_BAD_RANGES:
 	case NSMAP_NO_SUBID_LINE:
 		break;
-	case NSMAP_PID_ZERO:
 	case NSMAP_NO_PROCESS:
-		fprintf(stderr, "%s: Could not open proc directory for target %lu\n", p, w->pid);
-		return;
+		/* upstream's one message without the program's name */
+		fprintf(stderr, "Could not open proc directory for target %lu: %s\n", w->pid,
+			strerror(ENOENT));
+		break;
 	case NSMAP_NO_USER:
 		fprintf(stderr, "%s: Cannot determine your user name.\n", p);
 		return;
 	case NSMAP_STAT:
-		fprintf(stderr, "%s: cannot stat process %s: %s\n", p, w->target, strerror(e));
+		fprintf(stderr, "%s: Could not stat directory for target process: %s\n", p,
+			strerror(e));
 		return;
 	case NSMAP_NOT_OWNER:
 	case NSMAP_NOT_GROUP:
-		fprintf(stderr, "%s: Target%s %s is owned by a different user: uid:%lu pw_uid:%lu st_uid:%lu, gid:%lu pw_gid:%lu st_gid:%lu\n",
-			p, voice == NS_UID_MAP ? " process" : "", w->target, w->ids->uid,
-			w->ids->pw_uid, w->ids->st_uid, w->ids->gid, w->ids->pw_gid, w->ids->st_gid);
+		fprintf(stderr, "%s: Target process is owned by a different user: uid:%lu pw_uid:%lu st_uid:%lu, gid:%lu pw_gid:%lu st_gid:%lu\n",
+			p, w->ids->uid, w->ids->pw_uid, w->ids->st_uid, w->ids->gid,
+			w->ids->pw_gid, w->ids->st_gid);
 		return;
 	case NSMAP_LOGIN_DEFS:
+		/* upstream logs an unreadable login.defs to syslog only */
 		return;
 	case NSMAP_NO_RANGES:
 		/* the kernel's answer to an empty map */
 		fprintf(stderr, "%s: write to %s failed: %s\n", p, file, strerror(EINVAL));
 		return;
 	case NSMAP_ARG_COUNT:
-		fprintf(stderr, "ranges: %zu argc: %zu\n", (w->n + 2) / 3, w->n);
-		fprintf(stderr, "%s: Not enough arguments to form %zu mappings\n", p, (w->n + 2) / 3);
+		fprintf(stderr, "%s: ranges: %zu is wrong for argc: %zu\n", p, (w->n + 2) / 3, w->n);
 		break;
 	case NSMAP_OVERFLOW:
 		fprintf(stderr, "%s: subuid overflow detected.\n", p);
-		return;
+		break;
 	case NSMAP_HOST_ZERO:
 	case NSMAP_NOT_ALLOTTED:
 		fprintf(stderr, "%s: %s range [%lu-%lu) -> [%lu-%lu) not allowed\n", p,
@@ -162,25 +170,20 @@ static void say_shadow(enum ns_idmap_kind voice, enum nsmap_fail f, const struct
 			(unsigned long)b->outer + b->count);
 		return;
 	case NSMAP_SUBID_READ:
-		fprintf(stderr, "%s: cannot read %s: %s\n", p, w->path, strerror(e));
+		fprintf(stderr, "%s: cannot open %s: %s\n", p, w->path, strerror(e));
 		return;
 	case NSMAP_PRIVS_DROP:
-		fprintf(stderr, "%s: cannot drop privileges: %s\n", p, strerror(e));
-		return;
 	case NSMAP_PRIVS_READ:
-		fprintf(stderr, "%s: cannot read capabilities: %s\n", p, strerror(e));
-		return;
 	case NSMAP_PRIVS_RAISE:
-		fprintf(stderr, "%s: cannot raise capabilities: %s\n", p, strerror(e));
-		return;
 	case NSMAP_NO_CAPS:
 		fprintf(stderr, "%s: Could not set caps\n", p);
 		return;
 	case NSMAP_SETGROUPS:
-		/* its policy string keeps its newline */
+		/* upstream's policy string keeps its newline */
 		fprintf(stderr, "%s: failed to setgroups deny\n policy: %s\n", p, strerror(e));
 		return;
 	case NSMAP_NO_SETGROUPS:
+		fprintf(stderr, "%s: kernel doesn't support setgroups restrictions\n", p);
 		return;
 	case NSMAP_WRITTEN:
 		fprintf(stderr, "%s: write to %s failed: %s\n", p, file, strerror(EPERM));

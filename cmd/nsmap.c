@@ -84,6 +84,22 @@ static int open_target(const struct nsmap_voice *v, const char *s)
 	return fd;
 }
 
+/* GRANT_AUX_GROUP_SUBIDS in login.defs(5) lets a caller whose real gid is
+ * not its passwd group map ids, as shadow's newuidmap(1) does (since 4.9):
+ * the target must still have the caller's real gid, and the own gid a map
+ * may name is that real gid. Read only when it matters. */
+static bool aux_group_granted(const struct nsmap_voice *v)
+{
+	struct nsmap_why w = { .path = NS_PATH_LOGIN_DEFS };
+	int r;
+
+	r = ns_login_defs_yes(NS_PATH_LOGIN_DEFS, "GRANT_AUX_GROUP_SUBIDS");
+	w.err = r;
+	if (r < 0)
+		nsmap_fail(v, NSMAP_LOGIN_DEFS, &w);
+	return r > 0;
+}
+
 static void check_owner(struct nsmap_job *j)
 {
 	const struct nsmap_voice *v = j->voice;
@@ -106,7 +122,7 @@ static void check_owner(struct nsmap_job *j)
 	ids.st_gid = st.st_gid;
 	if (ids.pw_uid != ids.uid || ids.st_uid != ids.uid || ids.st_gid != ids.gid)
 		nsmap_fail(v, NSMAP_NOT_OWNER, &w);
-	if (ids.pw_gid != ids.gid)
+	if (ids.pw_gid != ids.gid && !aux_group_granted(v))
 		nsmap_fail(v, NSMAP_NOT_GROUP, &w);
 	j->caller = (struct ns_idmap_caller){ .name = j->pw->pw_name, .uid = (uid_t)ids.uid,
 					      .gid = (gid_t)ids.gid };
@@ -308,13 +324,13 @@ int main(int argc, char **argv)
 	/* newuidmap looks at the target before the ranges; nsmap reports
 	 * usage errors before it touches anything */
 	if (!v->shadow)
-		parse_ranges(v, &o, &j.caller, j.map, j.have);
+		parse_ranges(v, &o, j.map, j.have);
 	j.voice = v;
 	j.target = o.target;
 	j.proc = open_target(v, o.target);
 	check_owner(&j);
 	if (v->shadow)
-		parse_ranges(v, &o, &j.caller, j.map, j.have);
+		parse_ranges(v, &o, j.map, j.have);
 	for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++)
 		if (o.autom)
 			auto_map(&j, (enum ns_idmap_kind)k);

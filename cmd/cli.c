@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ns.h"
 #include "cli.h"
 #include "config.h"
 
@@ -239,4 +240,26 @@ int parse_duration(const char *s, uint64_t *ret_ms)
 	if ((double)*ret_ms < v)
 		(*ret_ms)++;
 	return 0;
+}
+
+void print_idmap(const char *prefix, const struct ns_idmap *map)
+{
+	/* "4294967295 4294967295 4294967295\n" is the longest line */
+	const size_t line_max = 3 * 11;
+	_cleanup_free_ char *buf = NULL;
+	char *line, *save = NULL;
+	size_t size;
+
+	if (map->n > NS_IDMAP_MAX)
+		diex("cannot format the %s: %zu ranges", prefix ? prefix : "id map", map->n);
+	size = map->n * line_max + 1;
+	buf = malloc(size);
+	if (!buf || ns_idmap_format(map, buf, size) < 0)
+		diex("cannot format the %s", prefix ? prefix : "id map");
+	if (!prefix) {
+		fputs(buf, stdout);
+		return;
+	}
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		printf("%s: %s\n", prefix, line);
 }

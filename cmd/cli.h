@@ -50,6 +50,12 @@ int parse_duration(const char *s, uint64_t *ret_ms);
  * disposition reset, the signal unblocked and no second core file. */
 noreturn void exit_like(int status);
 
+struct ns_idmap;
+
+/* Each line of @map on stdout, after "@prefix: " when @prefix is not NULL;
+ * exits 1 with a message if the map cannot be formatted. */
+void print_idmap(const char *prefix, const struct ns_idmap *map);
+
 /* Tools keep to the public API, so they carry their own two cleanups. */
 static inline void cli_freep(void *p)
 {

@@ -9,7 +9,7 @@
 
 #include "ns.h"
 #include "cli.h"
-#include "nsmap.h"
+#include "nsmap-opts.h"
 
 static void usage(void)
 {
@@ -34,8 +34,7 @@ static void usage(void)
 	exit(0);
 }
 
-/* A target as newuidmap takes it: a decimal PID, or "fd:N" for an fd open
- * on a /proc/PID directory. */
+/* "fd:N" is an fd open on a /proc/PID directory. */
 bool parse_target(const char *s, bool *ret_fd, uint32_t *ret)
 {
 	bool fd = strncmp(s, "fd:", 3) == 0;
@@ -49,7 +48,18 @@ bool parse_target(const char *s, bool *ret_fd, uint32_t *ret)
 	return true;
 }
 
-void parse_options(int argc, char **argv, struct nsmap_opts *o)
+/* newuidmap's form: the target, then the triples of its one map */
+static void parse_shadow(const struct nsmap_voice *v, int argc, char **argv, struct nsmap_opts *o)
+{
+	if (argc < 2)
+		nsmap_fail(v, NSMAP_USAGE, NULL);
+	o->target = argv[1];
+	o->args[v->kind] = argv + 2;
+	o->nargs[v->kind] = (size_t)(argc - 2);
+	o->gid = v->kind == NS_GID_MAP;
+}
+
+void parse_options(const struct nsmap_voice *v, int argc, char **argv, struct nsmap_opts *o)
 {
 	/* every option is a flag: no argument, no *flag, only .val */
 	static const struct option longopts[] = {
@@ -64,6 +74,10 @@ void parse_options(int argc, char **argv, struct nsmap_opts *o)
 	};
 	int c, modes;
 
+	if (v->shadow) {
+		parse_shadow(v, argc, argv, o);
+		return;
+	}
 	/* '+': the ranges that follow the target are never options. Every
 	 * option only sets a flag, one line each. */
 	while ((c = getopt_long(argc, argv, "+gbacnhV", longopts, NULL)) != -1) {
@@ -111,52 +125,61 @@ void parse_options(int argc, char **argv, struct nsmap_opts *o)
 	o->nargs[o->gid] = (size_t)(argc - optind);
 }
 
-static noreturn void bad_args(enum ns_idmap_kind k, char **args, size_t n, int r,
-			      const struct nsmap_job *j)
+/* Whether a value before the first malformed argument @bad is out of
+ * range. newuidmap reads value after value and stops at the first it cannot
+ * take; nsmap reads every argument's form first. */
+static bool range_before(char **args, size_t bad, size_t *ret_at)
 {
-	if (compat)
-		compat_bad_args(k, args, n, r, j);
-	if (n == 0)
-		die_usage("no %s ranges given", kind_word(k));
-	if (n % 3 != 0)
-		die_usage("%zu numbers given for the %s map: each range takes three (inner outer count)",
-			  n, kind_word(k));
-	if (r == -E2BIG)
-		diex("too many %s ranges: %zu (the kernel takes %d)", kind_word(k), n / 3,
-		     NS_IDMAP_MAX);
-	for (size_t i = 0; i < n; i++) {
-		struct ns_idmap one;
-		char *triple[3] = { args[i], (char *)"0", (char *)"1" };
+	static char zero[] = "0", one[] = "1";
+	char *sub[3 * NS_IDMAP_MAX];
+	struct ns_idmap scratch;
+	size_t t = bad - bad % 3;
 
-		if (ns_idmap_parse_args(triple, 3, &one) == -EINVAL)
-			diex("invalid number '%s' (decimal digits only, no sign, blank or leading zero)",
-			     args[i]);
-	}
-	for (size_t i = 0; i + 2 < n; i += 3) {
-		struct ns_idmap one;
-
-		if (ns_idmap_parse_args(args + i, 3, &one) < 0)
-			diex("invalid %s range '%s %s %s' (count at least 1, ids below 4294967295)",
-			     kind_word(k), args[i], args[i + 1], args[i + 2]);
-	}
-	die(r, "invalid %s ranges", kind_word(k));
+	memcpy(sub, args, t * sizeof(*sub));
+	sub[t] = bad > t ? args[t] : zero;
+	sub[t + 1] = bad > t + 1 ? args[t + 1] : zero;
+	sub[t + 2] = one;
+	return ns_idmap_parse_args(sub, t + 3, &scratch, ret_at) == -ERANGE;
 }
 
-void parse_ranges(const struct nsmap_opts *o, struct nsmap_job *j)
+/* What ns_idmap_parse_args() refused (@r, at argument @bad), in @v's
+ * words. */
+static noreturn void bad_args(const struct nsmap_voice *v, enum ns_idmap_kind k, char **args,
+			      size_t n, int r, size_t bad)
 {
+	struct nsmap_why w = { .kind = k, .args = args, .n = n, .err = r };
+
+	if (n == 0)
+		nsmap_fail(v, NSMAP_NO_RANGES, &w);
+	if (r == -EINVAL && bad == n)
+		nsmap_fail(v, NSMAP_ARG_COUNT, &w);
+	if (r == -E2BIG)
+		nsmap_fail(v, NSMAP_TOO_MANY, &w);
+	if (r == -EINVAL && v->shadow && range_before(args, bad, &bad))
+		r = -ERANGE;
+	if (r == -EINVAL) {
+		w.arg = args[bad];
+		nsmap_fail(v, NSMAP_BAD_NUMBER, &w);
+	}
+	if (r == -ERANGE) {
+		w.args = args + bad - bad % 3;
+		nsmap_fail(v, NSMAP_OVERFLOW, &w);
+	}
+	nsmap_fail(v, NSMAP_BAD_RANGES, &w);
+}
+
+void parse_ranges(const struct nsmap_voice *v, const struct nsmap_opts *o,
+		  struct ns_idmap map[2], bool have[2])
+{
+	size_t bad = 0;
 	int r;
 
 	for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++) {
 		if (!o->args[k])
 			continue;
-		/* newuidmap with no ranges writes an empty map, which the
-		 * kernel refuses */
-		if (compat && o->nargs[k] == 0)
-			diex("write to %s failed: %s", k == NS_GID_MAP ? "gid_map" : "uid_map",
-			     strerror(EINVAL));
-		r = ns_idmap_parse_args(o->args[k], o->nargs[k], &j->map[k]);
+		r = ns_idmap_parse_args(o->args[k], o->nargs[k], &map[k], &bad);
 		if (r < 0)
-			bad_args(k, o->args[k], o->nargs[k], r, j);
-		j->have[k] = true;
+			bad_args(v, (enum ns_idmap_kind)k, o->args[k], o->nargs[k], r, bad);
+		have[k] = true;
 	}
 }

@@ -14,9 +14,22 @@
 #include "ns.h"
 #include "cli.h"
 #include "config.h"
-#include "nsmap.h"
+#include "nsmap-opts.h"
+#include "nsmap-words.h"
 
 #define CAPS_ALL ((1ull << CAP_SETUID) | (1ull << CAP_SETGID) | (1ull << CAP_SETFCAP))
+
+/* What the checks found, for the writes. */
+struct nsmap_job {
+	const struct nsmap_voice *voice;
+	const char *target;
+	int proc;
+	struct passwd *pw;
+	struct ns_idmap_caller caller;
+	bool have[2];
+	struct ns_idmap map[2];
+	bool from_subid[2];
+};
 
 #ifdef __SANITIZE_ADDRESS__
 /* Built with AddressSanitizer: with file capabilities nsmap is not
@@ -30,6 +43,7 @@ const char *__asan_default_options(void)
 }
 #endif
 
+
 static uint64_t kind_cap(enum ns_idmap_kind k)
 {
 	return 1ull << (k == NS_GID_MAP ? CAP_SETGID : CAP_SETUID);
@@ -38,104 +52,112 @@ static uint64_t kind_cap(enum ns_idmap_kind k)
 /* Opens the target once; every later access is relative to this fd. Any
  * failure to reach a PID reads the same, so that a process hidden from
  * the caller (proc(5) hidepid) looks like none. */
-static int open_target(const char *s)
+static int open_target(const struct nsmap_voice *v, const char *s)
 {
+	struct nsmap_why w = { .target = s };
 	uint32_t n;
 	bool is_fd;
 	int fd, r;
 
-	if (!parse_target(s, &is_fd, &n)) {
-		if (compat)
-			compat_usage();
-		diex("invalid target '%s' (expected a PID or fd:N)", s);
-	}
+	if (!parse_target(s, &is_fd, &n))
+		nsmap_fail(v, NSMAP_BAD_TARGET, &w);
+	w.pid = n;
 	if (!is_fd) {
+		if (n == 0)
+			nsmap_fail(v, NSMAP_PID_ZERO, &w);
 		fd = ns_proc_open_pinned((pid_t)n);
 		if (fd >= 0)
 			return fd;
-		if (compat) {
-			fprintf(stderr, "%s: Could not open proc directory for target %u\n",
-				program_name, n);
-			exit(1);
-		}
-		die(-ESRCH, "cannot open process %u", n);
+		nsmap_fail(v, NSMAP_NO_PROCESS, &w);
 	}
 	r = ns_proc_check_dir((int)n);
-	if (r < 0 && compat)
-		compat_usage();
 	if (r == -EXDEV || r == -ENOTDIR)
-		diex("invalid target '%s': not a /proc/PID directory", s);
+		nsmap_fail(v, NSMAP_NOT_PROC_DIR, &w);
+	w.err = r;
 	if (r < 0)
-		die(r, "invalid target '%s'", s);
+		nsmap_fail(v, NSMAP_TARGET_FD, &w);
 	/* our own copy, close-on-exec, above the standard fds */
 	fd = fcntl((int)n, F_DUPFD_CLOEXEC, 3);
+	w.err = -errno;
 	if (fd < 0)
-		die(-errno, "invalid target '%s'", s);
+		nsmap_fail(v, NSMAP_TARGET_FD, &w);
 	return fd;
+}
+
+/* GRANT_AUX_GROUP_SUBIDS in login.defs(5) lets a caller whose real gid is
+ * not its passwd group map ids, as shadow's newuidmap(1) does (since 4.9):
+ * the target must still have the caller's real gid, and the own gid a map
+ * may name is that real gid. Read only when it matters. */
+static bool aux_group_granted(const struct nsmap_voice *v)
+{
+	struct nsmap_why w = { .path = NS_PATH_LOGIN_DEFS };
+	int r;
+
+	r = ns_login_defs_yes(NS_PATH_LOGIN_DEFS, "GRANT_AUX_GROUP_SUBIDS");
+	w.err = r;
+	if (r < 0)
+		nsmap_fail(v, NSMAP_LOGIN_DEFS, &w);
+	return r > 0;
 }
 
 static void check_owner(struct nsmap_job *j)
 {
-	uid_t uid = getuid();
-	gid_t gid = getgid();
+	const struct nsmap_voice *v = j->voice;
+	struct nsmap_ids ids = { .uid = getuid(), .gid = getgid() };
+	struct nsmap_why w = { .target = j->target, .ids = &ids };
 	struct stat st;
 
 	errno = 0;
-	j->pw = getpwuid(uid);
-	if (!j->pw) {
-		if (compat)
-			diex("Cannot determine your user name.");
-		diex("cannot look up the caller's user name: no user with uid %u", (unsigned)uid);
+	j->pw = getpwuid((uid_t)ids.uid);
+	if (!j->pw)
+		nsmap_fail(v, NSMAP_NO_USER, &w);
+	w.user = j->pw->pw_name;
+	if (fstat(j->proc, &st) < 0) {
+		w.err = -errno;
+		nsmap_fail(v, NSMAP_STAT, &w);
 	}
-	if (fstat(j->proc, &st) < 0)
-		die(-errno, "cannot stat process %s", j->target);
-	if (compat && (j->pw->pw_uid != uid || j->pw->pw_gid != gid || st.st_uid != uid ||
-		       st.st_gid != gid))
-		diex("Target%s %s is owned by a different user: uid:%lu pw_uid:%lu st_uid:%lu, gid:%lu pw_gid:%lu st_gid:%lu",
-		     compat == COMPAT_UID ? " process" : "", j->target, (unsigned long)uid,
-		     (unsigned long)j->pw->pw_uid, (unsigned long)st.st_uid, (unsigned long)gid,
-		     (unsigned long)j->pw->pw_gid, (unsigned long)st.st_gid);
-	if (st.st_uid != uid || st.st_gid != gid)
-		diex("process %s is owned by uid %u gid %u, not by the caller (uid %u gid %u)",
-		     j->target, (unsigned)st.st_uid, (unsigned)st.st_gid, (unsigned)uid,
-		     (unsigned)gid);
-	if (j->pw->pw_gid != gid)
-		diex("the caller's gid %u is not the group %u of user '%s'", (unsigned)gid,
-		     (unsigned)j->pw->pw_gid, j->pw->pw_name);
-	j->caller = (struct ns_idmap_caller){ .name = j->pw->pw_name, .uid = uid, .gid = gid };
+	ids.pw_uid = j->pw->pw_uid;
+	ids.pw_gid = j->pw->pw_gid;
+	ids.st_uid = st.st_uid;
+	ids.st_gid = st.st_gid;
+	if (ids.pw_uid != ids.uid || ids.st_uid != ids.uid || ids.st_gid != ids.gid)
+		nsmap_fail(v, NSMAP_NOT_OWNER, &w);
+	if (ids.pw_gid != ids.gid && !aux_group_granted(v))
+		nsmap_fail(v, NSMAP_NOT_GROUP, &w);
+	j->caller = (struct ns_idmap_caller){ .name = j->pw->pw_name, .uid = (uid_t)ids.uid,
+					      .gid = (gid_t)ids.gid };
 }
 
 static void auto_map(struct nsmap_job *j, enum ns_idmap_kind k)
 {
+	struct nsmap_why w = { .kind = k, .user = j->caller.name, .path = subid_path(k) };
 	int r;
 
 	r = ns_idmap_auto(k, &j->caller, subid_path(k), &j->map[k]);
+	w.err = r;
 	if (r == -ENOENT)
-		diex("no line for user '%s' in %s", j->caller.name, subid_path(k));
+		nsmap_fail(j->voice, NSMAP_NO_SUBID_LINE, &w);
 	if (r < 0)
-		die(r, "cannot read %s", subid_path(k));
+		nsmap_fail(j->voice, NSMAP_SUBID_READ, &w);
 	j->have[k] = true;
 }
 
 static void check_ranges(struct nsmap_job *j, enum ns_idmap_kind k)
 {
-	const struct ns_idmap_range *bad;
+	struct nsmap_why w = { .kind = k, .user = j->caller.name, .path = subid_path(k) };
 	size_t i = 0;
 	int r;
 
 	r = ns_idmap_check(k, &j->map[k], &j->caller, subid_path(k), &i, &j->from_subid[k]);
 	if (r == 0)
 		return;
-	bad = &j->map[k].r[i];
-	if (compat && (r == -EPERM || r == -EACCES))
-		not_allowed(k, bad);
+	w.range = &j->map[k].r[i];
+	w.err = r;
 	if (r == -EACCES)
-		diex("%s range %u-%lu includes host %s 0, which only root may map", kind_word(k),
-		     bad->outer, (unsigned long)bad->outer + bad->count - 1, kind_word(k));
+		nsmap_fail(j->voice, NSMAP_HOST_ZERO, &w);
 	if (r == -EPERM)
-		diex("%s range %u-%lu is not allotted to user '%s' in %s", kind_word(k), bad->outer,
-		     (unsigned long)bad->outer + bad->count - 1, j->caller.name, subid_path(k));
-	die(r, "cannot read %s", subid_path(k));
+		nsmap_fail(j->voice, NSMAP_NOT_ALLOTTED, &w);
+	nsmap_fail(j->voice, NSMAP_SUBID_READ, &w);
 }
 
 /* The capabilities the writes need, for both maps. */
@@ -149,101 +171,76 @@ static uint64_t needed_caps(const struct nsmap_job *j)
 	return caps;
 }
 
-static void keep_only(uint64_t caps)
+static void keep_only(const struct nsmap_voice *v, uint64_t caps)
 {
+	struct nsmap_why w = { 0 };
 	uint64_t permitted = 0;
-	int r;
 
-	r = ns_privs_drop(caps, NULL);
-	if (r < 0)
-		die(r, "cannot drop privileges");
-	r = ns_privs_permitted(&permitted);
-	if (r < 0)
-		die(r, "cannot read capabilities");
+	w.err = ns_privs_drop(caps, NULL);
+	if (w.err < 0)
+		nsmap_fail(v, NSMAP_PRIVS_DROP, &w);
+	w.err = ns_privs_permitted(&permitted);
+	if (w.err < 0)
+		nsmap_fail(v, NSMAP_PRIVS_READ, &w);
 	if ((permitted & caps) == caps)
 		return;
-	if (compat)
-		diex("Could not set caps");
-	if ((caps & ~permitted) & kind_cap(NS_UID_MAP))
-		diex("cannot write the uid map: nsmap is neither set-user-ID root nor has the cap_setuid file capability");
-	if ((caps & ~permitted) & kind_cap(NS_GID_MAP))
-		diex("cannot write the gid map: nsmap is neither set-user-ID root nor has the cap_setgid file capability");
-	diex("cannot map host uid 0: nsmap lacks the cap_setfcap capability");
-}
-
-static void print_map(const struct ns_idmap *map)
-{
-	char buf[NS_IDMAP_MAX * 34 + 1];
-
-	if (ns_idmap_format(map, buf, sizeof(buf)) >= 0)
-		fputs(buf, stdout);
+	w.caps = caps & ~permitted;
+	nsmap_fail(v, NSMAP_NO_CAPS, &w);
 }
 
 /* newgidmap(1): without a range from /etc/subgid, setgroups(2) stays
  * denied in the namespace (CVE-2018-7169). */
 static void deny_setgroups(const struct nsmap_job *j)
 {
-	int r = ns_setgroups_deny_checked(j->proc);
+	struct nsmap_why w = { .target = j->target };
 
-	if (r >= 0 || r == -ENOENT)
-		return;
-	if (compat)
-		/* its policy string keeps its newline */
-		die(r, "failed to setgroups deny\n policy");
-	die(r, "cannot write setgroups of process %s", j->target);
+	w.err = ns_setgroups_deny_checked(j->proc);
+	if (w.err == -ENOENT)
+		nsmap_warn(j->voice, NSMAP_NO_SETGROUPS, &w);
+	else if (w.err < 0)
+		nsmap_fail(j->voice, NSMAP_SETGROUPS, &w);
 }
 
 static void write_one(struct nsmap_job *j, enum ns_idmap_kind k)
 {
-	const char *file = k == NS_GID_MAP ? "gid_map" : "uid_map";
+	const struct nsmap_voice *v = j->voice;
+	struct nsmap_why w = { .kind = k, .target = j->target };
 	bool deny = k == NS_GID_MAP && !j->from_subid[k];
 	int fd, r;
 
-	/* newgidmap sets setgroups before it tries the map */
-	if (deny && compat)
+	/* newgidmap sets setgroups before it tries the map; nsmap refuses a
+	 * map already written first */
+	if (deny && v->shadow)
 		deny_setgroups(j);
-	r = ns_idmap_written(j->proc, k);
-	if (r > 0) {
-		if (compat)
-			diex("write to %s failed: %s", file, strerror(EPERM));
-		diex("cannot write the %s map of process %s: it is already written", kind_word(k),
-		     j->target);
-	}
-	if (deny && !compat)
+	if (ns_idmap_written(j->proc, k) > 0)
+		nsmap_fail(v, NSMAP_WRITTEN, &w);
+	if (deny && !v->shadow)
 		deny_setgroups(j);
 
 	/* The capability is effective only for the open and the write: the
 	 * kernel checks it for the opener and again for the writer. */
-	r = ns_privs_effective(ns_idmap_caps(k, &j->map[k]));
-	if (r < 0)
-		die(r, "cannot raise capabilities");
+	w.err = ns_privs_effective(ns_idmap_caps(k, &j->map[k]));
+	if (w.err < 0)
+		nsmap_fail(v, NSMAP_PRIVS_RAISE, &w);
 	fd = ns_idmap_open_checked(j->proc, k, O_WRONLY);
 	r = fd < 0 ? fd : ns_idmap_write_fd(fd, &j->map[k]);
 	if (fd >= 0)
 		close(fd);
 	if (ns_privs_effective(0) < 0)
 		_exit(1);
-	if (fd < 0 && compat)
-		die(fd, "open of %s failed", file);
-	/* the kernel's answer to a map past one page */
-	if (r == -E2BIG && compat)
-		r = -EINVAL;
-	if (r < 0 && compat)
-		die(r, "write to %s failed", file);
+	if (r == 0)
+		return;
+	w.err = r;
+	w.at_open = fd < 0;
 	if (r == -E2BIG)
-		diex("cannot write the %s map of process %s: its text is longer than the kernel takes (less than one page)",
-		     kind_word(k), j->target);
+		nsmap_fail(v, NSMAP_MAP_TOO_LONG, &w);
 	if (r == -EXDEV || r == -ELOOP)
-		diex("cannot write the %s map of process %s: %s is not the kernel's file (something is mounted on it)",
-		     kind_word(k), j->target, file);
+		nsmap_fail(v, NSMAP_MAP_MOUNTED, &w);
 	if (r == -EPERM && ns_idmap_written(j->proc, k) > 0)
-		diex("cannot write the %s map of process %s: it is already written", kind_word(k),
-		     j->target);
+		nsmap_fail(v, NSMAP_WRITTEN, &w);
 	if (r == -EINVAL)
-		diex("cannot write the %s map of process %s: %s (two ranges overlap inside or outside)",
-		     kind_word(k), j->target, strerror(EINVAL));
-	if (r < 0)
-		die(r, "cannot write the %s map of process %s", kind_word(k), j->target);
+		nsmap_fail(v, NSMAP_MAP_OVERLAP, &w);
+	nsmap_fail(v, NSMAP_MAP_WRITE, &w);
 }
 
 static int run_check(enum ns_privs_origin origin)
@@ -297,10 +294,11 @@ static int run_check(enum ns_privs_origin origin)
 
 int main(int argc, char **argv)
 {
+	const struct nsmap_voice *v;
 	struct nsmap_opts o = { 0 };
 	struct nsmap_job j = { .proc = -1 };
 	enum ns_privs_origin origin = NS_PRIVS_NONE;
-	int r;
+	struct nsmap_why w = { 0 };
 
 	/* Before anything prints or opens: a closed fd 2 would make the next
 	 * file opened our stderr. */
@@ -312,54 +310,50 @@ int main(int argc, char **argv)
 		fputs("nsmap: refusing to run with an empty argument list\n", stderr);
 		return 1;
 	}
-	program_name = "nsmap";
-	r = ns_privs_drop(CAPS_ALL, &origin);
-	if (r < 0)
-		die(r, "cannot drop privileges");
+	/* the name it runs under decides the words and the argument form */
+	v = nsmap_voice_of(argv[0]);
+	program_name = v->name;
+	w.err = ns_privs_drop(CAPS_ALL, &origin);
+	if (w.err < 0)
+		nsmap_fail(v, NSMAP_PRIVS_DROP, &w);
 
-	compat = compat_from_name(argv[0]);
-	o.compat = compat;
-	if (compat) {
-		program_name = compat == COMPAT_GID ? "newgidmap" : "newuidmap";
-		parse_compat(argc, argv, &o);
-	} else {
-		parse_options(argc, argv, &o);
-	}
+	parse_options(v, argc, argv, &o);
 	if (o.check)
 		return run_check(origin);
 
 	/* newuidmap looks at the target before the ranges; nsmap reports
 	 * usage errors before it touches anything */
-	if (!compat)
-		parse_ranges(&o, &j);
+	if (!v->shadow)
+		parse_ranges(v, &o, j.map, j.have);
+	j.voice = v;
 	j.target = o.target;
-	j.proc = open_target(o.target);
+	j.proc = open_target(v, o.target);
 	check_owner(&j);
-	if (compat)
-		parse_ranges(&o, &j);
+	if (v->shadow)
+		parse_ranges(v, &o, j.map, j.have);
 	for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++)
 		if (o.autom)
-			auto_map(&j, k);
+			auto_map(&j, (enum ns_idmap_kind)k);
 	for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++)
 		if (j.have[k])
-			check_ranges(&j, k);
+			check_ranges(&j, (enum ns_idmap_kind)k);
 
 	if (o.dry_run) {
 		for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++) {
 			if (!j.have[k])
 				continue;
 			if (j.have[NS_UID_MAP] && j.have[NS_GID_MAP])
-				printf("%s_map:\n", kind_word(k));
+				printf("%s:\n", ns_idmap_file((enum ns_idmap_kind)k));
 			if (k == NS_GID_MAP && !j.from_subid[k])
 				printf("setgroups: deny\n");
-			print_map(&j.map[k]);
+			print_idmap(NULL, &j.map[k]);
 		}
 		return 0;
 	}
-	keep_only(needed_caps(&j));
+	keep_only(v, needed_caps(&j));
 	for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++)
 		if (j.have[k])
-			write_one(&j, k);
+			write_one(&j, (enum ns_idmap_kind)k);
 	close(j.proc);
 	return 0;
 }

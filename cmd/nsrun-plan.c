@@ -73,17 +73,6 @@ static void print_word(const char *w)
 	putchar('\'');
 }
 
-static void print_map(const char *name, const struct ns_idmap *map)
-{
-	char buf[NS_IDMAP_MAX * 36];
-	char *line, *save = NULL;
-
-	if (ns_idmap_format(map, buf, sizeof(buf)) < 0)
-		diex("cannot format the %s", name);
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		printf("%s: %s\n", name, line);
-}
-
 static void print_limit(uint64_t v)
 {
 	if (v == NS_RLIM_INFINITY)
@@ -117,21 +106,21 @@ static void print_maps(const struct nsrun_opts *o, const struct nsrun_maps *m)
 	struct ns_idmap single = { 0 };
 
 	if (m->have_users) {
-		print_map("uid_map", &m->users);
+		print_idmap("uid_map", &m->users);
 	} else if (o->map_user != NS_ID_NONE) {
 		ns_idmap_add_single(&single, m->euid, o->map_user);
-		print_map("uid_map", &single);
+		print_idmap("uid_map", &single);
 	}
 	if (o->setgroups == SETGROUPS_ALLOW)
 		printf("setgroups: allow\n");
 	else if (o->setgroups == SETGROUPS_DENY || o->map_group != NS_ID_NONE || m->deny_setgroups)
 		printf("setgroups: deny\n");
 	if (m->have_groups) {
-		print_map("gid_map", &m->groups);
+		print_idmap("gid_map", &m->groups);
 	} else if (o->map_group != NS_ID_NONE) {
 		single.n = 0;
 		ns_idmap_add_single(&single, m->egid, o->map_group);
-		print_map("gid_map", &single);
+		print_idmap("gid_map", &single);
 	}
 }
 

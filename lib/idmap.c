@@ -10,7 +10,7 @@
 #include "ns.h"
 #include "ns-internal.h"
 
-static const char *idmap_file(enum ns_idmap_kind kind)
+const char *ns_idmap_file(enum ns_idmap_kind kind)
 {
 	return kind == NS_GID_MAP ? "gid_map" : "uid_map";
 }
@@ -342,12 +342,12 @@ int ns_idmap_write(int proc_pid_fd, enum ns_idmap_kind kind, const struct ns_idm
 	r = format_page(map, &buf);
 	if (r < 0)
 		return r;
-	return write_file_at(proc_pid_fd, idmap_file(kind), buf);
+	return write_file_at(proc_pid_fd, ns_idmap_file(kind), buf);
 }
 
 int ns_idmap_open_checked(int proc_pid_fd, enum ns_idmap_kind kind, int flags)
 {
-	return open_proc_file_at(proc_pid_fd, idmap_file(kind), flags);
+	return open_proc_file_at(proc_pid_fd, ns_idmap_file(kind), flags);
 }
 
 int ns_idmap_write_fd(int fd, const struct ns_idmap *map)
@@ -367,7 +367,7 @@ int ns_idmap_written(int proc_pid_fd, enum ns_idmap_kind kind)
 	char c;
 	ssize_t n;
 
-	fd = open_proc_file_at(proc_pid_fd, idmap_file(kind), O_RDONLY);
+	fd = open_proc_file_at(proc_pid_fd, ns_idmap_file(kind), O_RDONLY);
 	if (fd < 0)
 		return fd;
 	do
@@ -406,7 +406,7 @@ int ns_idmap_write_single(int proc_pid_fd, enum ns_idmap_kind kind, uint32_t inn
 	char buf[IDMAP_LINE_MAX];
 
 	snprintf(buf, sizeof(buf), "%u %u 1\n", inner, outer);
-	return write_file_at(proc_pid_fd, idmap_file(kind), buf);
+	return write_file_at(proc_pid_fd, ns_idmap_file(kind), buf);
 }
 
 int ns_setgroups_write(int proc_pid_fd, bool allow)

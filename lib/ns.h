@@ -215,6 +215,14 @@ int ns_idmap_add_single(struct ns_idmap *map, uint32_t outer, uint32_t inner);
  * failure. */
 int ns_idmap_read_kernel(const char *path, struct ns_idmap *map);
 
+/* ns_idmap_file - the name of the map file of @kind below /proc/PID:
+ * "uid_map" or "gid_map". */
+const char *ns_idmap_file(enum ns_idmap_kind kind);
+
+/* The subordinate id files of shadow's newuidmap(1) and newgidmap(1). */
+#define NS_PATH_SUBUID "/etc/subuid"
+#define NS_PATH_SUBGID "/etc/subgid"
+
 /* ns_idmap_format - the map text, "inner outer count\n" a line, into @buf.
  * Returns its length, or -E2BIG if it does not fit in @size bytes (the kernel
  * takes one page). */
@@ -558,10 +566,15 @@ int ns_netns_open(const char *target);
 /* ns_idmap_parse_args - the "INNER OUTER COUNT" triples of newuidmap(1),
  * @n strings. Decimal digits only: no sign, blank, "0x" or leading zero,
  * each value 32 bits, count at least 1, inner+count and outer+count at most
- * 2^32-1 (the kernel's limit for a line), at most NS_IDMAP_MAX ranges.
- * Returns 0, -EINVAL (form, or @n not a positive multiple of three),
- * -ERANGE (values) or -E2BIG (too many ranges). */
-int ns_idmap_parse_args(char *const *args, size_t n, struct ns_idmap *ret);
+ * 2^32-1 (the kernel's limit for a line), at most NS_IDMAP_MAX ranges. Form
+ * is checked for every argument before any value. On failure
+ * @reterr_index (may be NULL) gets the index of the argument at fault: the
+ * first malformed one (-EINVAL), the first out of range (-ERANGE: an id of
+ * 2^32-1 is the id's, a count of 0 or a wrap the count's), the first past
+ * the last range the kernel takes (-E2BIG, NS_IDMAP_MAX * 3), or @n when @n
+ * itself is wrong. Returns 0, -EINVAL (form, or @n not a positive multiple
+ * of three), -ERANGE (values) or -E2BIG (too many ranges). */
+int ns_idmap_parse_args(char *const *args, size_t n, struct ns_idmap *ret, size_t *reterr_index);
 
 /* ns_subid_covers - whether the ids [@start, @start + @count) all belong to
  * @user, or numerically to @uid, in the subordinate id file @path: an entry
@@ -775,6 +788,16 @@ uint64_t ns_info_proc_ns(const struct ns_info *info, size_t j, enum ns_type type
 int ns_info_proc_command(const struct ns_info *info, size_t j, char **ret);
 
 /* ---- nsmap's maps and capabilities (idmap-policy.c) -------------------- */
+
+/* ns_login_defs_yes - whether the login.defs(5) file @path sets @key to
+ * "yes" (in any case), read as shadow reads it: a line is the key, blanks,
+ * then the value, which may be quoted; "#" starts a comment; the last line
+ * naming @key decides. A line longer than 1023 characters is skipped whole.
+ * Returns 1, 0 (another value, no such line, or no file), or -errno. */
+int ns_login_defs_yes(const char *path, const char *key);
+
+/* The file shadow's tools read their settings from. */
+#define NS_PATH_LOGIN_DEFS "/etc/login.defs"
 
 /* ns_idmap_auto - the map of "nsmap --auto" for @caller, as @kind: its own
  * id (uid, or gid for a gid map) as 0, and its first entry of @subid_path

@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct ns_idmap map;
 	char *buf, *args[MAX_ARGS];
-	size_t n = 0;
+	size_t n = 0, bad = SIZE_MAX;
 	int r;
 
 	/* the input is the argument list, NUL-separated as execve(2) hands it */
@@ -32,7 +32,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	memset(&map, 0xa5, sizeof(map));
-	r = ns_idmap_parse_args(args, n, &map);
+	r = ns_idmap_parse_args(args, n, &map, &bad);
+	/* the index is written only on failure, and names an argument, n, or
+	 * the first past the ranges the kernel takes */
+	if ((r == 0) != (bad == SIZE_MAX) || (r < 0 && bad > n && bad != 3 * NS_IDMAP_MAX))
+		abort();
 	if (r == 0) {
 		if (n % 3 != 0 || map.n != n / 3 || map.n == 0 || map.n > NS_IDMAP_MAX)
 			abort();

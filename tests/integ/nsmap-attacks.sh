@@ -118,8 +118,9 @@ case_fd() {
 	refused "$DIR: fd:N on a directory with a uid_map symlink is refused" \
 		"nsmap: invalid target 'fd:7': not a /proc/PID directory"
 	run_as sub sh -c "exec 7<'$T/fake' && exec '$T/$DIR/newuidmap' fd:7 0 $U0 10"
+	# shadow 4.20's usage line (src/newuidmap.c upstream)
 	refused "$DIR: as newuidmap: fd:N on a directory with a uid_map symlink is refused" \
-		"usage: newuidmap <pid> <uid> <loweruid> <count> [ <uid> <loweruid> <count> ] ... "
+		"usage: newuidmap [<pid>|fd:<pidfd>] <uid> <loweruid> <count> [ <uid> <loweruid> <count> ] ... "
 	target_stop
 	rm -rf "$T/fake"
 	attack "fd:N on /proc itself" 1 "^nsmap: " sh -c "exec 7</proc && exec $n fd:7 0 $U0 10"

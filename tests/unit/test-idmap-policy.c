@@ -24,7 +24,24 @@ static int parse(const char *s, struct ns_idmap *ret)
 	snprintf(buf, sizeof(buf), "%s", s);
 	for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
 		args[n++] = t;
-	return ns_idmap_parse_args(args, n, ret);
+	return ns_idmap_parse_args(args, n, ret, NULL);
+}
+
+/* the index parse() reports for @s, or SIZE_MAX if it succeeds */
+static size_t parse_index(const char *s)
+{
+	char buf[16384], *args[3 * (NS_IDMAP_MAX + 2)], *save = NULL;
+	struct ns_idmap *m = calloc(1, sizeof(*m));
+	size_t n = 0, i = SIZE_MAX;
+
+	test_assert(m);
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		args[n++] = t;
+	if (ns_idmap_parse_args(args, n, m, &i) == 0)
+		test_assert(i == SIZE_MAX);
+	free(m);
+	return i;
 }
 
 static void expect_args(const char *s, int want)
@@ -90,12 +107,32 @@ static void test_parse_args(void)
 	/* counts of arguments */
 	expect_args("0 100000", -EINVAL);
 	expect_args("0 100000 1 2", -EINVAL);
-	test_assert_int(ns_idmap_parse_args(one, 0, m), -EINVAL);
-	test_assert_int(ns_idmap_parse_args(NULL, 3, m), -EINVAL);
+	test_assert_int(ns_idmap_parse_args(one, 0, m, NULL), -EINVAL);
+	test_assert_int(ns_idmap_parse_args(NULL, 3, m, NULL), -EINVAL);
 	{
 		char *blank[3] = { (char *)" 1", (char *)"1 ", (char *)"" };
 
-		test_assert_int(ns_idmap_parse_args(blank, 3, m), -EINVAL);
+		test_assert_int(ns_idmap_parse_args(blank, 3, m, NULL), -EINVAL);
+	}
+
+	/* the argument at fault, in argument order within a kind of fault */
+	test_assert(parse_index("0 100000 1") == SIZE_MAX);
+	test_assert(parse_index("0 100000 1 1 x 1") == 4);
+	test_assert(parse_index("0 0 0 x 1 1") == 3);
+	test_assert(parse_index("0 0 1 1 1 0") == 5);
+	test_assert(parse_index("0 0 1 4294967296 0 1") == 3);
+	test_assert(parse_index("0 4294967295 1") == 1);
+	test_assert(parse_index("4294967295 99999999999 1") == 0);
+	test_assert(parse_index("1 0 4294967295") == 2);
+	test_assert(parse_index("0 0 1 2") == 4);
+	{
+		size_t i = 77;
+
+		test_assert_int(ns_idmap_parse_args(one, 0, m, &i), -EINVAL);
+		test_assert(i == 0);
+		i = 77;
+		test_assert_int(ns_idmap_parse_args(one, 1, m, &i), -EINVAL);
+		test_assert(i == 1);
 	}
 
 	/* 340 lines, not 341 */
@@ -105,6 +142,7 @@ static void test_parse_args(void)
 	test_assert_int(m->n, NS_IDMAP_MAX);
 	snprintf(big + len, sizeof(big) - len, "999 999999 1");
 	expect_args(big, -E2BIG);
+	test_assert(parse_index(big) == 3 * NS_IDMAP_MAX);
 	free(m);
 }
 
@@ -387,8 +425,61 @@ static void test_target(void)
 	close(fd);
 }
 
+/* ns_login_defs_yes() for GRANT_AUX_GROUP_SUBIDS in a file holding @text */
+static int defs(const char *text)
+{
+	char path[] = "/tmp/test-login-defs-XXXXXX";
+	int r;
+
+	subid_file(path, text);
+	r = ns_login_defs_yes(path, "GRANT_AUX_GROUP_SUBIDS");
+	unlink(path);
+	return r;
+}
+
+static void test_login_defs(void)
+{
+	char *big = malloc(4096);
+
+	test_assert(big);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS yes\n"), 1);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS yes"), 1);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS YeS\n"), 1);
+	test_assert_int(defs(" \tGRANT_AUX_GROUP_SUBIDS \t \"yes\"  \n"), 1);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS \"yes\"trailing\n"), 1);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS no\n"), 0);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS yess\n"), 0);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS y es\n"), 0);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS\n"), 0);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS \"\"\n"), 0);
+	test_assert_int(defs("#GRANT_AUX_GROUP_SUBIDS yes\n"), 0);
+	test_assert_int(defs("  # GRANT_AUX_GROUP_SUBIDS yes\n"), 0);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDSX yes\n"), 0);
+	test_assert_int(defs("XGRANT_AUX_GROUP_SUBIDS yes\n"), 0);
+	test_assert_int(defs("grant_aux_group_subids yes\n"), 0);
+	test_assert_int(defs(""), 0);
+	/* the last line naming the key decides; a name alone sets nothing */
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS yes\nGRANT_AUX_GROUP_SUBIDS no\n"), 0);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS no\nGRANT_AUX_GROUP_SUBIDS yes\n"), 1);
+	test_assert_int(defs("GRANT_AUX_GROUP_SUBIDS yes\nGRANT_AUX_GROUP_SUBIDS\n"), 1);
+	test_assert_int(ns_login_defs_yes("/nonexistent/login.defs", "GRANT_AUX_GROUP_SUBIDS"), 0);
+	test_assert_int(ns_login_defs_yes("/", "GRANT_AUX_GROUP_SUBIDS"), -EISDIR);
+	/* a line too long for 1023 characters is skipped, and what follows it
+	 * in the same line is not a line of its own */
+	snprintf(big, 4096, "GRANT_AUX_GROUP_SUBIDS yes%1100s\n", "");
+	test_assert_int(defs(big), 0);
+	snprintf(big, 4096, "#%1100s GRANT_AUX_GROUP_SUBIDS yes\n", "");
+	test_assert_int(defs(big), 0);
+	snprintf(big, 4096, "#%1100s\nGRANT_AUX_GROUP_SUBIDS yes\n", "");
+	test_assert_int(defs(big), 1);
+	snprintf(big, 4096, "GRANT_AUX_GROUP_SUBIDS yes%990s\n", "");
+	test_assert_int(defs(big), 1);
+	free(big);
+}
+
 int main(void)
 {
+	test_login_defs();
 	test_target();
 	test_parse_args();
 	test_covers();

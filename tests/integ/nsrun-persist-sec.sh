@@ -186,20 +186,20 @@ case_planted_symlink() {
 		[ "$t" = pid ] && t=pid_for_children
 		[ "$t" = mount ] && t=mnt
 		expect_err "root: $opt: the message says why" 1 \
-			"^nsrun: cannot bind /proc/[0-9]+/ns/$t onto '.*': Too many levels of symbolic links \(no symbolic link may be on the path\)\$"
+			"^nsrun: mount /proc/[0-9]+/ns/$t on .* failed: Too many levels of symbolic links \(no symbolic link may be on the path\)\$"
 		victim_intact "root: $opt: root's file untouched"
 	done
 	# nobody's own attempts meet the same refusal, before any permission
 	run_as user "$NSRUN" -r --net="$T/tmp/plant" true
 	expect_err "user: -r --net=FILE through a symlink: refused" 1 \
-		"^nsrun: cannot bind /proc/[0-9]+/ns/net onto '$T/tmp/plant': Too many levels of symbolic links \(no symbolic link may be on the path\)\$"
+		"^nsrun: mount /proc/[0-9]+/ns/net on $T/tmp/plant failed: Too many levels of symbolic links \(no symbolic link may be on the path\)\$"
 	rm -f "$T/tmp/plant" "$T/tmp/dlink"
 
 	# a directory is no place for a namespace file (as mount(2) says)
 	mkdir -p "$T/adir"
 	run_as root "$NSRUN" --net="$T/adir" true
 	expect_err "root: --net=DIR: refused" 1 \
-		"^nsrun: cannot bind /proc/[0-9]+/ns/net onto '$T/adir': Not a directory\$"
+		"^nsrun: mount /proc/[0-9]+/ns/net on $T/adir failed: Not a directory\$"
 	check "root: --net=DIR: nothing mounted" unmounted "$T/adir"
 }
 
@@ -227,7 +227,7 @@ case_gate() {
 			umount "$T/a" 2>/dev/null
 		done
 		expect_err "root: -f, a bind fails: the error" 1 \
-			"^nsrun: cannot bind /proc/[0-9]+/ns/mnt onto '$dir/mnt': Invalid argument \(.*shared.*\)\$"
+			"^nsrun: mount /proc/[0-9]+/ns/mnt on $dir/mnt failed: Invalid argument \(.*shared.*\)\$"
 		check "root: -f, a bind fails: the program never ran (ran $ran of 20)" [ "$ran" -eq 0 ]
 		check "root: -f, a bind fails: the net bind taken back ($left of 20 left)" [ "$left" -eq 0 ]
 		umount "$dir"
@@ -250,7 +250,7 @@ case_gate() {
 		# is bound, and nsrun ends as it did
 		run_as root "$NSRUN" -f --net="$T/a" --mount="$dir/mnt" --mount-proc="$T/none" true
 		expect_err "root: -f, the child's set-up fails: its error" 1 \
-			"^nsrun: cannot mount proc on '$T/none': No such file or directory\$"
+			"^nsrun: mount $T/none failed: No such file or directory\$"
 		check "root: -f, the child's set-up fails: nothing bound" \
 			eval 'unmounted "$T/a" && unmounted "$dir/mnt"'
 		umount "$dir"
@@ -263,7 +263,7 @@ case_gate() {
 			rm -f "$T/tmp/ran"
 		done
 		expect_err "user: -rf --net=FILE fails" 1 \
-			"^nsrun: cannot bind /proc/[0-9]+/ns/net onto '$T/tmp/n': Operation not permitted\$"
+			"^nsrun: mount /proc/[0-9]+/ns/net on $T/tmp/n failed: Operation not permitted\$"
 		check "user: -rf --net=FILE fails: the program never ran (ran $ran of 20)" [ "$ran" -eq 0 ]
 	fi
 }

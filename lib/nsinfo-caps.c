@@ -165,6 +165,7 @@ int ns_info_idmap(const struct ns_info *info, size_t i, enum ns_idmap_kind kind,
 		return -ENOMEM;
 	n = read_file_at(info->proc_fd, path, buf, IDMAP_TEXT_MAX);
 	if (n < 0)
+		/* cppcheck-suppress memleak ; _cleanup_free_ frees map */
 		return n;
 	if (n >= IDMAP_TEXT_MAX - 1 || nsi_parse_idmap(buf, (size_t)n, map) < 0)
 		return -EINVAL;

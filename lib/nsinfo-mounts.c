@@ -159,6 +159,7 @@ int nsi_nsfs_open(const char *path, uint64_t ino)
 		return -ESTALE;
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
 	fd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* cppcheck-suppress resourceLeak ; fd is returned; _cleanup_close_ closes pfd */
 	return fd < 0 ? -errno : fd;
 }
 

@@ -39,8 +39,10 @@ static int read_once_at(int dirfd, const char *path, char *buf, size_t size)
 		return -errno;
 	n = read(fd, buf, size - 1);
 	if (n < 0)
+		/* cppcheck-suppress resourceLeak ; _cleanup_close_ closes fd */
 		return -errno;
 	buf[n] = '\0';
+	/* cppcheck-suppress resourceLeak ; _cleanup_close_ closes fd */
 	return (int)n;
 }
 
@@ -247,9 +249,11 @@ static int read_proc(struct worker *w, uint32_t pid)
 	if (dfd < 0)
 		return -errno;
 	if (fstat(dfd, &st) < 0)
+		/* cppcheck-suppress resourceLeak ; _cleanup_close_ closes dfd */
 		return -errno;
 	r = nsi_grow((void **)&w->procs, &w->proc_cap, w->n_procs, sizeof(*w->procs));
 	if (r < 0)
+		/* cppcheck-suppress resourceLeak ; _cleanup_close_ closes dfd */
 		return r;
 	p = &w->procs[w->n_procs];
 	*p = (struct nsi_proc){ .pid = (pid_t)pid, .uid = st.st_uid, .parent = -1 };

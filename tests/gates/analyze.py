@@ -70,7 +70,7 @@ def cppcheck(path, flags):
     keep = [a for a in flags if a.startswith(('-D', '-U', '-I' + src, '-I' + build))]
     rc, out = run(['cppcheck', '--enable=warning,portability,performance',
                    '--error-exitcode=1', '--inline-suppr', '--std=c11',
-                   '--library=posix', '--library=gnu', '-D__linux__', '-D__GNUC__',
+                   '--library=posix', '--library=gnu', '-D__linux__', '-D__GNUC__', '-Dnoreturn=__attribute__((noreturn))',
                    '--suppressions-list=' + os.path.join(here, 'cppcheck.supp'),
                    '--template={file}:{line}:{column}: {severity}: {message} [{id}]',
                    '--quiet'] + keep + [path])

@@ -30,9 +30,12 @@ int nsi_caps_init(struct ns_info *info)
 	r = read_all_at(info->proc_fd, "self/status", &status);
 	if (r < 0)
 		return r;
-	p = strstr(status, "\nCapEff:");
-	if (!p || sscanf(p + 8, "%llx", &eff) != 1)
+	p = strstr(status, "\nCapEff:\t");
+	/* the kernel's 16 hex digits and nothing else: sscanf() would take a
+	 * sign ("-1": every capability), spaces, 0x and overflow */
+	if (!p || strspn(p + 9, "0123456789abcdef") != 16 || p[25] != '\n')
 		return -EINVAL;
+	eff = strtoull(p + 9, NULL, 16);
 	last = ns_caps_last();
 	full = last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
 	info->self_userns_caps = (eff & full) == full ? NS_CAPS_ALL : eff ? NS_CAPS_SOME :

@@ -172,11 +172,12 @@ static int read_fds(struct worker *w, int dfd, pid_t pid, uint32_t types)
 			struct dirent64 *de = (struct dirent64 *)(buf + off);
 			char link[64];
 			uint64_t ino;
+			uint32_t fdno;
 			ssize_t len;
 			int t, r;
 
 			off += de->d_reclen;
-			if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			if (parse_u32(de->d_name, &fdno) < 0 || fdno > INT32_MAX)
 				continue;
 			len = readlinkat(fdfd, de->d_name, link, sizeof(link) - 1);
 			if (len < 0)
@@ -203,7 +204,7 @@ static int read_fds(struct worker *w, int dfd, pid_t pid, uint32_t types)
 			if (r < 0)
 				return r;
 			w->fd[w->n_fd++] = (struct nsi_raw_fd){
-				.pid = pid, .fd = atoi(de->d_name), .type = t, .ino = ino
+				.pid = pid, .fd = (int)fdno, .type = t, .ino = ino
 			};
 		}
 		if ((size_t)n < sizeof(buf) - 512)

@@ -210,6 +210,7 @@ static void run_batch(const struct nsveth_opts *base)
 			size_t *nl;
 
 			cap = cap ? cap * 2 : 64;
+			/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 			nv = reallocarray(v, cap, sizeof(*v));
 			if (nv)
 				v = nv;

@@ -27,7 +27,7 @@
  * (~700 bytes) counts against the receive buffer (208 KiB by default, and
  * more needs privilege); an ack that does not fit is dropped. 128 acks
  * leave room for the error ones, which carry their ext-ack text. */
-#define NL_SLICE (64 * 1024)
+#define NL_SLICE ((size_t)64 * 1024)
 #define NL_SLICE_MSGS 128
 
 /* A dump's messages come in skbs of at most 32 KiB (libmnl's later

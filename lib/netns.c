@@ -31,7 +31,7 @@ static int netns_check(int fd)
 		return -errno;
 	if (sfs.f_type != NSFS_MAGIC)
 		return -EINVAL;
-	type = ioctl(fd, NS_GET_NSTYPE);
+	type = ioctl(fd, NS_GET_NSTYPE, 0);
 	if (type < 0)
 		return errno == ENOTTY ? -EINVAL : -errno;
 	return type == CLONE_NEWNET ? 0 : -EINVAL;

@@ -62,7 +62,7 @@ static int caps_walk(struct ns_info *info, int fd, uint64_t ino)
 
 		if (ioctl(cur, NS_GET_OWNER_UID, &owner) < 0)
 			return -errno;
-		pfd = ioctl(cur, NS_GET_PARENT);
+		pfd = ioctl(cur, NS_GET_PARENT, 0);
 		if (pfd < 0)
 			return errno == EPERM ? NS_CAPS_NONE : -errno;
 		close(cur);

@@ -79,6 +79,18 @@ static int target_open(const char *name)
 	return fd;
 }
 
+/* Every target's fd, once the pairs that moved a peer through it are done. */
+static void targets_close(void)
+{
+	for (size_t i = 0; i < ntargets; i++) {
+		close(targets[i].fd);
+		free(targets[i].name);
+	}
+	free(targets);
+	targets = NULL;
+	ntargets = 0;
+}
+
 /* The library's description of @p; any bad input ends here, before a
  * single request is sent. */
 static struct ns_veth *build_pair(const struct pair_opts *p)
@@ -331,6 +343,7 @@ int main(int argc, char **argv)
 		break;
 	case MODE_BATCH:
 		run_batch(&o);
+		targets_close();
 		break;
 	case MODE_CREATE: {
 		struct ns_veth *v = build_pair(&o.pair);
@@ -339,6 +352,7 @@ int main(int argc, char **argv)
 		if (r < 0)
 			die_nl(r, &e);
 		ns_veth_free(v);
+		targets_close();
 		break;
 	}
 	}

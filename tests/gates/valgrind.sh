@@ -14,7 +14,7 @@
 
 # whatever the test runner left open would be inherited by everything and
 # reported; bash's own fd 255 is close-on-exec
-for f in /proc/$$/fd/*; do
+for f in "/proc/$$/fd/"*; do
 	n=${f##*/}
 	[ "$n" -gt 2 ] && [ "$n" -ne 255 ] && eval "exec $n>&-"
 done
@@ -47,7 +47,7 @@ opened_fds() {
 # valgrind's 99; no log reports an error or an fd the process opened and
 # left open at exit
 vg_check() {
-	local desc=$1 rc=$2 bad= l
+	local desc=$1 rc=$2 bad='' l
 	for l in "$T"/vg/*.log; do
 		[ -f "$l" ] || continue
 		if [ -n "$(opened_fds "$l")" ] ||
@@ -105,8 +105,14 @@ case_memcheck() {
 	vg_in_netns "$m" "nsveth creates a pair" \
 		"$NSVETH" va vb /proc/self/ns/net -a 10.8.0.1/24 -A 10.8.0.2/24
 	vg_in_netns "$m" "nsveth --batch" "$NSVETH" --batch "$T/batch"
-	vg_in_netns "$m" "nsveth --list --json" sh -c '"$0" a b /proc/self/ns/net && exec "$@"' \
+	# shellcheck disable=SC2016
+	run_as "$m" "$NSRUN" -r -n sh -c '"$0" a b /proc/self/ns/net && exec "$@"' \
 		"$NSVETH" "${VALGRIND[@]}" "$NSVETH" --list --json
+	vg_check "$m: valgrind: nsveth --list --json" 0
+	case $OUT in
+	*'"a"'*) ok "$m: nsveth --list --json lists the pair" ;;
+	*) not_ok "$m: nsveth --list --json lists the pair"; diag "stdout: $OUT" ;;
+	esac
 	vg "$m" "nsmap --check" "$NSMAP" --check
 	# the target as an fd of its /proc directory (as nsrun hands it):
 	# valgrind 3.19 has no pidfd_open(2), which a PID target needs

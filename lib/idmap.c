@@ -261,6 +261,7 @@ int ns_idmap_read_kernel(const char *path, struct ns_idmap *map)
 		return -errno;
 	out = malloc(sizeof(*out));
 	if (!out)
+		/* cppcheck-suppress resourceLeak ; _cleanup_fclose_ closes f */
 		return -ENOMEM;
 	*out = *map;
 

@@ -440,6 +440,7 @@ int ns_kill_descendants(int proc_fd, int sig)
 	_cleanup_close_ int self = -1;
 	char link[16];
 	pid_t pid = getpid();
+	uint32_t self_pid;
 	ssize_t n;
 
 	if (proc_fd < 0)
@@ -449,7 +450,7 @@ int ns_kill_descendants(int proc_fd, int sig)
 	if (n < 0)
 		return -errno;
 	link[n] = '\0';
-	if (atoi(link) != pid)
+	if (parse_u32(link, &self_pid) < 0 || self_pid != (uint32_t)pid)
 		return -EXDEV;
 	self = open_pid_dir(proc_fd, pid, -1);
 	if (self < 0)

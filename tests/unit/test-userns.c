@@ -418,6 +418,23 @@ static void test_kill_descendants(void)
 	close(proc);
 }
 
+/* A proc whose "self" is not exactly the caller's PID is another one. */
+static void test_kill_descendants_self(void)
+{
+	char dir[] = "/tmp/nsutils-proc.XXXXXX", link[64], self[64];
+	int fd;
+
+	test_assert(mkdtemp(dir) != NULL);
+	snprintf(link, sizeof(link), "%dx", (int)getpid());
+	snprintf(self, sizeof(self), "%s/self", dir);
+	test_assert(symlink(link, self) == 0);
+	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	test_assert(fd >= 0);
+	test_assert_int(ns_kill_descendants(fd, SIGKILL), -EXDEV);
+	close(fd);
+	test_assert(unlink(self) == 0 && rmdir(dir) == 0);
+}
+
 int main(void)
 {
 	test_fork_pidfd();
@@ -427,5 +444,6 @@ int main(void)
 	test_parent_watch();
 	test_inode();
 	test_kill_descendants();
+	test_kill_descendants_self();
 	return 0;
 }

@@ -289,7 +289,7 @@ path_nsls_json() { run_plain "$1" "${@:2}" "$NSLS" -J -T; }
 
 # fault_path MODE TOOL DESC FN: records FN's calls, then runs FN once per
 # planned fault and checks each run. A known bug not fixed yet: runs whose
-# only fault matches the regular expression FAULT_TODO make the test point
+# "CALL: fault" matches the regular expression FAULT_TODO make the test point
 # a SKIP naming the bug (FAULT_TODO_WHY); any other fault still fails it.
 fault_path() {
 	local m=$1 tool=$2 desc=$3 fn=$4 plan call n e runs=0 bad=0 missed=0 fails=0 lost=0 known=0
@@ -372,7 +372,7 @@ fault_path() {
 			fails=$((fails + 1))
 		fi
 		[ -n "$LEFT" ] && why="${why:+$why, }left behind:$LEFT"
-		if [ -n "$why" ] && [ -n "$todo" ] && [[ $why =~ ^$todo$ ]]; then
+		if [ -n "$why" ] && [ -n "$todo" ] && [[ "$call: $why" =~ ^$todo$ ]]; then
 			known=$((known + 1))
 			diag "$m: $desc: $call #$n ($e): status $RC: $why (known)"
 		elif [ -n "$why" ]; then
@@ -418,8 +418,8 @@ case_faults() {
 	if [ "$m" = root ]; then
 		# binding a namespace file needs root in the caller's mount
 		# namespace
-		FAULT_TODO="left behind: mounts: $T/persist/uts" \
-			FAULT_TODO_WHY="without --fork, a set-up failing after the binds leaves them" \
+		FAULT_TODO="mount: left behind: mounts: $T/persist/uts" \
+			FAULT_TODO_WHY="without --fork, a mount failing after the binds leaves them" \
 			fault_path "$m" nsrun "nsrun -r -m --uts=FILE true" path_nsrun_persist
 	fi
 }

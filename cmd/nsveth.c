@@ -150,6 +150,7 @@ static void run_batch(const struct nsveth_opts *base)
 {
 	_cleanup_free_ struct ns_veth **v = NULL;
 	_cleanup_free_ size_t *lineno = NULL;
+	_cleanup_free_ char **copies = NULL;
 	struct ns_nl_error e;
 	size_t n = 0, cap = 0, bad = 0, no = 0;
 	char *line = NULL;
@@ -168,7 +169,7 @@ static void run_batch(const struct nsveth_opts *base)
 
 		no++;
 		msg_line(no);
-		copy = strdup(line); /* the pair keeps pointers into it */
+		copy = strdup(line); /* the pair and the targets keep pointers into it */
 		if (!copy)
 			die(-ENOMEM, "cannot read '%s'", base->batch);
 		argc = split_words(copy, argv, (int)(sizeof(argv) / sizeof(argv[0])));
@@ -184,9 +185,11 @@ static void run_batch(const struct nsveth_opts *base)
 			cap = cap ? cap * 2 : 64;
 			v = reallocarray(v, cap, sizeof(*v));
 			lineno = reallocarray(lineno, cap, sizeof(*lineno));
-			if (!v || !lineno)
+			copies = reallocarray(copies, cap, sizeof(*copies));
+			if (!v || !lineno || !copies)
 				die(-ENOMEM, "cannot read '%s'", base->batch);
 		}
+		copies[n] = copy;
 		v[n] = build_pair(&o.pair);
 		lineno[n++] = no;
 	}
@@ -203,6 +206,9 @@ static void run_batch(const struct nsveth_opts *base)
 	}
 	for (size_t i = 0; i < n; i++)
 		ns_veth_free(v[i]);
+	/* nothing looks a target up by name any more */
+	for (size_t i = 0; i < n; i++)
+		free(copies[i]);
 }
 
 static void json_str(const char *s)

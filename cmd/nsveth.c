@@ -161,28 +161,6 @@ static noreturn void die_nl(int r, const struct ns_nl_error *e)
 	diex("cannot %s%s: %s%s", e->step, msg_at(), strerror(-r), hint);
 }
 
-/* Splits @line into words at white space; '#' starts a comment. */
-static int split_words(char *line, char **argv, int max)
-{
-	int argc = 0;
-	char *s = line;
-
-	argv[argc++] = (char *)program_name;
-	for (;;) {
-		s += strspn(s, " \t\r\n");
-		if (!*s || *s == '#')
-			break;
-		if (argc == max - 1)
-			return -E2BIG;
-		argv[argc++] = s;
-		s += strcspn(s, " \t\r\n");
-		if (*s)
-			*s++ = '\0';
-	}
-	argv[argc] = NULL;
-	return argc;
-}
-
 static void run_batch(const struct nsveth_opts *base)
 {
 	_cleanup_free_ struct ns_veth **v = NULL;

@@ -138,6 +138,7 @@ int nl_request(struct mnl_socket *nl, const struct nlmsghdr *req, char *msg, siz
 	       int (*cb)(const struct nlmsghdr *, void *), void *data);
 int nl_addr_parse(const char *s, bool need_prefix_ok, struct nl_addr *ret);
 const char *nl_addr_format(const struct nl_addr *a, bool with_prefix, char *buf, size_t size);
+struct nlmsghdr *nl_put_hdr(void *buf, uint32_t seq, uint16_t type, uint16_t flags);
 struct nlmsghdr *nl_put_link_up(void *buf, uint32_t seq, int ifindex);
 struct nlmsghdr *nl_put_link_get(void *buf, uint32_t seq, const char *name);
 struct nlmsghdr *nl_put_link_dump(void *buf, uint32_t seq);

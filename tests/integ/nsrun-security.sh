@@ -127,15 +127,13 @@ case_forward_pidfd() {
 	fi
 	run_as "$m" strace -o "$T/tmp/trace.$m" -e trace=kill,pidfd_send_signal \
 		"$NSRUN" -r --forward-signals sh -c 'kill -TERM $PPID; sleep 5'
-	# the first signal sent is the forwarded one; a kill(2) of nsrun's own
-	# PID follows when it dies as the child did
-	if grep -m1 -E '^(kill|pidfd_send_signal)\(' "$T/tmp/trace.$m" |
-		grep -q '^pidfd_send_signal(.*SIGTERM'; then
-		ok "$m: --forward-signals sends through the child's pidfd"
-	else
-		not_ok "$m: --forward-signals sends through the child's pidfd"
-		diag "$(cat "$T/tmp/trace.$m")"
-	fi
+	check_diag "$m: --forward-signals sends through the child's pidfd" \
+		"$(cat "$T/tmp/trace.$m")" first_signal_by_pidfd "$T/tmp/trace.$m"
+}
+# the first signal sent is the forwarded one; a kill(2) of nsrun's own
+# PID follows when it dies as the child did
+first_signal_by_pidfd() {
+	grep -m1 -E '^(kill|pidfd_send_signal)\(' "$1" | grep -q '^pidfd_send_signal(.*SIGTERM'
 }
 for_each_mode case_forward_pidfd
 
@@ -152,12 +150,8 @@ case_pid_hides_supervisor() {
 		'echo $PPID; kill -STOP $PPID 0 -1; sleep 4; echo late'
 	t1=$(date +%s%N)
 	expect "$m: --pid --new-session: the program's parent PID is 0, and --timeout fires" 124 0
-	if [ $(((t1 - t0) / 1000000)) -lt 3000 ]; then
-		ok "$m: --pid --new-session: a SIGSTOP from the program does not delay --timeout"
-	else
-		not_ok "$m: --pid --new-session: a SIGSTOP from the program does not delay --timeout"
-		diag "took $(((t1 - t0) / 1000000)) ms"
-	fi
+	check_diag "$m: --pid --new-session: a SIGSTOP from the program does not delay --timeout" \
+		"took $(((t1 - t0) / 1000000)) ms" [ $(((t1 - t0) / 1000000)) -lt 3000 ]
 }
 for_each_mode case_pid_hides_supervisor
 
@@ -185,27 +179,7 @@ case_dry_run_tty() {
 }
 for_each_mode case_dry_run_tty
 
-# a sleep with an argument no other process has, found again with pgrep
-TOKEN_N=0
-new_token() {
-	TOKEN_N=$((TOKEN_N + 1))
-	TOKEN="20$TOKEN_N$$.5"
-}
-
-sleeper() {
-	pgrep -x -f "sleep $TOKEN"
-}
-
-no_sleeper() {
-	! sleeper >/dev/null
-}
-
-stop_sleeper() {
-	local p
-	for p in $(sleeper); do
-		kill -KILL "$p" 2>/dev/null
-	done
-}
+TOKEN_PREFIX=20
 
 # kill_child_survives MODE DESC ARGS...: starts nsrun ARGS (running
 # "sleep $TOKEN" in the end), SIGKILLs nsrun once the sleep runs, and

@@ -53,6 +53,13 @@ check() {
 	fi
 }
 
+# have_or_skip CMD DESC: true if CMD is on PATH, else a skip "DESC (no CMD)"
+have_or_skip() {
+	command -v "$1" >/dev/null && return 0
+	skip "$2 (no $1)"
+	return 1
+}
+
 # check_diag DESC DIAG CMD...: as check, with DIAG as a diagnostic if CMD fails.
 check_diag() {
 	local desc=$1 why=$2

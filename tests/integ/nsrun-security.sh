@@ -121,10 +121,7 @@ for_each_mode case_timeout_pid
 # strace without -f follows nsrun alone, not the program.
 case_forward_pidfd() {
 	local m=$1
-	if ! command -v strace >/dev/null; then
-		skip "$m: --forward-signals through a pidfd (no strace)"
-		return
-	fi
+	have_or_skip strace "$m: --forward-signals through a pidfd" || return
 	run_as "$m" strace -o "$T/tmp/trace.$m" -e trace=kill,pidfd_send_signal \
 		"$NSRUN" -r --forward-signals sh -c 'kill -TERM $PPID; sleep 5'
 	check_diag "$m: --forward-signals sends through the child's pidfd" \
@@ -159,10 +156,7 @@ for_each_mode case_pid_hides_supervisor
 # script(1) gives it one
 case_dry_run_tty() {
 	local m=$1
-	if ! command -v script >/dev/null; then
-		skip "$m: --dry-run notes a terminal without --new-session (no script)"
-		return
-	fi
+	have_or_skip script "$m: --dry-run notes a terminal without --new-session" || return
 	run_as "$m" script -qec "$NSRUN --dry-run -r true 2>&1 >/dev/null" /dev/null
 	if printf '%s\n' "$OUT" | grep -q 'note: .*--new-session'; then
 		ok "$m: --dry-run notes a terminal without --new-session"
@@ -217,10 +211,7 @@ case_kill_child_credentials() {
 			--fork --kill-child setpriv --reuid=65534 --regid=65534 --clear-groups \
 			sleep "$TOKEN"
 	fi
-	if ! command -v capsh >/dev/null; then
-		skip "$m: --kill-child outlives a capability gain (no capsh)"
-		return
-	fi
+	have_or_skip capsh "$m: --kill-child outlives a capability gain" || return
 	new_token
 	kill_child_survives "$m" "-r --kill-child outlives a capability gain at exec" \
 		-r --kill-child capsh --caps= -- -c "exec sleep $TOKEN"
@@ -235,10 +226,7 @@ for_each_mode case_kill_child_credentials
 KILL_LOOPS=${KILL_LOOPS:-50}
 case_kill_child_race() {
 	local m=$1 i nsrun bad=0
-	if ! command -v capsh >/dev/null; then
-		skip "$m: --kill-child: nsrun killed right after start (no capsh)"
-		return
-	fi
+	have_or_skip capsh "$m: --kill-child: nsrun killed right after start" || return
 	new_token
 	for ((i = 0; i < KILL_LOOPS; i++)); do
 		spawn_as "$m" "$NSRUN" -r --kill-child capsh --caps= -- -c "exec sleep $TOKEN"

@@ -20,6 +20,26 @@
 
 const char *program_name;
 
+const char *nl_error_reason(int r, const struct ns_nl_error *e, bool with_errno, char *buf,
+			    size_t size)
+{
+	if (e->msg[0] && (with_errno || r == -EPERM))
+		snprintf(buf, size, "%s (%s)", strerror(-r), e->msg);
+	else
+		snprintf(buf, size, "%s", e->msg[0] ? e->msg : strerror(-r));
+	return buf;
+}
+
+/* weak: nsrun-opts.c still carries a definition of its own */
+__attribute__((weak)) void *grow_or_die(void *array, size_t n, size_t size)
+{
+	void *p = reallocarray(array, n + 1, size);
+
+	if (!p)
+		die(-ENOMEM, "cannot parse options");
+	return p;
+}
+
 static void vmsg(int r, const char *fmt, va_list ap)
 {
 	fflush(stdout);

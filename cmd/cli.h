@@ -10,6 +10,15 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+/* Exit statuses besides 0 and 1, as the upstream tools use them
+ * (util-linux's exitcodes.h, timeout(1)). */
+enum {
+	NS_EXIT_UNSUPPORTED_IOCTL = 2, /* lsns: the kernel lacks an NS_GET_* ioctl */
+	NS_EXIT_TIMEOUT = 124,         /* timeout(1): the time limit ran out */
+	NS_EXIT_CANNOT_INVOKE = 126,   /* the program was found but could not run */
+	NS_EXIT_NOT_FOUND = 127,       /* the program was not found */
+};
+
 /* "prog: <msg>: strerror(-r)", exit 1. */
 noreturn void die(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "prog: <msg>", exit 1. */
@@ -51,6 +60,19 @@ int parse_duration(const char *s, uint64_t *ret_ms);
 noreturn void exit_like(int status);
 
 struct ns_idmap;
+struct ns_nl_error;
+
+/* The reason a netlink step failed, for "cannot <e->step>: <reason>": the
+ * kernel's extended-ack text with strerror(-r) before it in parentheses
+ * ("Operation not permitted (needs CAP_NET_ADMIN ...)") if @with_errno or
+ * @r is -EPERM, else the text alone; strerror(-r) if there is no text.
+ * Written into @buf, which is returned. */
+const char *nl_error_reason(int r, const struct ns_nl_error *e, bool with_errno, char *buf,
+			    size_t size);
+
+/* reallocarray(@array, @n + 1, @size): room for one more element; exits
+ * with "cannot parse options" if memory runs out. */
+void *grow_or_die(void *array, size_t n, size_t size);
 
 /* Each line of @map on stdout, after "@prefix: " when @prefix is not NULL;
  * exits 1 with a message if the map cannot be formatted. */

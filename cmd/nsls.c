@@ -457,9 +457,9 @@ int main(int argc, char **argv)
 	r = ns_info_scan(proc_fd, o.types, flags, &out.info);
 	/* lsns's words when the kernel lacks the NS_GET_* ioctls */
 	if (r == -ENOTTY && (o.tree == TREE_OWNER || o.tree == TREE_PARENT))
-		die_status(2, r, "--tree={parent|owner} is unsupported for your system");
+		die_status(NS_EXIT_UNSUPPORTED_IOCTL, r, "--tree={parent|owner} is unsupported for your system");
 	if (r == -ENOTTY)
-		die_status(2, r, "Unsupported ioctl NS_GET_USERNS");
+		die_status(NS_EXIT_UNSUPPORTED_IOCTL, r, "Unsupported ioctl NS_GET_USERNS");
 	if (r < 0)
 		die(r, "cannot read /proc");
 

@@ -72,6 +72,7 @@ void parse_options(const struct nsmap_voice *v, int argc, char **argv, struct ns
 		{ .name = "version", .val = 'V' },
 		{ 0 }
 	};
+	enum ns_idmap_kind kind;
 	int c, modes;
 
 	if (v->shadow) {
@@ -84,7 +85,7 @@ void parse_options(const struct nsmap_voice *v, int argc, char **argv, struct ns
 		switch (c) {
 		case 'g': o->gid = true; break;
 		case 'b': o->both = true; break;
-		case 'a': o->autom = true; break;
+		case 'a': o->automatic = true; break;
 		case 'c': o->check = true; break;
 		case 'n': o->dry_run = true; break;
 		case 'h': usage(); break;
@@ -92,7 +93,7 @@ void parse_options(const struct nsmap_voice *v, int argc, char **argv, struct ns
 		default: die_usage(NULL);
 		}
 	}
-	modes = o->gid + o->both + o->autom + o->check;
+	modes = o->gid + o->both + o->automatic + o->check;
 	if (modes > 1)
 		die_usage("--gid, --both, --auto and --check exclude each other");
 	if (o->check) {
@@ -103,7 +104,7 @@ void parse_options(const struct nsmap_voice *v, int argc, char **argv, struct ns
 	if (optind >= argc)
 		die_usage("no target process given");
 	o->target = argv[optind++];
-	if (o->autom) {
+	if (o->automatic) {
 		if (optind < argc)
 			die_usage("--auto takes no ranges");
 		return;
@@ -121,8 +122,9 @@ void parse_options(const struct nsmap_voice *v, int argc, char **argv, struct ns
 		o->nargs[NS_GID_MAP] = (size_t)(argc - sep - 1);
 		return;
 	}
-	o->args[o->gid] = argv + optind;
-	o->nargs[o->gid] = (size_t)(argc - optind);
+	kind = o->gid ? NS_GID_MAP : NS_UID_MAP;
+	o->args[kind] = argv + optind;
+	o->nargs[kind] = (size_t)(argc - optind);
 }
 
 /* Whether a value before the first malformed argument @bad is out of

@@ -13,11 +13,11 @@
 struct nsmap_opts {
 	bool gid;
 	bool both;
-	bool autom;
+	bool automatic;
 	bool check;
 	bool dry_run;
 	const char *target;
-	char **args[2]; /* the uid and the gid triples */
+	char **args[2]; /* by enum ns_idmap_kind: the uid and the gid triples */
 	size_t nargs[2];
 };
 

@@ -332,7 +332,7 @@ int main(int argc, char **argv)
 	if (v->shadow)
 		parse_ranges(v, &o, j.map, j.have);
 	for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++)
-		if (o.autom)
+		if (o.automatic)
 			auto_map(&j, (enum ns_idmap_kind)k);
 	for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++)
 		if (j.have[k])

@@ -153,12 +153,10 @@ static struct ns_veth *build_pair(const struct pair_opts *p)
 static noreturn void die_nl(int r, const struct ns_nl_error *e)
 {
 	const char *hint = e->peer_down ? " (the peer is down; add --up)" : "";
+	char why[sizeof(e->msg) + 128];
 
-	if (r == -EPERM && e->msg[0])
-		diex("cannot %s%s: %s (%s)%s", e->step, msg_at(), strerror(-r), e->msg, hint);
-	if (e->msg[0])
-		diex("cannot %s%s: %s%s", e->step, msg_at(), e->msg, hint);
-	diex("cannot %s%s: %s%s", e->step, msg_at(), strerror(-r), hint);
+	diex("cannot %s%s: %s%s", e->step, msg_at(), nl_error_reason(r, e, false, why, sizeof(why)),
+	     hint);
 }
 
 static void run_batch(const struct nsveth_opts *base)

@@ -12,13 +12,6 @@
 #include "ns.h"
 #include "ns-internal.h"
 
-static inline void cap_freep(cap_t *caps)
-{
-	if (*caps)
-		cap_free(*caps);
-}
-#define _cleanup_cap_ _cleanup_(cap_freep)
-
 int ns_caps_last(void)
 {
 	char buf[32];

@@ -108,8 +108,7 @@ static void __attribute__((noreturn)) exec_helper(const char *helper, char **arg
 	else
 		execvp(helper, argv);
 	e = errno;
-	while (write(err_fd, &e, sizeof(e)) < 0 && errno == EINTR)
-		;
+	(void)write_all(err_fd, &e, sizeof(e));
 	_exit(127);
 }
 
@@ -117,7 +116,7 @@ static void __attribute__((noreturn)) exec_helper(const char *helper, char **arg
 static int run_argv(char **argv)
 {
 	_cleanup_close_ int rfd = -1, wfd = -1;
-	int pipefd[2], status, e = 0;
+	int pipefd[2], status, e = 0, r;
 	ssize_t n;
 	pid_t child;
 
@@ -135,14 +134,11 @@ static int run_argv(char **argv)
 		exec_helper(argv[0], argv, wfd);
 
 	close(take_fd(&wfd));
-	do
-		n = read(rfd, &e, sizeof(e));
-	while (n < 0 && errno == EINTR);
+	n = read_eintr(rfd, &e, sizeof(e));
 
-	while (waitpid(child, &status, 0) < 0) {
-		if (errno != EINTR)
-			return -errno;
-	}
+	r = waitpid_eintr(child, &status, 0);
+	if (r < 0)
+		return r;
 	if (n == (ssize_t)sizeof(e) && e > 0)
 		return -e;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)

@@ -381,11 +381,9 @@ int ns_idmap_written(int proc_pid_fd, enum ns_idmap_kind kind)
 	fd = open_proc_file_at(proc_pid_fd, ns_idmap_file(kind), O_RDONLY);
 	if (fd < 0)
 		return fd;
-	do
-		n = read(fd, &c, 1);
-	while (n < 0 && errno == EINTR);
+	n = read_eintr(fd, &c, 1);
 	if (n < 0)
-		return -errno;
+		return (int)n;
 	return n > 0;
 }
 
@@ -399,11 +397,9 @@ int ns_setgroups_deny_checked(int proc_pid_fd)
 	if (fd < 0)
 		return fd;
 	/* a "deny" already there needs no second write (newgidmap(1)) */
-	do
-		n = read(fd, cur, sizeof(cur) - 1);
-	while (n < 0 && errno == EINTR);
+	n = read_eintr(fd, cur, sizeof(cur) - 1);
 	if (n < 0)
-		return -errno;
+		return (int)n;
 	cur[n] = '\0';
 	if (strncmp(cur, "deny", 4) == 0)
 		return 0;

@@ -69,15 +69,23 @@ static size_t addr_len(const struct nl_addr *a)
 	return a->family == AF_INET ? 4 : 16;
 }
 
-static struct nlmsghdr *put_link_hdr(void *buf, uint32_t seq, uint16_t type, uint16_t flags,
-				     int ifindex, struct ifinfomsg **ret_ifm)
+/* A request header that asks for @flags besides NLM_F_REQUEST. */
+struct nlmsghdr *nl_put_hdr(void *buf, uint32_t seq, uint16_t type, uint16_t flags)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct ifinfomsg *ifm;
 
 	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	nlh->nlmsg_seq = seq;
+	return nlh;
+}
+
+static struct nlmsghdr *put_link_hdr(void *buf, uint32_t seq, uint16_t type, uint16_t flags,
+				     int ifindex, struct ifinfomsg **ret_ifm)
+{
+	struct nlmsghdr *nlh = nl_put_hdr(buf, seq, type, flags);
+	struct ifinfomsg *ifm;
+
 	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	ifm->ifi_family = AF_UNSPEC;
 	ifm->ifi_index = ifindex;
@@ -171,12 +179,10 @@ struct nlmsghdr *nl_put_bridge_new(void *buf, uint32_t seq, const char *name, bo
  * (a fresh veth has no one to clash with). */
 struct nlmsghdr *nl_put_addr_new(void *buf, uint32_t seq, int ifindex, const struct nl_addr *a)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh = nl_put_hdr(buf, seq, RTM_NEWADDR,
+					  NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
 	struct ifaddrmsg *ifa;
 
-	nlh->nlmsg_type = RTM_NEWADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
-	nlh->nlmsg_seq = seq;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = a->family;
 	ifa->ifa_prefixlen = a->prefix;
@@ -193,12 +199,10 @@ struct nlmsghdr *nl_put_addr_new(void *buf, uint32_t seq, int ifindex, const str
  * gateway. */
 struct nlmsghdr *nl_put_route_new(void *buf, uint32_t seq, int ifindex, const struct nl_route *rt)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh = nl_put_hdr(buf, seq, RTM_NEWROUTE,
+					  NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
 	struct rtmsg *rtm;
 
-	nlh->nlmsg_type = RTM_NEWROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
-	nlh->nlmsg_seq = seq;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = rt->dst.family;
 	rtm->rtm_dst_len = rt->dst.prefix;
@@ -217,12 +221,9 @@ struct nlmsghdr *nl_put_route_new(void *buf, uint32_t seq, int ifindex, const st
 /* The id our namespace has for the one behind @netns_fd, if any. */
 struct nlmsghdr *nl_put_nsid_get(void *buf, uint32_t seq, int netns_fd)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh = nl_put_hdr(buf, seq, RTM_GETNSID, NLM_F_ACK);
 	struct rtgenmsg *g;
 
-	nlh->nlmsg_type = RTM_GETNSID;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = seq;
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->rtgen_family = AF_UNSPEC;
 	mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)netns_fd);

@@ -12,13 +12,13 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <linux/nsfs.h>
 #include <linux/netlink.h>
 
 #include <libmnl/libmnl.h>
 #include <sys/capability.h>
 
 #include "ns.h"
+#include "compat.h"
 #include "ns-internal.h"
 
 /* Requests go out in slices, and each slice's acks are read before the

@@ -10,15 +10,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/magic.h>
-#include <linux/nsfs.h>
-#include <linux/openat2.h>
 
 #include "ns.h"
+#include "compat.h"
 #include "ns-internal.h"
-
-#ifndef PIDFD_GET_NET_NAMESPACE
-#define PIDFD_GET_NET_NAMESPACE _IO(0xFF, 4)
-#endif
 
 /* Whether @fd is a network namespace file: on nsfs (not a file some
  * other filesystem answers NS_GET_NSTYPE for) and of CLONE_NEWNET. */

@@ -4,11 +4,13 @@
 #define LIBNS_NS_INTERNAL_H
 
 #include <dirent.h>
+#include <poll.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -46,6 +48,19 @@ static inline void closedirp(DIR **d)
 #define _cleanup_fclose_ _cleanup_(fclosep)
 #define _cleanup_closedir_ _cleanup_(closedirp)
 
+/* caps.c, privs.c: a libcap cap_t. Declared as libcap does, so that files
+ * without libcap need not include <sys/capability.h>. */
+int cap_free(void *obj);
+
+static inline void cap_freep(void *p)
+{
+	void **caps = p;
+
+	if (*caps)
+		cap_free(*caps);
+}
+#define _cleanup_cap_ _cleanup_(cap_freep)
+
 /* Hand ownership out of a cleanup variable: return its value, reset it. */
 static inline int take_fd_(int *fd)
 {
@@ -65,7 +80,10 @@ static inline void *take_ptr_(void **p)
 }
 #define take_ptr(p) take_ptr_((void **)(p))
 
-/* util.c */
+/* util.c: the only EINTR loops of libns */
+ssize_t read_eintr(int fd, void *buf, size_t n);
+int poll_eintr(struct pollfd *fds, nfds_t n, int timeout);
+int waitpid_eintr(pid_t pid, int *ret_status, int flags);
 int write_all(int fd, const void *buf, size_t len);
 int write_once(int fd, const char *text, size_t len);
 int read_all_at(int dirfd, const char *path, char **ret);
@@ -122,6 +140,7 @@ int nl_request(struct mnl_socket *nl, const struct nlmsghdr *req, char *msg, siz
 	       int (*cb)(const struct nlmsghdr *, void *), void *data);
 int nl_addr_parse(const char *s, bool need_prefix_ok, struct nl_addr *ret);
 const char *nl_addr_format(const struct nl_addr *a, bool with_prefix, char *buf, size_t size);
+struct nlmsghdr *nl_put_hdr(void *buf, uint32_t seq, uint16_t type, uint16_t flags);
 struct nlmsghdr *nl_put_link_up(void *buf, uint32_t seq, int ifindex);
 struct nlmsghdr *nl_put_link_get(void *buf, uint32_t seq, const char *name);
 struct nlmsghdr *nl_put_link_dump(void *buf, uint32_t seq);

@@ -2,7 +2,6 @@
 /* What the caller may do over a namespace, and a user namespace's id maps. */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/nsfs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include <unistd.h>
 
 #include "ns.h"
+#include "compat.h"
 #include "ns-internal.h"
 #include "nsinfo-caps.h"
 #include "nsinfo-data.h"
@@ -161,7 +161,7 @@ int ns_info_idmap(const struct ns_info *info, size_t i, enum ns_idmap_kind kind,
 	if (ns->type != NS_TYPE_USER || ns->proc < 0)
 		return -ENODATA;
 	snprintf(path, sizeof(path), "%d/%s", (int)info->procs[ns->proc].pid,
-		 kind == NS_UID_MAP ? "uid_map" : "gid_map");
+		 ns_idmap_file(kind));
 	buf = malloc(IDMAP_TEXT_MAX);
 	map = malloc(sizeof(*map));
 	if (!buf || !map)

@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,14 +15,11 @@
 #include <unistd.h>
 
 #include "ns.h"
+#include "compat.h"
 #include "ns-internal.h"
 #include "nsinfo-data.h"
 #include "nsinfo-mounts.h"
 #include "nsinfo-proc.h"
-
-#ifndef SYS_openat2
-#define SYS_openat2 437
-#endif
 
 /* mountinfo(5) escapes space, tab, newline and backslash as \ooo. Returns
  * the decoded length, or -EINVAL for a backslash that starts no such escape

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
-#include <linux/nsfs.h>
 #include <linux/sockios.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -18,12 +17,9 @@
 #include <unistd.h>
 
 #include "ns.h"
+#include "compat.h"
 #include "ns-internal.h"
 #include "nsinfo-internal.h"
-
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
 
 static int pidfd_getfd(int pidfd, int fd)
 {

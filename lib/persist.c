@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
-#include <linux/openat2.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -13,36 +12,11 @@
 #include <unistd.h>
 
 #include "ns.h"
+#include "compat.h"
 #include "ns-internal.h"
-
-#ifndef SYS_openat2
-#define SYS_openat2 437
-#endif
-#ifndef SYS_open_tree
-#define SYS_open_tree 428
-#endif
-#ifndef SYS_move_mount
-#define SYS_move_mount 429
-#endif
-#ifndef OPEN_TREE_CLONE
-#define OPEN_TREE_CLONE 1
-#endif
-#ifndef OPEN_TREE_CLOEXEC
-#define OPEN_TREE_CLOEXEC O_CLOEXEC
-#endif
-#ifndef MOVE_MOUNT_F_EMPTY_PATH
-#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
-#endif
-#ifndef MOVE_MOUNT_T_EMPTY_PATH
-#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
-#endif
-#ifndef NSFS_MAGIC
-#define NSFS_MAGIC 0x6e736673
-#endif
 
 /* pidfs ioctls of Linux 6.11 (linux/pidfd.h), one per namespace type, in
  * the order of enum ns_type; the *_FOR_CHILDREN ones for pid and time */
-#define PIDFS_IOCTL_MAGIC 0xFF
 static const unsigned long pidfd_ns_ioctl[NS_TYPE_MAX][2] = {
 	[NS_TYPE_MNT] = { _IO(PIDFS_IOCTL_MAGIC, 3), _IO(PIDFS_IOCTL_MAGIC, 3) },
 	[NS_TYPE_UTS] = { _IO(PIDFS_IOCTL_MAGIC, 10), _IO(PIDFS_IOCTL_MAGIC, 10) },

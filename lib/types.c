@@ -5,11 +5,8 @@
 #include <string.h>
 
 #include "ns.h"
+#include "compat.h"
 #include "ns-internal.h"
-
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
 
 static const struct {
 	const char *name;

@@ -18,12 +18,9 @@
 #include <unistd.h>
 
 #include "ns.h"
+#include "compat.h"
 #include "ns-internal.h"
 #include "nsinfo-internal.h"
-
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
 
 int ns_unshare(int clone_flags)
 {
@@ -113,11 +110,9 @@ static int pidfd_ended(int pidfd)
 	struct pollfd p = { .fd = pidfd, .events = POLLIN };
 	int n;
 
-	do
-		n = poll(&p, 1, 0);
-	while (n < 0 && errno == EINTR);
+	n = poll_eintr(&p, 1, 0);
 	if (n < 0)
-		return -errno;
+		return n;
 	return n > 0;
 }
 
@@ -229,11 +224,11 @@ int ns_unpersist(const char *target)
 
 int ns_wait(pid_t pid, int *ret_status)
 {
-	int status;
+	int status, r;
 
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
+	r = waitpid_eintr(pid, &status, 0);
+	if (r < 0)
+		return r;
 	*ret_status = status;
 	return 0;
 }
@@ -247,19 +242,13 @@ int ns_parent_watch(int parent_pidfd, int sig)
 		return -errno;
 	/* The parent may have died before the prctl() took effect; the pidfd
 	 * turns readable once it has, so one poll closes that window. */
-	do
-		n = poll(&p, 1, 0);
-	while (n < 0 && errno == EINTR);
+	n = poll_eintr(&p, 1, 0);
 	if (n < 0)
-		return -errno;
+		return n;
 	if (n > 0)
 		return -ESRCH;
 	return 0;
 }
-
-#ifndef SYS_pidfd_send_signal
-#define SYS_pidfd_send_signal 424
-#endif
 
 int ns_pidfd_send_signal(int pidfd, int sig)
 {

@@ -4,14 +4,16 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
-#include <linux/openat2.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ns.h"
+#include "compat.h"
 #include "ns-internal.h"
 
 /* Writes all of @buf, retrying EINTR. A write that makes no progress is -EIO. */
@@ -61,10 +63,6 @@ int write_file_at(int dirfd, const char *path, const char *text)
 	return write_once(fd, text, strlen(text));
 }
 
-#ifndef SYS_openat2
-#define SYS_openat2 437
-#endif
-
 /* Opens the proc file @name right below @dirfd so that what a write lands
  * on is that file and nothing else: not a file bind-mounted over it
  * (RESOLVE_NO_XDEV), not a symlink's target, and on procfs. openat2(2)
@@ -95,7 +93,7 @@ int open_proc_file_at(int dirfd, const char *name, int flags)
 }
 
 /* read(2) retried on EINTR; -errno on failure. */
-static ssize_t read_eintr(int fd, void *buf, size_t n)
+ssize_t read_eintr(int fd, void *buf, size_t n)
 {
 	ssize_t r;
 
@@ -105,28 +103,61 @@ static ssize_t read_eintr(int fd, void *buf, size_t n)
 	return r < 0 ? -errno : r;
 }
 
+/* poll(2) retried on EINTR: the number of ready fds, or -errno. */
+int poll_eintr(struct pollfd *fds, nfds_t n, int timeout)
+{
+	int r;
+
+	do
+		r = poll(fds, n, timeout);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : r;
+}
+
+/* waitpid(2) retried on EINTR: the pid waited for, or -errno. */
+int waitpid_eintr(pid_t pid, int *ret_status, int flags)
+{
+	pid_t r;
+
+	do
+		r = waitpid(pid, ret_status, flags);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : r;
+}
+
+/* Reads until end of file or @size bytes. Returns the length, or -errno. */
+static ssize_t read_full(int fd, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	while (len < size) {
+		ssize_t n = read_eintr(fd, buf + len, size - len);
+
+		if (n < 0)
+			return n;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	return (ssize_t)len;
+}
+
 /* Reads up to @size - 1 bytes and NUL-terminates. Returns the length. */
 int read_file_at(int dirfd, const char *path, char *buf, size_t size)
 {
 	_cleanup_close_ int fd = -1;
-	size_t len = 0;
+	ssize_t n;
 
 	if (size == 0 || size > INT_MAX)
 		return -EINVAL;
 	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
-	while (len < size - 1) {
-		ssize_t n = read_eintr(fd, buf + len, size - 1 - len);
-
-		if (n < 0)
-			return (int)n;
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	return (int)len;
+	n = read_full(fd, buf, size - 1);
+	if (n < 0)
+		return (int)n;
+	buf[n] = '\0';
+	return (int)n;
 }
 
 /* Decimal digits only: no sign, no space, no 0x; strtoul alone accepts all. */
@@ -209,6 +240,7 @@ int read_all_fd(int fd, char **ret)
 	size_t len = 0, cap = 0;
 
 	for (;;) {
+		size_t want;
 		ssize_t n;
 
 		if (cap - len < 4096) {
@@ -220,12 +252,13 @@ int read_all_fd(int fd, char **ret)
 				return -ENOMEM;
 			buf = p;
 		}
-		n = read_eintr(fd, buf + len, cap - len - 1);
+		want = cap - len - 1;
+		n = read_full(fd, buf + len, want);
 		if (n < 0)
 			return (int)n;
-		if (n == 0)
-			break;
 		len += (size_t)n;
+		if ((size_t)n < want)
+			break;
 	}
 	buf[len] = '\0';
 	*ret = take_ptr(&buf);

@@ -189,13 +189,11 @@ static void put_end_attrs(struct nlmsghdr *nlh, const struct veth_end *e)
  * and veth_open() refuses an end without a peer (-ENOTCONN). */
 struct nlmsghdr *veth_put_new(void *buf, uint32_t seq, const struct ns_veth *v, int master_ifindex)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh = nl_put_hdr(buf, seq, RTM_NEWLINK,
+					  NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
 	struct nlattr *info, *data, *peer;
 	struct ifinfomsg *ifm, *pifm;
 
-	nlh->nlmsg_type = RTM_NEWLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
-	nlh->nlmsg_seq = seq;
 	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	ifm->ifi_family = AF_UNSPEC;
 	if (v->up) {

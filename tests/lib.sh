@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
-# Shared helpers for tests/integ/*.sh: TAP output, a scratch directory, the
+# The one helper library of tests/integ/*.sh (and the other shell test
+# trees, which source it too): TAP output, a scratch directory, the
 # tools staged where an unprivileged user can run them, and running one case
 # as root and again as nobody.
 #
@@ -49,6 +50,25 @@ check() {
 		ok "$desc"
 	else
 		not_ok "$desc"
+	fi
+}
+
+# have_or_skip CMD DESC: true if CMD is on PATH, else a skip "DESC (no CMD)"
+have_or_skip() {
+	command -v "$1" >/dev/null && return 0
+	skip "$2 (no $1)"
+	return 1
+}
+
+# check_diag DESC DIAG CMD...: as check, with DIAG as a diagnostic if CMD fails.
+check_diag() {
+	local desc=$1 why=$2
+	shift 2
+	if "$@"; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		diag "$why"
 	fi
 }
 
@@ -420,4 +440,234 @@ differ() {
 		return 1
 	fi
 	ok "$mode: same as unshare: $desc"
+}
+
+# ======================================================================
+# nsmap: privileged copies and targets (tests/integ/nsmap-*.sh)
+# ======================================================================
+
+# Helpers for tests/integ/nsmap-*.sh and tests/bench/bench-maps.sh: nsmap installed
+# privileged in the scratch directory, and target processes in new user
+# namespaces whose maps are checked afterwards.
+
+# nsmap_install: two privileged copies of the staged nsmap, each with
+# newuidmap and newgidmap links: $T/suid (set-user-ID root) and $T/fcap
+# (file capabilities cap_setuid,cap_setgid). Root only; returns 1 if a
+# copy does not come up privileged (a nosuid mount, no setcap).
+nsmap_install() {
+	local d
+	mkdir -p "$T/suid" "$T/fcap"
+	cp "$NSMAP" "$T/suid/nsmap" && chown root:root "$T/suid/nsmap" &&
+		chmod 4755 "$T/suid/nsmap" || return 1
+	cp "$NSMAP" "$T/fcap/nsmap" && chmod 755 "$T/fcap/nsmap" &&
+		setcap cap_setuid,cap_setgid+ep "$T/fcap/nsmap" || return 1
+	for d in suid fcap; do
+		ln -s nsmap "$T/$d/newuidmap"
+		ln -s nsmap "$T/$d/newgidmap"
+		chmod 755 "$T/$d"
+	done
+	as_mode user "$T/suid/nsmap" --check 2>/dev/null | grep -qx 'privileges: set-user-ID root' &&
+		as_mode user "$T/fcap/nsmap" --check 2>/dev/null | grep -qx 'privileges: file capabilities'
+}
+
+# in_new_userns PID: PID runs (as sleep) in a user namespace of its own
+in_new_userns() {
+	[ "$(readlink "/proc/$1/ns/user" 2>/dev/null)" != "$(readlink /proc/self/ns/user)" ] &&
+		[ "$(cat "/proc/$1/comm" 2>/dev/null)" = sleep ]
+}
+
+# target_start MODE: a process of MODE in a new user namespace with no map
+# yet; its PID in $TGT. target_stop ends it.
+target_start() {
+	spawn_as "$1" "$UNSHARE" --user sleep 60
+	TGT=$BG_PID
+	wait_for 5 in_new_userns "$TGT"
+}
+
+target_stop() {
+	kill -KILL "$TGT" 2>/dev/null
+	wait "$TGT" 2>/dev/null
+	TGT=
+}
+
+# target_maps [PID]: uid_map, gid_map and setgroups of $TGT (or PID) on one
+# line, blanks squeezed: "uid lines|gid lines|setgroups"
+target_maps() {
+	local p=${1:-$TGT} f
+	for f in uid_map gid_map setgroups; do
+		sed 's/^ *//; s/  */ /g' "/proc/$p/$f" | tr '\n' ';'
+		[ $f = setgroups ] || printf '|'
+	done
+}
+
+# refused DESC MSG [MAPS]: the last run_as exited 1 with exactly MSG on
+# stderr, and the maps of $TGT are MAPS (default: none written)
+refused() {
+	if [ "$RC" -eq 1 ] && [ "$(target_maps)" = "${3:-$EMPTY}" ] && [ "$ERR" = "$2" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "status $RC, maps $(target_maps), stderr: $ERR" "wanted stderr: $2"
+	fi
+}
+
+# EMPTY: the maps of a target nothing was written for
+EMPTY="||allow;"
+
+# seq_ranges N FIRST-OUTER: N one-id ranges "i FIRST-OUTER+i 1"
+seq_ranges() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		printf '%d %d 1 ' "$i" $(($2 + i))
+	done
+}
+
+# mask_pid TEXT PID: TEXT with PID, where it stands as a whole number,
+# replaced by "@" (a PID such as 5536 inside 65536 stays)
+mask_pid() {
+	printf '%s' "$1" | sed -E ":a; s/(^|[^0-9])$2([^0-9]|\$)/\1@\2/; ta"
+}
+
+# ======================================================================
+# nsls: the listing sandbox (tests/integ/nsls-*.sh)
+# ======================================================================
+
+# Helpers of the nsls tests: a sandbox in which the listing
+# holds the test's namespaces only.
+
+# run_sandbox MODE CMD...: as run_as, with CMD in a new PID namespace with
+# its own /proc and a mount namespace of its own (nsrun -p -f --mount-proc,
+# with -r for an unprivileged MODE). When the test runs as root, that mount
+# namespace is first cleared of nsfs mounts: namespaces that other tests
+# running at the same time persist on the host would be listed too, being
+# held by bind mounts. (An unprivileged mount namespace may not unmount what
+# it inherited; without root there are no such host mounts to begin with.)
+run_sandbox() {
+	local m=$1
+	shift
+	local sandbox=("$NSRUN" -p -f --mount-proc)
+	[ "$m" = root ] || sandbox=("$NSRUN" -r -p -f --mount-proc)
+	if [ "$(id -u)" -ne 0 ]; then
+		run_as "$m" "${sandbox[@]}" "$@"
+		return
+	fi
+	local drop=()
+	[ "$m" = root ] || drop=(setpriv --reuid=$NOBODY_UID --regid=$NOBODY_GID --clear-groups --)
+	(
+		cd "$T" || exit 1
+		export HOME=/nonexistent
+		exec unshare -m --propagation private sh -c '
+			findmnt -n -l -t nsfs -o TARGET | sort -r |
+				while IFS= read -r m; do umount -l "$m" || exit 1; done
+			exec "$@"' sh "${drop[@]}" "${sandbox[@]}" "$@"
+	) >"$T/out" 2>"$T/err" </dev/null
+	RC=$?
+	OUT=$(cat "$T/out")
+	ERR=$(cat "$T/err")
+}
+
+# ======================================================================
+# nsveth: throwaway hosts and link queries (tests/integ/nsveth-*.sh)
+# ======================================================================
+
+# Helpers of the nsveth tests. nsveth_setup, called after ns_setup, exports
+# the shell functions so the scripts that run inside the throwaway
+# namespaces (bash -c) have them too.
+
+# --- helpers run inside the throwaway host namespace ----------------------
+
+# hold: starts a process in a new network namespace and prints its PID once
+# the namespace is in place
+hold() {
+	"$NSRUN" -n sleep 600 >/dev/null 2>&1 </dev/null &
+	local pid=$! n=0
+	while [ "$(readlink /proc/$pid/ns/net 2>/dev/null)" = "$(readlink /proc/self/ns/net)" ] &&
+		[ $n -lt 200 ]; do
+		sleep 0.01
+		n=$((n + 1))
+	done
+	echo $pid
+}
+
+# inns PID CMD...: CMD in the network namespace of PID
+inns() {
+	local pid=$1
+	shift
+	nsenter -t "$pid" -n -- "$@"
+}
+
+# jq_ EXPR: jq over stdin, one compact line per result
+jq_() {
+	jq -c -r "$@"
+}
+
+# links: the link names of the namespace, sorted, on one line
+links() {
+	ip -j link | jq -r '[.[].ifname] | sort | join(" ")'
+}
+
+# addrs NAME: NAME's global addresses as "ADDR/LEN ...", sorted
+addrs() {
+	ip -j addr show dev "$1" | jq -r '[.[0].addr_info[] | select(.scope == "global") |
+		"\(.local)/\(.prefixlen)"] | sort | join(" ")'
+}
+
+# linkinfo NAME: UP or DOWN (as set, not the carrier, which follows
+# asynchronously), MTU, MAC of link NAME
+linkinfo() {
+	ip -j link show dev "$1" |
+		jq -r '.[0] | "\(if (.flags | index("UP")) then "UP" else "DOWN" end) mtu \(.mtu) \(.address)"'
+}
+
+defroutes() {
+	{
+		ip -j -4 route show default
+		ip -j -6 route show default
+	} | jq -r '.[] | "default via \(.gateway) dev \(.dev)"'
+}
+
+nsveth_setup() {
+	export -f hold inns jq_ links addrs linkinfo defroutes
+	export NSRUN NSVETH T
+}
+
+# inhost MODE SCRIPT [ARG...]: SCRIPT in bash as MODE, with ARGs as $1...,
+# in fresh network, mount and PID namespaces; bash is PID 1 there, so the
+# holders end with it. Root keeps its own user namespace (real root); any
+# other mode, or with NSVETH_USERNS=1, gets a user namespace of its own
+# (nsrun -r), the unprivileged way.
+inhost() {
+	local m=$1 script=$2 user=-r
+	shift 2
+	[ "$m" = root ] && [ "${NSVETH_USERNS:-0}" = 0 ] && user=
+	run_as "$m" "$NSRUN" $user -n -m -p -f --mount-proc bash -c "$script" bash "$@"
+}
+
+# ======================================================================
+# nsrun: sleeps found again by a token (tests/integ/nsrun-*.sh)
+# ======================================================================
+
+# new_token: a sleep argument no other process has, in $TOKEN ("sleep
+# $TOKEN" is then found again with pgrep); $TOKEN_PREFIX tells the tokens
+# of one script from another's
+TOKEN_N=0
+new_token() {
+	TOKEN_N=$((TOKEN_N + 1))
+	TOKEN="${TOKEN_PREFIX:-10}$TOKEN_N$$.5"
+}
+
+sleeper() {
+	pgrep -x -f "sleep $TOKEN"
+}
+
+no_sleeper() {
+	! sleeper >/dev/null
+}
+
+# stop_sleeper: kills our own sleep if a test left it running
+stop_sleeper() {
+	local p
+	for p in $(sleeper); do
+		kill -KILL "$p" 2>/dev/null
+	done
 }

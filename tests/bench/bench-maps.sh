@@ -6,7 +6,6 @@
 # only (it makes the user and installs nsmap); exits 77 otherwise.
 
 . "$NS_SOURCE_ROOT/tests/lib.sh"
-. "$NS_SOURCE_ROOT/tests/lib-nsmap.sh"
 if [ "$(id -u)" -ne 0 ]; then
 	echo "bench-maps: needs root to create a user and install nsmap set-user-ID"
 	exit 77

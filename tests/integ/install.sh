@@ -164,15 +164,23 @@ else
 	not_ok "pkg-config's flags point into the prefix"
 	diag "cflags: $cflags" "libs: $libs"
 fi
+# build_list_ns DESC OUT LIBS...: list-ns.c built into $T/prog/OUT with the
+# installed headers and LIBS, one test point DESC
+build_list_ns() {
+	local desc=$1 out=$2
+	shift 2
+	# shellcheck disable=SC2086
+	if ${CC:-cc} -Wall -Werror -o "$T/prog/$out" "$src/tests/pkgconfig/list-ns.c" \
+		$cflags "$@" 2>"$T/cc.log"; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		diag "$(cat "$T/cc.log")"
+	fi
+}
 mkdir -p "$T/prog" && chmod 755 "$T/prog"
 # shellcheck disable=SC2086
-if ${CC:-cc} -Wall -Werror -o "$T/prog/list-ns" "$src/tests/pkgconfig/list-ns.c" \
-	$cflags $libs 2>"$T/cc.log"; then
-	ok "list-ns builds against the installed libns"
-else
-	not_ok "list-ns builds against the installed libns"
-	diag "$(cat "$T/cc.log")"
-fi
+build_list_ns "list-ns builds against the installed libns" list-ns $libs
 check "list-ns needs libns.so.0" sh -c "readelf -d '$T/prog/list-ns' | grep -q 'NEEDED.*\[libns.so.0\]'"
 
 # the static archive, with the libraries it needs from pkg-config --static
@@ -180,13 +188,7 @@ check "list-ns needs libns.so.0" sh -c "readelf -d '$T/prog/list-ns' | grep -q '
 if [ -f "$root/$libdir/libns.a" ]; then
 	slibs=$(pkg-config --static --libs libns | sed 's/-lns\b/-l:libns.a/')
 	# shellcheck disable=SC2086
-	if ${CC:-cc} -Wall -Werror -o "$T/prog/list-ns-static" "$src/tests/pkgconfig/list-ns.c" \
-		$cflags $slibs 2>"$T/cc.log"; then
-		ok "list-ns links libns statically"
-	else
-		not_ok "list-ns links libns statically"
-		diag "$(cat "$T/cc.log")"
-	fi
+	build_list_ns "list-ns links libns statically" list-ns-static $slibs
 	check "the static list-ns does not need libns.so" \
 		sh -c "! readelf -d '$T/prog/list-ns-static' | grep -q 'NEEDED.*libns'"
 fi

@@ -8,7 +8,6 @@
 # tool's own process, which the <namespace> argument lists.
 
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/nsls-lib.sh"
 ns_setup
 
 LSNS=${LSNS:-/usr/bin/lsns}

@@ -10,7 +10,6 @@
 # 2.38 has no filter at all.
 
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/nsls-lib.sh"
 ns_setup
 
 # expression @ awk rule over "NS TYPE NPROCS PID" @ why

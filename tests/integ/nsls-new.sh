@@ -9,7 +9,6 @@
 # of the test's own, so the listing holds nothing else.
 
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/nsls-lib.sh"
 ns_setup
 
 LSNS=${LSNS:-/usr/bin/lsns}

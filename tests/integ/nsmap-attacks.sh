@@ -6,7 +6,6 @@
 # written. Root only (it installs nsmap privileged and makes the user).
 
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-nsmap.sh"
 ns_setup
 
 U0=$SUBUID_START

@@ -6,7 +6,6 @@
 # or through newuidmap/newgidmap when nsmap is not privileged.
 
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-nsmap.sh"
 ns_setup
 
 U0=$SUBUID_START

@@ -10,7 +10,6 @@
 # and with file capabilities.
 
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/../lib-nsmap.sh"
 ns_setup
 
 U0=$SUBUID_START

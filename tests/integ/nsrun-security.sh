@@ -121,21 +121,16 @@ for_each_mode case_timeout_pid
 # strace without -f follows nsrun alone, not the program.
 case_forward_pidfd() {
 	local m=$1
-	if ! command -v strace >/dev/null; then
-		skip "$m: --forward-signals through a pidfd (no strace)"
-		return
-	fi
+	have_or_skip strace "$m: --forward-signals through a pidfd" || return
 	run_as "$m" strace -o "$T/tmp/trace.$m" -e trace=kill,pidfd_send_signal \
 		"$NSRUN" -r --forward-signals sh -c 'kill -TERM $PPID; sleep 5'
-	# the first signal sent is the forwarded one; a kill(2) of nsrun's own
-	# PID follows when it dies as the child did
-	if grep -m1 -E '^(kill|pidfd_send_signal)\(' "$T/tmp/trace.$m" |
-		grep -q '^pidfd_send_signal(.*SIGTERM'; then
-		ok "$m: --forward-signals sends through the child's pidfd"
-	else
-		not_ok "$m: --forward-signals sends through the child's pidfd"
-		diag "$(cat "$T/tmp/trace.$m")"
-	fi
+	check_diag "$m: --forward-signals sends through the child's pidfd" \
+		"$(cat "$T/tmp/trace.$m")" first_signal_by_pidfd "$T/tmp/trace.$m"
+}
+# the first signal sent is the forwarded one; a kill(2) of nsrun's own
+# PID follows when it dies as the child did
+first_signal_by_pidfd() {
+	grep -m1 -E '^(kill|pidfd_send_signal)\(' "$1" | grep -q '^pidfd_send_signal(.*SIGTERM'
 }
 for_each_mode case_forward_pidfd
 
@@ -152,12 +147,8 @@ case_pid_hides_supervisor() {
 		'echo $PPID; kill -STOP $PPID 0 -1; sleep 4; echo late'
 	t1=$(date +%s%N)
 	expect "$m: --pid --new-session: the program's parent PID is 0, and --timeout fires" 124 0
-	if [ $(((t1 - t0) / 1000000)) -lt 3000 ]; then
-		ok "$m: --pid --new-session: a SIGSTOP from the program does not delay --timeout"
-	else
-		not_ok "$m: --pid --new-session: a SIGSTOP from the program does not delay --timeout"
-		diag "took $(((t1 - t0) / 1000000)) ms"
-	fi
+	check_diag "$m: --pid --new-session: a SIGSTOP from the program does not delay --timeout" \
+		"took $(((t1 - t0) / 1000000)) ms" [ $(((t1 - t0) / 1000000)) -lt 3000 ]
 }
 for_each_mode case_pid_hides_supervisor
 
@@ -165,10 +156,7 @@ for_each_mode case_pid_hides_supervisor
 # script(1) gives it one
 case_dry_run_tty() {
 	local m=$1
-	if ! command -v script >/dev/null; then
-		skip "$m: --dry-run notes a terminal without --new-session (no script)"
-		return
-	fi
+	have_or_skip script "$m: --dry-run notes a terminal without --new-session" || return
 	run_as "$m" script -qec "$NSRUN --dry-run -r true 2>&1 >/dev/null" /dev/null
 	if printf '%s\n' "$OUT" | grep -q 'note: .*--new-session'; then
 		ok "$m: --dry-run notes a terminal without --new-session"
@@ -185,27 +173,7 @@ case_dry_run_tty() {
 }
 for_each_mode case_dry_run_tty
 
-# a sleep with an argument no other process has, found again with pgrep
-TOKEN_N=0
-new_token() {
-	TOKEN_N=$((TOKEN_N + 1))
-	TOKEN="20$TOKEN_N$$.5"
-}
-
-sleeper() {
-	pgrep -x -f "sleep $TOKEN"
-}
-
-no_sleeper() {
-	! sleeper >/dev/null
-}
-
-stop_sleeper() {
-	local p
-	for p in $(sleeper); do
-		kill -KILL "$p" 2>/dev/null
-	done
-}
+TOKEN_PREFIX=20
 
 # kill_child_survives MODE DESC ARGS...: starts nsrun ARGS (running
 # "sleep $TOKEN" in the end), SIGKILLs nsrun once the sleep runs, and
@@ -243,10 +211,7 @@ case_kill_child_credentials() {
 			--fork --kill-child setpriv --reuid=65534 --regid=65534 --clear-groups \
 			sleep "$TOKEN"
 	fi
-	if ! command -v capsh >/dev/null; then
-		skip "$m: --kill-child outlives a capability gain (no capsh)"
-		return
-	fi
+	have_or_skip capsh "$m: --kill-child outlives a capability gain" || return
 	new_token
 	kill_child_survives "$m" "-r --kill-child outlives a capability gain at exec" \
 		-r --kill-child capsh --caps= -- -c "exec sleep $TOKEN"
@@ -261,10 +226,7 @@ for_each_mode case_kill_child_credentials
 KILL_LOOPS=${KILL_LOOPS:-50}
 case_kill_child_race() {
 	local m=$1 i nsrun bad=0
-	if ! command -v capsh >/dev/null; then
-		skip "$m: --kill-child: nsrun killed right after start (no capsh)"
-		return
-	fi
+	have_or_skip capsh "$m: --kill-child: nsrun killed right after start" || return
 	new_token
 	for ((i = 0; i < KILL_LOOPS; i++)); do
 		spawn_as "$m" "$NSRUN" -r --kill-child capsh --caps= -- -c "exec sleep $TOKEN"

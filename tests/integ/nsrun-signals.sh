@@ -6,24 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 ns_setup
 
-# a sleep with an argument no other process has, found again with pgrep
-TOKEN_N=0
-new_token() {
-	TOKEN_N=$((TOKEN_N + 1))
-	TOKEN="10$TOKEN_N$$.5"
-}
-
-sleeper() {
-	pgrep -x -f "sleep $TOKEN"
-}
-
-# stop_sleeper: kills our own sleep if a test left it running
-stop_sleeper() {
-	local p
-	for p in $(sleeper); do
-		kill -KILL "$p" 2>/dev/null
-	done
-}
+TOKEN_PREFIX=10
 
 # a child's busy wait, bounded so that a broken nsrun leaves nothing behind
 LOOP='i=0; while [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done'

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../lib.sh"
 ns_setup
 
-. "$(dirname "$0")/nsveth-lib.sh"
+nsveth_setup
 
 case_full() {
 	local m=$1

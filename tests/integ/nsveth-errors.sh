@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 ns_setup
 
-. "$(dirname "$0")/nsveth-lib.sh"
+nsveth_setup
 
 # fails MODE DESC MESSAGE NSVETH-ARGS...: in a host namespace with one pair
 # (a/b) already made to a held namespace (its PID as $p in the arguments),

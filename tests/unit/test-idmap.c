@@ -103,7 +103,7 @@ static void test_parse_range(void)
 		"99999999999999999999:0:1", "4294967295:0:2", "0:4294967295:2",
 		"2:0:4294967295", "0,2,4294967295", "0,0,0",
 		/* reaching 2^32 (id 2^32-1 included), and wrapping past it:
-		 * "0 0 1" after the cut, host root */
+	 * "0 0 1" after the cut, host root */
 		"4294967295:0:1", "0:4294967295:1", "0:4294967196:100", "1:0:4294967295",
 		"0:1:4294967295", "4294967294,0,2", "0,4294967294,2", "4294967295,0,1",
 		"0:4294967295:4294967295",
@@ -141,108 +141,82 @@ static void test_prepend(void)
 	test_assert_int(m->r[0].inner, NS_IDMAP_MAX - 1);
 }
 
+/* ns_idmap_add_single() over a map of up to two ranges (prepended in
+ * order) with one single mapping inner -> outer, and the map it leaves */
+static const struct {
+	struct ns_idmap_range in[2];
+	size_t nin;
+	uint32_t inner, outer;
+	struct ns_idmap_range want[4];
+	size_t nwant;
+} add_single_cases[] = {
+	/* --map-users=0:100000:65536 --map-root-user, as uid 1000: inner 0 is
+	 * taken by the single map, so the range loses its first id */
+	{ { R(0, 100000, 65536) }, 1, 1000, 0,
+	  { R(0, 1000, 1), R(1, 100000, 65535) }, 2 },
+	/* --map-users=1000:1000:1 -r: the range is exactly the single outer id
+	 * and vanishes */
+	{ { R(1000, 1000, 1) }, 1, 1000, 0,
+	  { R(0, 1000, 1) }, 1 },
+	/* the same with -c (inner == outer) */
+	{ { R(1000, 1000, 1) }, 1, 1000, 1000,
+	  { R(1000, 1000, 1) }, 1 },
+	/* --map-auto alone: the auto range starts from 0, nothing else */
+	{ { R(NS_ID_NONE, 100000, 65536) }, 1, 1000, NS_ID_NONE,
+	  { R(0, 100000, 65536) }, 1 },
+	/* --map-auto -r: an auto range keeps its full count and only moves
+	 * up by one inside (unshare(1) does not shorten it) */
+	{ { R(NS_ID_NONE, 100000, 65536) }, 1, 1000, 0,
+	  { R(0, 1000, 1), R(1, 100000, 65536) }, 2 },
+	/* --map-auto -r where the caller's own uid lies among its subordinate
+	 * ids: the auto range gives that outer id up to the single line
+	 * rather than growing past its end onto an id nobody named */
+	{ { R(NS_ID_NONE, 1000, 10) }, 1, 1005, 0,
+	  { R(0, 1005, 1), R(1, 1000, 5), R(6, 1006, 4) }, 3 },
+	{ { R(NS_ID_NONE, 1000, 10) }, 1, 1009, 0,
+	  { R(0, 1009, 1), R(1, 1000, 9) }, 2 },
+	{ { R(NS_ID_NONE, 1000, 10) }, 1, 1000, 3,
+	  { R(3, 1000, 1), R(0, 1001, 3), R(4, 1004, 6) }, 3 },
+	/* -c with --map-users=0:100000:65536: inner 1000 splits the range
+	 * into 0..999 and 1001..65535 */
+	{ { R(0, 100000, 65536) }, 1, 1000, 1000,
+	  { R(1000, 1000, 1), R(0, 100000, 1000), R(1001, 101000, 64535) }, 3 },
+	/* two ranges: the list comes out reversed, pieces of each in order */
+	{ { R(0, 100000, 1000), R(5000, 200000, 10) }, 2, 1000, 0,
+	  { R(0, 1000, 1), R(1, 100000, 999), R(5000, 200000, 10) }, 3 },
+	/* no single mapping: only the order changes */
+	{ { R(0, 100000, 1000), R(5000, 200000, 10) }, 2, 1000, NS_ID_NONE,
+	  { R(0, 100000, 1000), R(5000, 200000, 10) }, 2 },
+	/* an id one past the end counts as overlapping: one id is lost */
+	{ { R(0, 100000, 1000) }, 1, 1000, 1000,
+	  { R(1000, 1000, 1), R(0, 100000, 999) }, 2 },
+	/* the same on the outer side */
+	{ { R(0, 1000, 10) }, 1, 1010, 5000,
+	  { R(5000, 1010, 1), R(0, 1000, 9) }, 2 },
+	/* the outer id falls inside: a hole in the outer ids */
+	{ { R(0, 1000, 10) }, 1, 1005, 100,
+	  { R(100, 1005, 1), R(0, 1000, 5), R(5, 1006, 4) }, 3 },
+	/* both fall inside: three pieces */
+	{ { R(0, 1000, 100) }, 1, 1010, 50,
+	  { R(50, 1010, 1), R(0, 1000, 10), R(10, 1011, 40), R(51, 1051, 49) }, 4 },
+	/* no range at all: just the single line */
+	{ { { 0 } }, 0, 1000, 0,
+	  { R(0, 1000, 1) }, 1 },
+};
+
 static void test_add_single(void)
 {
 	_cleanup_free_ struct ns_idmap *m = map_new();
 
-	/* --map-users=0:100000:65536 --map-root-user, as uid 1000: inner 0 is
-	 * taken by the single map, so the range loses its first id */
-	m->n = 0;
-	ns_idmap_prepend(m, &R(0, 100000, 65536));
-	test_assert_int(ns_idmap_add_single(m, 1000, 0), 0);
-	ASSERT_MAP(m, R(0, 1000, 1), R(1, 100000, 65535));
+	for (size_t i = 0; i < ARRAY_SIZE(add_single_cases); i++) {
+		const typeof(add_single_cases[0]) *c = &add_single_cases[i];
 
-	/* --map-users=1000:1000:1 -r: the range is exactly the single outer id
-	 * and vanishes */
-	m->n = 0;
-	ns_idmap_prepend(m, &R(1000, 1000, 1));
-	test_assert_int(ns_idmap_add_single(m, 1000, 0), 0);
-	ASSERT_MAP(m, R(0, 1000, 1));
-
-	/* the same with -c (inner == outer) */
-	m->n = 0;
-	ns_idmap_prepend(m, &R(1000, 1000, 1));
-	test_assert_int(ns_idmap_add_single(m, 1000, 1000), 0);
-	ASSERT_MAP(m, R(1000, 1000, 1));
-
-	/* --map-auto alone: the auto range starts from 0, nothing else */
-	m->n = 0;
-	ns_idmap_prepend(m, &R(NS_ID_NONE, 100000, 65536));
-	test_assert_int(ns_idmap_add_single(m, 1000, NS_ID_NONE), 0);
-	ASSERT_MAP(m, R(0, 100000, 65536));
-
-	/* --map-auto -r: an auto range keeps its full count and only moves
-	 * up by one inside (unshare(1) does not shorten it) */
-	m->n = 0;
-	ns_idmap_prepend(m, &R(NS_ID_NONE, 100000, 65536));
-	test_assert_int(ns_idmap_add_single(m, 1000, 0), 0);
-	ASSERT_MAP(m, R(0, 1000, 1), R(1, 100000, 65536));
-
-	/* --map-auto -r where the caller's own uid lies among its subordinate
-	 * ids: the auto range gives that outer id up to the single line
-	 * rather than growing past its end onto an id nobody named */
-	m->n = 0;
-	ns_idmap_prepend(m, &R(NS_ID_NONE, 1000, 10));
-	test_assert_int(ns_idmap_add_single(m, 1005, 0), 0);
-	ASSERT_MAP(m, R(0, 1005, 1), R(1, 1000, 5), R(6, 1006, 4));
-	m->n = 0;
-	ns_idmap_prepend(m, &R(NS_ID_NONE, 1000, 10));
-	test_assert_int(ns_idmap_add_single(m, 1009, 0), 0);
-	ASSERT_MAP(m, R(0, 1009, 1), R(1, 1000, 9));
-	m->n = 0;
-	ns_idmap_prepend(m, &R(NS_ID_NONE, 1000, 10));
-	test_assert_int(ns_idmap_add_single(m, 1000, 3), 0);
-	ASSERT_MAP(m, R(3, 1000, 1), R(0, 1001, 3), R(4, 1004, 6));
-
-	/* -c with --map-users=0:100000:65536: inner 1000 splits the range
-	 * into 0..999 and 1001..65535 */
-	m->n = 0;
-	ns_idmap_prepend(m, &R(0, 100000, 65536));
-	test_assert_int(ns_idmap_add_single(m, 1000, 1000), 0);
-	ASSERT_MAP(m, R(1000, 1000, 1), R(0, 100000, 1000), R(1001, 101000, 64535));
-
-	/* two ranges: the list comes out reversed, pieces of each in order */
-	m->n = 0;
-	ns_idmap_prepend(m, &R(0, 100000, 1000));
-	ns_idmap_prepend(m, &R(5000, 200000, 10));
-	test_assert_int(ns_idmap_add_single(m, 1000, 0), 0);
-	ASSERT_MAP(m, R(0, 1000, 1), R(1, 100000, 999), R(5000, 200000, 10));
-
-	/* no single mapping: only the order changes */
-	m->n = 0;
-	ns_idmap_prepend(m, &R(0, 100000, 1000));
-	ns_idmap_prepend(m, &R(5000, 200000, 10));
-	test_assert_int(ns_idmap_add_single(m, 1000, NS_ID_NONE), 0);
-	ASSERT_MAP(m, R(0, 100000, 1000), R(5000, 200000, 10));
-
-	/* an id one past the end counts as overlapping: one id is lost */
-	m->n = 0;
-	ns_idmap_prepend(m, &R(0, 100000, 1000));
-	test_assert_int(ns_idmap_add_single(m, 1000, 1000), 0);
-	ASSERT_MAP(m, R(1000, 1000, 1), R(0, 100000, 999));
-
-	/* the same on the outer side */
-	m->n = 0;
-	ns_idmap_prepend(m, &R(0, 1000, 10));
-	test_assert_int(ns_idmap_add_single(m, 1010, 5000), 0);
-	ASSERT_MAP(m, R(5000, 1010, 1), R(0, 1000, 9));
-
-	/* the outer id falls inside: a hole in the outer ids */
-	m->n = 0;
-	ns_idmap_prepend(m, &R(0, 1000, 10));
-	test_assert_int(ns_idmap_add_single(m, 1005, 100), 0);
-	ASSERT_MAP(m, R(100, 1005, 1), R(0, 1000, 5), R(5, 1006, 4));
-
-	/* both fall inside: three pieces */
-	m->n = 0;
-	ns_idmap_prepend(m, &R(0, 1000, 100));
-	test_assert_int(ns_idmap_add_single(m, 1010, 50), 0);
-	ASSERT_MAP(m, R(50, 1010, 1), R(0, 1000, 10), R(10, 1011, 40), R(51, 1051, 49));
-
-	/* no range at all: just the single line */
-	m->n = 0;
-	test_assert_int(ns_idmap_add_single(m, 1000, 0), 0);
-	ASSERT_MAP(m, R(0, 1000, 1));
+		m->n = 0;
+		for (size_t j = 0; j < c->nin; j++)
+			test_assert_int(ns_idmap_prepend(m, &c->in[j]), 0);
+		test_assert_int(ns_idmap_add_single(m, c->inner, c->outer), 0);
+		assert_map(m, c->nwant, c->want);
+	}
 
 	/* the very top of the id space does not wrap */
 	m->n = 0;
@@ -623,7 +597,7 @@ static void test_run_helper(void)
 	test_assert_int(ns_idmap_run_helper("/nonexistent/newuidmap", 1, m), -ENOENT);
 	{
 		/* a PATH entry we may not search would turn ENOENT into EACCES,
-		 * as execvp(3) says; keep the search to plain directories */
+	 * as execvp(3) says; keep the search to plain directories */
 		_cleanup_free_ char *path = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
 
 		test_assert_int(setenv("PATH", "/usr/bin:/bin", 1), 0);

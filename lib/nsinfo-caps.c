@@ -83,6 +83,8 @@ int nsi_caps_of_userns(struct ns_info *info, int userns_fd, uint64_t ino)
 	if (v >= 0)
 		return (int)v;
 	c = caps_walk(info, userns_fd, ino);
+	if (nsi_is_fatal(c))
+		return c;
 	if (c < 0)
 		return -1;
 	if (nsi_index_put(&info->caps_ix, ino, (size_t)c) < 0)

@@ -119,6 +119,9 @@ case_big() {
 	deep=$(printf '%*s' 30000 '' | tr ' ' '(')NS$(printf '%*s' 30000 '' | tr ' ' ')')
 	hostile_case "-Q 30,000 parentheses deep" 1 'nested deeper than 1000 levels$' -- \
 		"$NSLS" -Q "$deep"
+	deep=$(printf '%*s' 60000 '' | tr ' ' '(')NS$(printf '%*s' 60000 '' | tr ' ' ')')
+	hostile_case "-Q 60,000 parentheses deep" 1 'nested deeper than 1000 levels$' -- \
+		"$NSLS" -Q "$deep"
 	hostile_case "-Q 10,000 times not" 1 'nested deeper than 1000 levels$' -- \
 		"$NSLS" -Q "$(yes not | head -n 10000 | tr '\n' ' ')NS"
 	hostile_case "-Q 10,000 times !" 1 'nested deeper than 1000 levels$' -- \
@@ -129,10 +132,15 @@ case_big() {
 		"$NSLS" -Q "NS$(yes ' or NS' | head -n 20000 | tr -d '\n')"
 	hostile_case "-Q 20,000 comparisons chained" 1 'nested deeper than 1000 levels$' -- \
 		"$NSLS" -Q "NS$(yes ' == 1' | head -n 20000 | tr -d '\n')"
-	# as deep as allowed: it parses and runs (with -p 1, one row at most)
+	hostile_case "-Q 20,000 terms joined by or, 1 MiB of stack" 1 \
+		'nested deeper than 1000 levels$' -- prlimit --stack=1048576 \
+		"$NSLS" -Q "NS$(yes ' or NS' | head -n 20000 | tr -d '\n')"
+	# as deep as allowed: it parses and runs (with -p 1, one row at most),
+	# within a stack of 1 MiB (the sanitizer build's frames included)
 	deep=$(printf '%*s' 999 '' | tr ' ' '(')NS$(printf '%*s' 999 '' | tr ' ' ')')
-	hostile_case "-Q 999 parentheses deep runs" 0 - -- "$NSLS" -n -p 1 -Q "$deep"
-	hostile_case "-Q 999 times not runs" 0 - -- \
+	hostile_case "-Q 999 parentheses deep runs" 0 - -- \
+		prlimit --stack=1048576 "$NSLS" -n -p 1 -Q "$deep"
+	hostile_case "-Q 999 times not runs" 0 - -- prlimit --stack=1048576 \
 		"$NSLS" -n -p 1 -Q "$(yes not | head -n 999 | tr '\n' ' ')NS"
 	hostile_case "-Q an expression of 120 kB" 0 - -- \
 		"$NSLS" -n -p 1 -Q "NS$(yes ' or NS > 1' | head -n 499 | tr -d '\n')"

@@ -20,6 +20,16 @@
 # throwaway network namespace. What a snapshot holds is in hostile_snapshot.
 # Tests that add cases for another tool need nothing but these helpers and
 # lib.sh's (run_as, spawn_as, reap, kmap, ...).
+#
+# Adding a tool: tests/hostile/TOOL.sh (executable, as nsls.sh), its name
+# in hostile_tests in tests/meson.build (the test is hostile-TOOL, in the
+# "hostile" suite, with the integration tests' environment: $NSRUN, $NSMAP,
+# $NSVETH, $NSLS staged where nobody can run them, $EXEC_ARGV, ...). Run it
+# alone with: meson test -C build --print-errorlogs hostile-TOOL.
+# A case that needs a target (a process whose maps a tool writes, a sysctl
+# it sets) names it for the snapshot: HOSTILE_PIDS="$pid" hostile_case ...;
+# HOSTILE_SYSCTLS="net.ipv4.ip_forward" hostile_net_case ...
+# A case's extra checks read $OUT, $ERR and $RC after it, as after run_as.
 
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 

@@ -192,8 +192,9 @@ hostile_case() {
 # throwaway network namespace, never the machine's: as root in one made by
 # "unshare -n -m" (a mount namespace too, for ip-netns(8)'s mounts), as
 # nobody in "unshare -r -n" (a user namespace of its own, where nobody is
-# root). The snapshot gains that namespace's links, taken inside it just
-# before and after CMD.
+# root). The snapshot gains that namespace's links and the values of
+# $HOSTILE_SYSCTLS there (the machine's are in it already), taken inside it
+# just before and after CMD.
 hostile_net_case() {
 	_hostile_run net "$@"
 }
@@ -212,12 +213,20 @@ _hostile_run() {
 		[ "$HOSTILE_MODE" = root ] || wrap=(unshare -r -n)
 		# the links are read inside, around CMD
 		as_mode "$HOSTILE_MODE" env HOSTILE_CASE="$id" "${wrap[@]}" -- bash -c '
-			d=$1; shift
-			ip -o link show | sed -E "s/^[0-9]+: //; s/ qlen [0-9]+//" >"$d/links.before"
+			d=$1 sysctls=$2
+			shift 2
+			state() {
+				ip -o link show | sed -E "s/^[0-9]+: //; s/ qlen [0-9]+//"
+				for s in $sysctls; do
+					echo "$s = $(cat "/proc/sys/${s//.//}" 2>/dev/null)"
+				done
+			}
+			state >"$d/links.before"
 			"$@"
 			rc=$?
-			ip -o link show | sed -E "s/^[0-9]+: //; s/ qlen [0-9]+//" >"$d/links.after"
-			exit $rc' bash "$HD" "$@" >"$T/out" 2>"$T/err" <"${HOSTILE_STDIN:-/dev/null}"
+			state >"$d/links.after"
+			exit $rc' bash "$HD" "${HOSTILE_SYSCTLS:-}" "$@" >"$T/out" 2>"$T/err" \
+			<"${HOSTILE_STDIN:-/dev/null}"
 	else
 		as_mode "$HOSTILE_MODE" env HOSTILE_CASE="$id" "$@" >"$T/out" 2>"$T/err" \
 			<"${HOSTILE_STDIN:-/dev/null}"

@@ -348,6 +348,8 @@ hostile_for_each_mode case_hidepid
 case_net() {
 	hostile_net_case "NETNSID in a throwaway network namespace" 0 - -- \
 		"$NSLS" -n -t net -o NS,NETNSID,NSFS
+	HOSTILE_SYSCTLS="net.ipv4.ip_forward net.ipv6.conf.all.forwarding" hostile_net_case \
+		"a sysctl of the throwaway namespace named" 0 - -- "$NSLS" -n -t net
 	hostile_net_case "-Q on NETNSID with a bad number" 1 'invalid number' -- \
 		"$NSLS" -t net -Q 'NETNSID == 1x'
 }

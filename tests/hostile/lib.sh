@@ -200,7 +200,7 @@ hostile_net_case() {
 }
 
 _hostile_run() {
-	local kind=$1 desc="$HOSTILE_MODE: $2" want=$3 re=$4 id fail= left p
+	local kind=$1 desc="$HOSTILE_MODE: $2" want=$3 re=$4 id fail='' left p
 	shift 4
 	[ "${1:-}" = -- ] && shift
 	HOSTILE_N=$((HOSTILE_N + 1))
@@ -256,9 +256,9 @@ _hostile_run() {
 	# a child exiting along with the case may take a moment
 	if ! wait_for 1 hostile_none_left "$id"; then
 		left=$(hostile_survivors "$id" "$HOSTILE_PRE")
-		fail="${fail:+$fail; }processes left: $(echo $left)"
-		# shellcheck disable=SC2086
-		diag "$(ps -o pid,ppid,user,stat,args -p "$(echo $left | tr ' ' ,)" 2>&1)"
+		left=$(echo "$left" | tr '\n' ' ')
+		fail="${fail:+$fail; }processes left: $left"
+		diag "$(ps -o pid,ppid,user,stat,args -p "$(echo "${left% }" | tr ' ' ,)" 2>&1)"
 		for p in $left; do
 			kill_tree "$p"
 		done

@@ -102,9 +102,11 @@ int ns_enter_parse_target(const char *s, pid_t *ret_pid, uint64_t *ret_ino)
 		const char *q = ++p;
 
 		for (; *p >= '0' && *p <= '9'; p++) {
-			if (ino > (UINT64_MAX - 9) / 10)
+			uint64_t d = (uint64_t)(*p - '0');
+
+			if (ino > (UINT64_MAX - d) / 10)
 				return -ERANGE;
-			ino = ino * 10 + (uint64_t)(*p - '0');
+			ino = ino * 10 + d;
 		}
 		if (p == q)
 			return -EINVAL;
@@ -605,9 +607,12 @@ int ns_cgroup_path_read(int proc_fd, char **ret)
 	r = read_all_at(proc_fd, "cgroup", &text);
 	if (r < 0)
 		return r;
-	/* cgroup v2 has the one line "0::/path" */
-	line = strtok(text, "\n");
-	colon = line ? strrchr(line, ':') : NULL;
+	/* the cgroup v2 line is "0::/path", beside v1 lines on a hybrid
+	 * system */
+	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+		if (strncmp(line, "0::", 3) == 0)
+			break;
+	colon = line ? line + 2 : NULL;
 	if (!colon || colon[1] != '/')
 		return -EBADMSG;
 	path = strdup(colon + 1);

@@ -67,7 +67,7 @@ root=$dest$prefix
 	for t in nsls nsmap nsrun nsveth; do echo "$c/$t -> nsutils"; done
 	echo "$c/nsutils"
 	if grep -q "scdoc.*YES" "$T/setup.log"; then
-		for m in man1/nsmap.1 man1/nsrun.1 man3/libns.3 man8/nsls.8 man8/nsveth.8; do
+		for m in man1/nsenter.1 man1/nsmap.1 man1/nsrun.1 man3/libns.3 man8/nsls.8 man8/nsveth.8; do
 			echo "share/man/$m"
 		done
 	fi

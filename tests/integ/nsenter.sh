@@ -32,6 +32,9 @@ new_netns() {
 	[ -e "/proc/$1/ns/net" ] &&
 		[ "$(readlink "/proc/$1/ns/net")" != "$(readlink /proc/self/ns/net)" ]
 }
+stopped() {
+	[ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1)" = T ]
+}
 stop_target() {
 	kill_tree "$TGT"
 	wait "$TGT" 2>/dev/null
@@ -164,6 +167,16 @@ target" ] && ok "$mode: the program runs in the target's namespaces" ||
 	run_as "$mode" "$NSENTER" -t "$TGT" -U --preserve-credentials -N 0 true
 	expect_err "$mode: -N on a non-socket fd" 1 '^nsenter: .*: Inappropriate ioctl for device'
 	stop_target
+	start_target "$mode" "$UNSHARE" --user --map-root-user --net "$PY" -c '
+import os, socket, time
+s = socket.socket(socket.AF_UNIX)
+os.dup2(s.fileno(), 9)
+time.sleep(600)'
+	wait_for 5 test -e "/proc/$TGT/fd/9"
+	run_as "$mode" "$NSENTER" -t "$TGT" -U --preserve-credentials -N 9 readlink /proc/self/ns/net
+	expect "$mode: -N FD enters the network namespace of the target's socket" 0 \
+		"$(readlink "/proc/$TGT/ns/net")"
+	stop_target
 
 	# PID namespaces: a fork by default, none with -F
 	start_target "$mode" "$UNSHARE" --user --map-root-user --net --pid --fork sleep 600
@@ -180,6 +193,25 @@ target" ] && ok "$mode: the program runs in the target's namespaces" ||
 		--preserve-credentials sh -c 'kill -TERM $$'
 	differ_nsenter "$mode" "-p, exit status" -t "$TGT" -U -p --preserve-credentials \
 		sh -c 'exit 3'
+	# a stopped program stops nsenter too, and both go on with SIGCONT
+	local tool ptgt=$TGT name
+	for tool in "$NSENTER_REF" "$NSENTER"; do
+		name=ours
+		[ "$tool" = "$NSENTER_REF" ] && name="nsenter 2.38"
+		spawn_as "$mode" "$tool" -t "$ptgt" -U -p --preserve-credentials \
+			sh -c 'kill -STOP $$; echo resumed'
+		if wait_for 5 stopped "$BG_PID"; then
+			kill -CONT "$BG_PID"
+			reap "$BG_PID"
+			[ "$RC" -eq 0 ] && [ "$(cat "$T/bg.out")" = resumed ] &&
+				ok "$mode: $name: a stopped program stops it; SIGCONT resumes both" ||
+				not_ok "$mode: $name: a stopped program stops it; SIGCONT resumes both"
+		else
+			not_ok "$mode: $name: a stopped program stops it; SIGCONT resumes both"
+			kill_tree "$BG_PID"
+			wait "$BG_PID"
+		fi
+	done
 	# --user-parent (2.42): the parent of the target's user namespace
 	run_as "$mode" "$NSENTER" -t "$TGT" --user-parent --preserve-credentials -n \
 		readlink /proc/self/ns/user

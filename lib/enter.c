@@ -369,14 +369,19 @@ static bool pidfd_setns_works(void)
 {
 	static int cached = -1;
 	struct utsname u;
-	unsigned major = 0, minor = 0;
+	unsigned long major, minor;
+	char *end;
 
 	if (cached >= 0)
 		return cached;
-	if (uname(&u) == 0 && sscanf(u.release, "%u.%u", &major, &minor) == 2)
-		cached = major > 5 || (major == 5 && minor >= 8);
-	else
-		cached = 1;
+	cached = 1;
+	if (uname(&u) < 0)
+		return cached;
+	major = strtoul(u.release, &end, 10);
+	if (*end != '.')
+		return cached;
+	minor = strtoul(end + 1, NULL, 10);
+	cached = major > 5 || (major == 5 && minor >= 8);
 	return cached;
 }
 

@@ -45,6 +45,10 @@ pyid() {
 fd = os.open(sys.argv[1], os.O_RDONLY)
 print(struct.unpack("Q", fcntl.ioctl(fd, 0x8008b70d, bytes(8)))[0])' "$1"
 }
+pyparent() {
+	"$PY" -c 'import fcntl,os,sys
+print(os.fstat(fcntl.ioctl(os.open(sys.argv[1], os.O_RDONLY), 0xb702)).st_ino)' "$1"
+}
 pidfd_ino() {
 	"$PY" -c 'import os,sys; print(os.fstat(os.pidfd_open(int(sys.argv[1]))).st_ino)' "$1"
 }
@@ -217,6 +221,13 @@ time.sleep(600)'
 		readlink /proc/self/ns/user
 	expect_err "$mode: --user-parent is the caller's own user namespace here" 1 \
 		"^nsenter: reassociate to namespace 'ns/user' failed: Invalid argument"
+	stop_target
+	start_target "$mode" "$UNSHARE" --user --map-root-user "$UNSHARE" --user --map-root-user \
+		--net sleep 600
+	run_as "$mode" "$NSENTER" -t "$TGT" --user-parent --preserve-credentials \
+		stat -L -c %i /proc/self/ns/user
+	expect "$mode: --user-parent enters the parent of the target's user namespace" 0 \
+		"$(pyparent "/proc/$TGT/ns/user")"
 	stop_target
 }
 for_each_mode enter_own

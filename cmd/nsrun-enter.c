@@ -561,8 +561,9 @@ noreturn void enter_main(int argc, char **argv, const char *name)
 	if (wd_fd >= 0)
 		close(wd_fd);
 
-	if (o.env && replace_environment(env, nenv) < 0)
-		die(-errno, "failed to set environment variables");
+	r = o.env ? replace_environment(env, nenv) : 0;
+	if (r < 0)
+		die(r, "failed to set environment variables");
 	if (cgroup_fd >= 0) {
 		char pid[16];
 		int n = snprintf(pid, sizeof(pid), "%d", (int)getpid());

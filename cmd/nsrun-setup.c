@@ -369,9 +369,10 @@ int change_root_dir(int root_fd, const char *root, int wd_fd, const char *wd,
 	return 0;
 }
 
-/* The uid, gid and capability change of both modes. Without -G, or with
- * @groups_may_fail (nsenter's rule when setgroups(2) worked before entering
- * a user namespace), failing to drop supplementary groups is no error.
+/* The uid, gid and capability change of both modes. With @groups_may_fail
+ * (nsenter's rule when setgroups(2) worked before entering a user
+ * namespace, or none was entered), failing to drop supplementary groups is
+ * no error.
  * Returns 0, or -errno and the failed step. */
 int change_credentials(const struct cred_change *c, enum cred_step *ret_step)
 {

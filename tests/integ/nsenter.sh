@@ -108,7 +108,7 @@ enter_own() {
 		sh -c 'hostname target; exec sleep 600'
 	wait_for 5 sh -c "[ \"\$(readlink /proc/$TGT/exe)\" = /usr/bin/sleep ]"
 	net=$(readlink "/proc/$TGT/ns/net")
-	differ_nsenter "$mode" "-U -n -u --preserve-credentials" -t "$TGT" -U -n -u \
+	differ_nsenter "$mode" "-U -n -u -i --preserve-credentials" -t "$TGT" -U -n -u -i \
 		--preserve-credentials sh -c 'readlink /proc/self/ns/net; hostname'
 	[ "$OUT" = "$net
 target" ] && ok "$mode: the program runs in the target's namespaces" ||
@@ -183,8 +183,14 @@ time.sleep(600)'
 	stop_target
 
 	# PID namespaces: a fork by default, none with -F
-	start_target "$mode" "$UNSHARE" --user --map-root-user --net --pid --fork sleep 600
+	start_target "$mode" "$UNSHARE" --user --map-root-user --net --pid --cgroup --time --fork \
+		sleep 600
 	TGT=$(cat "/proc/$TGT/task/$TGT/children" 2>/dev/null | cut -d' ' -f1)
+	differ_nsenter "$mode" "-C -T" -t "$TGT" -U -C -T --preserve-credentials \
+		readlink /proc/self/ns/cgroup /proc/self/ns/time
+	[ "$OUT" = "$(readlink "/proc/$TGT/ns/cgroup" "/proc/$TGT/ns/time")" ] &&
+		ok "$mode: -C -T: the target's cgroup and time namespaces" ||
+		not_ok "$mode: -C -T: the target's cgroup and time namespaces"
 	run_as "$mode" "$NSENTER" -t "$TGT" -U -p --preserve-credentials sh -c 'echo $$'
 	[ "$RC" -eq 0 ] && [ "$OUT" -lt 100 ] && ok "$mode: -p forks into the PID namespace" ||
 		{ not_ok "$mode: -p forks into the PID namespace"; diag "$RC $OUT $ERR"; }

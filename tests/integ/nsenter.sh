@@ -185,7 +185,10 @@ time.sleep(600)'
 	# PID namespaces: a fork by default, none with -F
 	start_target "$mode" "$UNSHARE" --user --map-root-user --net --pid --cgroup --time --fork \
 		sleep 600
-	TGT=$(cat "/proc/$TGT/task/$TGT/children" 2>/dev/null | cut -d' ' -f1)
+	# the forked child, once unshare has made it
+	wait_for 5 test -s "/proc/$TGT/task/$TGT/children"
+	TGT=$(cut -d' ' -f1 "/proc/$TGT/task/$TGT/children")
+	wait_for 5 sh -c "[ \"\$(readlink /proc/$TGT/exe)\" = /usr/bin/sleep ]"
 	differ_nsenter "$mode" "-C -T" -t "$TGT" -U -C -T --preserve-credentials \
 		readlink /proc/self/ns/cgroup /proc/self/ns/time
 	[ "$OUT" = "$(readlink "/proc/$TGT/ns/cgroup" "/proc/$TGT/ns/time")" ] &&
@@ -228,8 +231,17 @@ time.sleep(600)'
 	expect_err "$mode: --user-parent is the caller's own user namespace here" 1 \
 		"^nsenter: reassociate to namespace 'ns/user' failed: Invalid argument"
 	stop_target
+	# a target of nsrun -r
+	start_target "$mode" "$NSRUN" -r --net --uts sleep 600
+	wait_for 5 sh -c "[ \"\$(readlink /proc/$TGT/exe)\" = /usr/bin/sleep ]"
+	differ_nsenter "$mode" "an nsrun -r target" -t "$TGT" -U -n -u --preserve-credentials \
+		sh -c 'id -u; readlink /proc/self/ns/net'
+	differ_nsenter "$mode" "an nsrun -r target, without --preserve-credentials" -t "$TGT" \
+		-U -n id -u
+	stop_target
 	start_target "$mode" "$UNSHARE" --user --map-root-user "$UNSHARE" --user --map-root-user \
 		--net sleep 600
+	wait_for 5 sh -c "[ \"\$(readlink /proc/$TGT/exe)\" = /usr/bin/sleep ]"
 	run_as "$mode" "$NSENTER" -t "$TGT" --user-parent --preserve-credentials \
 		stat -L -c %i /proc/self/ns/user
 	expect "$mode: --user-parent enters the parent of the target's user namespace" 0 \

@@ -95,7 +95,7 @@ for t in nsrun nsveth nsls; do
 done
 check "the other tools are plain 0755" test -z "$bad"
 check "the nsenter_link option installs a link that runs the enter mode" \
-	sh -c '"$1/bin/nsenter" --help | grep -q "^ nsenter \[options\]"' sh "$root"
+	sh -c 'LD_LIBRARY_PATH="$1/$2" "$1/bin/nsenter" --help | grep -q "^ nsenter \[options\]"' sh "$root" "$libdir"
 
 so=$root/$libdir/libns.so.$version
 check "libns.so's soname is libns.so.0" \

@@ -502,14 +502,23 @@ noreturn void enter_main(int argc, char **argv, const char *name)
 		o.types |= 1u << NS_TYPE_USER;
 	}
 	if (o.sock_fd >= 0) {
-		int fd;
+		int fd, sk;
 
 		if (e.pidfd < 0)
 			die(-ESRCH, "failed to pidfd_open() for %d", (int)o.pid);
-		fd = ns_socket_netns(e.pidfd, o.sock_fd);
+		sk = ns_pidfd_getfd(e.pidfd, o.sock_fd);
+		if (sk == -EPERM)
+			diex("pidfd_getfd(%d, %d): %s (no ptrace access to process %d)", e.pidfd,
+			     o.sock_fd, strerror(EPERM), (int)o.pid);
+		if (sk < 0)
+			die(sk, "pidfd_getfd(%d, %d)", e.pidfd, o.sock_fd);
+		fd = ns_socket_netns(sk);
+		if (fd == -ENOTTY)
+			diex("ioctl(%d, SIOCGSKNS): %s (fd %d of process %d is not a socket)", sk,
+			     strerror(ENOTTY), o.sock_fd, (int)o.pid);
 		if (fd < 0)
-			die(fd, "cannot get the network namespace of socket %d of process %d",
-			    o.sock_fd, (int)o.pid);
+			die(fd, "ioctl(%d, SIOCGSKNS)", sk);
+		close(sk);
 		if (e.fd[NS_TYPE_NET] >= 0)
 			close(e.fd[NS_TYPE_NET]);
 		e.fd[NS_TYPE_NET] = fd;

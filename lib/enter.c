@@ -238,15 +238,18 @@ int ns_user_parent(int ns_fd)
 	return fd < 0 ? -errno : fd;
 }
 
-int ns_socket_netns(int pidfd, int sock_fd)
+int ns_pidfd_getfd(int pidfd, int fd)
 {
-	_cleanup_close_ int sk = -1;
-	int fd;
+	/* the copy is close-on-exec by design; see pidfd_getfd(2) */
+	int r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
 
-	sk = (int)syscall(SYS_pidfd_getfd, pidfd, sock_fd, 0);
-	if (sk < 0)
-		return -errno;
-	fd = ioctl(sk, SIOCGSKNS);
+	return r < 0 ? -errno : r;
+}
+
+int ns_socket_netns(int sock_fd)
+{
+	int fd = ioctl(sock_fd, SIOCGSKNS);
+
 	return fd < 0 ? -errno : fd;
 }
 

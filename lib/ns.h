@@ -152,11 +152,15 @@ int ns_owner(int ns_fd, uint64_t *ret_userns_ino, uid_t *ret_uid);
  * reach, -ENOTTY before Linux 4.9, or -errno. */
 int ns_user_parent(int ns_fd);
 
-/* ns_socket_netns - an fd of the network namespace of socket @sock_fd of the
- * process behind @pidfd (pidfd_getfd(2), SIOCGSKNS). Returns the fd,
- * -EPERM without ptrace access to it, -EBADF for no such fd, -ENOTTY if it
- * is not a socket, or -errno. */
-int ns_socket_netns(int pidfd, int sock_fd);
+/* ns_pidfd_getfd - a copy of fd @fd of the process behind @pidfd
+ * (pidfd_getfd(2)), close-on-exec. Returns the fd, -EPERM without ptrace
+ * access to the process, -EBADF if it has no such fd, or -errno. */
+int ns_pidfd_getfd(int pidfd, int fd);
+
+/* ns_socket_netns - an fd of the network namespace socket @sock_fd was made
+ * in (SIOCGSKNS). Returns the fd, -ENOTTY if @sock_fd is not a socket,
+ * -EPERM without CAP_NET_ADMIN over that namespace, or -errno. */
+int ns_socket_netns(int sock_fd);
 
 /* ns_open_by_id - open the namespace of @type whose 64-bit id
  * (NS_GET_ID, lsns -o NS... ID) is @id, through an nsfs file handle

@@ -169,7 +169,8 @@ target" ] && ok "$mode: the program runs in the target's namespaces" ||
 		"CapAmb:	0000000000000000"
 	# -N (2.42): the namespace of a socket the target holds
 	run_as "$mode" "$NSENTER" -t "$TGT" -U --preserve-credentials -N 0 true
-	expect_err "$mode: -N on a non-socket fd" 1 '^nsenter: .*: Inappropriate ioctl for device'
+	expect_err "$mode: -N on a non-socket fd" 1 \
+		'^nsenter: ioctl\([0-9]+, SIOCGSKNS\): Inappropriate ioctl for device \(fd 0 of process [0-9]+ is not a socket\)$'
 	stop_target
 	start_target "$mode" "$UNSHARE" --user --map-root-user --net "$PY" -c '
 import os, socket, time

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -123,8 +124,16 @@ static void test_fd_helpers(void)
 		}
 	}
 	test_assert_int(ns_open_by_id(NS_TYPE_MAX, 1), -EINVAL);
-	r = ns_socket_netns(-1, 0);
-	test_assert(r < 0);
+	test_assert_int(ns_pidfd_getfd(-1, 0), -EBADF);
+	test_assert_int(ns_socket_netns(fd), -ENOTTY);
+	other = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	test_assert(other >= 0);
+	r = ns_socket_netns(other);
+	test_assert(r >= 0);
+	test_assert(fstat(r, &st) == 0);
+	test_assert(st.st_ino == path_ino("/proc/self/ns/net"));
+	close(r);
+	close(other);
 	close(fd);
 }
 

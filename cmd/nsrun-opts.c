@@ -81,6 +81,8 @@ static noreturn void usage(void)
 	      " --timeout <duration>      kill the program and all it started after <duration>\n"
 	      "                             and exit 124 (implies --fork)\n"
 	      " --dry-run                 print what would be done, and do nothing\n"
+	      " --enter                   as the first option: enter the namespaces of a process,\n"
+	      "                             as nsenter(1) (see nsrun --enter --help)\n"
 	      "\n"
 	      " -h, --help                display this help\n"
 	      " -V, --version             display version\n"

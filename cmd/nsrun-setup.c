@@ -483,6 +483,7 @@ void set_single_maps(const struct nsrun_opts *o, const struct nsrun_maps *m)
 void setup_mounts(const struct nsrun_opts *o)
 {
 	bool fixed_in_root = o->interp && o->root && ns_binfmt_is_fixed(o->interp);
+	enum dir_step dstep;
 	int r;
 
 	if ((o->flags & CLONE_NEWNS) && o->propagation != NS_PROPAGATION_UNCHANGED) {
@@ -503,10 +504,11 @@ void setup_mounts(const struct nsrun_opts *o)
 			    PROC_BINFMT_MISC);
 	}
 
-	if (o->root && chroot(o->root) < 0)
-		die(-errno, "cannot change root directory to '%s'", o->root);
-	if ((o->wd || o->root) && chdir(o->wd ? o->wd : "/") < 0)
-		die(-errno, "cannot change directory to %s", o->wd ? o->wd : "/");
+	r = change_root_dir(-1, o->root, -1, o->wd, &dstep);
+	if (r < 0 && dstep == DIR_CHROOT)
+		die(r, "cannot change root directory to '%s'", o->root);
+	if (r < 0)
+		die(r, "cannot change directory to %s", o->wd ? o->wd : "/");
 
 	if (o->procmnt) {
 		/* With the default propagation, making / private recursively
@@ -540,36 +542,98 @@ void setup_mounts(const struct nsrun_opts *o)
 	}
 }
 
+/* The root and working directory change nsrun and its enter mode share:
+ * chroot(2) to @root_fd's directory or to @root, then chdir(2) to @wd_fd or
+ * @wd, or "/" after a new root. Returns 0, or -errno and the failed step. */
+int change_root_dir(int root_fd, const char *root, int wd_fd, const char *wd,
+		    enum dir_step *ret_step)
+{
+	*ret_step = DIR_ROOT_FD;
+	if (root_fd >= 0 && fchdir(root_fd) < 0)
+		return -errno;
+	*ret_step = DIR_CHROOT;
+	if ((root_fd >= 0 || root) && chroot(root_fd >= 0 ? "." : root) < 0)
+		return -errno;
+	*ret_step = DIR_SLASH;
+	if ((root_fd >= 0 || root) && !wd && chdir("/") < 0)
+		return -errno;
+	*ret_step = DIR_WD;
+	if (wd_fd >= 0 && fchdir(wd_fd) < 0)
+		return -errno;
+	if (wd_fd < 0 && wd && chdir(wd) < 0)
+		return -errno;
+	return 0;
+}
+
+/* The uid, gid and capability change of both modes. With @groups_may_fail
+ * (nsenter's rule when setgroups(2) worked before entering a user
+ * namespace, or none was entered), failing to drop supplementary groups is
+ * no error.
+ * Returns 0, or -errno and the failed step. */
+int change_credentials(const struct cred_change *c, enum cred_step *ret_step)
+{
+	*ret_step = CRED_GROUPS;
+	if (c->force_gid && setgroups(0, NULL) < 0 && !c->groups_may_fail)
+		return -errno;
+	*ret_step = CRED_GID;
+	if (c->force_gid && setgid(c->gid) < 0)
+		return -errno;
+	*ret_step = CRED_UID;
+	if (c->force_uid && setuid(c->uid) < 0)
+		return -errno;
+	*ret_step = CRED_CAPS;
+	if (c->keep_caps)
+		return ns_caps_keep_ambient();
+	return 0;
+}
+
 void set_credentials(const struct nsrun_opts *o)
 {
-	int r;
+	struct cred_change c = {
+		.force_uid = o->force_uid, .uid = o->uid, .force_gid = o->force_gid, .gid = o->gid,
+		.keep_caps = o->keep_caps && (o->flags & CLONE_NEWUSER),
+	};
+	enum cred_step step;
+	int r = change_credentials(&c, &step);
 
-	if (o->force_gid) {
-		if (setgroups(0, NULL) < 0)
-			die(-errno, "setgroups failed");
-		if (setgid(o->gid) < 0)
-			id_change_failed("setgid() failed", "gid", o->gid);
-	}
-	if (o->force_uid && setuid(o->uid) < 0)
+	/* unshare(1)'s words; id_change_failed() reads errno */
+	errno = -r;
+	if (r < 0 && step == CRED_GROUPS)
+		die(r, "setgroups failed");
+	if (r < 0 && step == CRED_GID)
+		id_change_failed("setgid() failed", "gid", o->gid);
+	if (r < 0 && step == CRED_UID)
 		id_change_failed("setuid() failed", "uid", o->uid);
-	if (o->keep_caps && (o->flags & CLONE_NEWUSER)) {
-		r = ns_caps_keep_ambient();
-		if (r < 0)
-			die(r, "cannot raise ambient capabilities");
-	}
+	if (r < 0)
+		die(r, "cannot raise ambient capabilities");
+}
+
+/* The environment replaced by @env (@n "NAME=value" strings that must
+ * outlive it), for --keep-env and the enter mode's --env. */
+int replace_environment(char **env, size_t n)
+{
+	clearenv();
+	for (size_t i = 0; i < n; i++)
+		if (putenv(env[i]) != 0)
+			return -errno;
+	return 0;
 }
 
 void set_environment(const struct nsrun_opts *o)
 {
+	int r;
+
 	if (!o->clear_env)
 		return;
-	clearenv();
-	for (size_t i = 0; i < o->nkeep_env; i++)
-		if (putenv(o->keep_env[i]) != 0)
-			die(-errno, "failed to set whitelisted environment variables");
+	r = replace_environment(o->keep_env, o->nkeep_env);
+	if (r < 0)
+		die(r, "failed to set whitelisted environment variables");
 }
 
-noreturn void exec_program(char **argv)
+/* Executes @argv, or without one the shell of $SHELL or else of the passwd
+ * entry (/bin/sh if neither) as a login shell, as both modes do. Returns
+ * -errno and in @ret_path what could not be executed. */
+int exec_argv_or_shell(char **argv, const char **ret_path)
 {
 	const char *shell;
 	_cleanup_free_ char *arg0 = NULL;
@@ -577,7 +641,8 @@ noreturn void exec_program(char **argv)
 
 	if (argv[0]) {
 		execvp(argv[0], argv);
-		die_status(errno == ENOENT ? 127 : 126, -errno, "failed to execute %s", argv[0]);
+		*ret_path = argv[0];
+		return -errno;
 	}
 
 	shell = getenv("SHELL");
@@ -586,10 +651,19 @@ noreturn void exec_program(char **argv)
 
 		shell = pw && pw->pw_shell && *pw->pw_shell ? pw->pw_shell : "/bin/sh";
 	}
+	*ret_path = shell;
 	base = strrchr(shell, '/');
 	base = base ? base + 1 : shell;
 	if (asprintf(&arg0, "-%s", base) < 0)
-		die(-ENOMEM, "failed to execute %s", shell);
+		return -ENOMEM;
 	execl(shell, arg0, (char *)NULL);
-	die_status(errno == ENOENT ? 127 : 126, -errno, "failed to execute %s", shell);
+	return -errno;
+}
+
+noreturn void exec_program(char **argv)
+{
+	const char *path;
+	int r = exec_argv_or_shell(argv, &path);
+
+	die_status(r == -ENOENT ? 127 : 126, r, "failed to execute %s", path);
 }

@@ -222,6 +222,16 @@ int main(int argc, char **argv)
 	bool supervised;
 	sigset_t oldmask;
 
+	/* nsenter(1)'s interface: under that name, or asked for first */
+	if (argv[0] && strcmp(basename(argv[0]), "nsenter") == 0) {
+		close_stdout_atexit();
+		enter_main(argc, argv, "nsenter");
+	}
+	if (argc > 1 && strcmp(argv[1], "--enter") == 0) {
+		argv[1] = argv[0];
+		close_stdout_atexit();
+		enter_main(argc - 1, argv + 1, "nsrun");
+	}
 	program_name = "nsrun";
 	close_stdout_atexit();
 	parse_options(argc, argv, &o);

@@ -172,6 +172,27 @@ void set_credentials(const struct nsrun_opts *o);
 void set_environment(const struct nsrun_opts *o);
 noreturn void exec_program(char **argv);
 
+/* nsrun-setup.c: the steps above with explicit parameters, shared with the
+ * enter mode, which reports failures in nsenter(1)'s words */
+enum dir_step { DIR_ROOT_FD, DIR_CHROOT, DIR_SLASH, DIR_WD };
+int change_root_dir(int root_fd, const char *root, int wd_fd, const char *wd,
+		    enum dir_step *ret_step);
+enum cred_step { CRED_GROUPS, CRED_GID, CRED_UID, CRED_CAPS };
+struct cred_change {
+	bool force_uid;
+	uid_t uid;
+	bool force_gid;
+	gid_t gid;
+	bool groups_may_fail;
+	bool keep_caps;
+};
+int change_credentials(const struct cred_change *c, enum cred_step *ret_step);
+int replace_environment(char **env, size_t n);
+int exec_argv_or_shell(char **argv, const char **ret_path);
+
+/* nsrun-enter.c: nsenter(1)'s interface */
+noreturn void enter_main(int argc, char **argv, const char *name);
+
 /* nsrun-harness.c: options and steps beyond unshare(1) */
 void add_sysctl(struct nsrun_opts *o, const char *arg);
 void add_rlimit(struct nsrun_opts *o, const char *arg);

@@ -158,6 +158,114 @@ int ns_pidfd_send_signal(int pidfd, int sig);
  * Returns 0, -ESRCH if the parent is already gone, or -errno. */
 int ns_parent_watch(int parent_pidfd, int sig);
 
+/* ---- entering the namespaces of a process (enter.c) ------------------- */
+
+/* ns_enter_parse_target - parse "PID" or "PID:INODE", the INODE of a pidfd
+ * of the process (as fstat(2) of a pidfd on pidfs gives it) that pins it:
+ * a PID reused by another process has another pidfd inode. @ret_ino gets 0
+ * when none was given. Returns 0, -EINVAL for no number or trailing text,
+ * -ERANGE for a PID or INODE of 0, negative, or too large. */
+int ns_enter_parse_target(const char *s, pid_t *ret_pid, uint64_t *ret_ino);
+
+/* ns_pidfd_inode - the inode of @pidfd. Returns 0, -EOPNOTSUPP before
+ * pidfs (Linux 6.9), where all pidfds share one inode, or -errno. */
+int ns_pidfd_inode(int pidfd, uint64_t *ret);
+
+/* ns_enter_target_open - pin process @pid: a pidfd (-1 in *@ret_pidfd
+ * where the kernel has none) and its /proc/PID directory, opened while the
+ * pidfd shows it alive, so both name the one process from here on. With
+ * @ino non-zero the pidfd must have that inode. Returns 0, -ESRCH for no
+ * such process, -ESTALE if @pid now names another process than @ino does,
+ * -EOPNOTSUPP for @ino without pidfs, -EXDEV if /proc is not procfs, or
+ * -errno. */
+int ns_enter_target_open(pid_t pid, uint64_t ino, int *ret_pidfd, int *ret_proc_fd);
+
+/* ns_fd_type - the namespace type of the nsfs file @fd. Returns the type,
+ * -ENOTTY if @fd is not a namespace file, or -errno. */
+int ns_fd_type(int fd);
+
+/* ns_owner - the user namespace in which setns(2) of @ns_fd needs
+ * CAP_SYS_ADMIN: the one owning it, or a user namespace itself; as its
+ * inode, and the uid that created it.
+ * Returns 0, -EPERM if the owner is outside the caller's user namespace,
+ * or -errno. */
+int ns_owner(int ns_fd, uint64_t *ret_userns_ino, uid_t *ret_uid);
+
+/* ns_user_parent - an fd of the user namespace owning the namespace behind
+ * @ns_fd (NS_GET_USERNS). Returns the fd, -EPERM beyond the caller's
+ * reach, -ENOTTY before Linux 4.9, or -errno. */
+int ns_user_parent(int ns_fd);
+
+/* ns_pidfd_getfd - a copy of fd @fd of the process behind @pidfd
+ * (pidfd_getfd(2)), close-on-exec. Returns the fd, -EPERM without ptrace
+ * access to the process, -EBADF if it has no such fd, or -errno. */
+int ns_pidfd_getfd(int pidfd, int fd);
+
+/* ns_socket_netns - an fd of the network namespace socket @sock_fd was made
+ * in (SIOCGSKNS). Returns the fd, -ENOTTY if @sock_fd is not a socket,
+ * -EPERM without CAP_NET_ADMIN over that namespace, or -errno. */
+int ns_socket_netns(int sock_fd);
+
+/* ns_open_by_id - open the namespace of @type whose 64-bit id
+ * (NS_GET_ID, lsns -o NS... ID) is @id, through an nsfs file handle
+ * (open_by_handle_at(2)). Linux 6.19 opens any namespace by its id; on
+ * 6.18 the handle needs its inode too, found among the processes in /proc.
+ * Returns the fd, -ESTALE if no namespace has that id (on 6.18: none of a
+ * visible process), -EOPNOTSUPP if the kernel has no nsfs handles, or
+ * -errno. */
+int ns_open_by_id(enum ns_type type, uint64_t id);
+
+/* ns_enter_usable_types - the types --all enters for the process of
+ * /proc/PID directory @proc_fd: those this kernel has, but the user
+ * namespace only if it is not the caller's (setns(2) refuses that).
+ * Returns 0 and a mask of 1u << NS_TYPE_* in @ret_types, or -errno. */
+int ns_enter_usable_types(int proc_fd, uint32_t *ret_types);
+
+/* What ns_enter_join() enters: each type in @types (1u << NS_TYPE_*) from
+ * @fd[type] if that is open, else from the target: through @pidfd where
+ * setns(2) takes one (Linux 5.8), else through its namespace files opened
+ * below @proc_fd. Initialise with NS_ENTER_INIT. */
+struct ns_enter {
+	int pidfd;
+	int proc_fd;
+	int fd[NS_TYPE_MAX];
+	uint32_t types;
+};
+#define NS_ENTER_INIT { -1, -1, { -1, -1, -1, -1, -1, -1, -1, -1 }, 0 }
+
+/* ns_enter_join - enter @e's namespaces in two passes, as nsenter(1):
+ * first all but the user namespace, ignoring failures (a caller dropping
+ * privilege enters its user namespace last), then what is left, the user
+ * namespace first (a caller gaining privilege from it). A user namespace
+ * given as a file goes before those taken through the pidfd. A pidfd mask
+ * that fails is retried type by type so that the failure names one type
+ * (where the namespace files cannot be opened, the mask's error stands,
+ * with its first type).
+ * Entered types leave @e->types and their fds are closed. Returns 0, or
+ * -errno with the failing type in @reterr_type (may be NULL; NS_TYPE_MAX
+ * when a namespace file of the target could not be opened); the caller
+ * may then be in some of the namespaces. */
+int ns_enter_join(struct ns_enter *e, enum ns_type *reterr_type);
+
+/* ns_enter_release - close every fd @e holds. */
+void ns_enter_release(struct ns_enter *e);
+
+/* ns_environ_read - the environment of the process of /proc/PID directory
+ * @proc_fd as a NULL-terminated vector of "NAME=value" strings, each and
+ * the vector to free(); strings that are no variable are left out. Returns
+ * 0 and the count in @ret_n, or -errno. */
+int ns_environ_read(int proc_fd, char ***ret, size_t *ret_n);
+
+/* ns_cgroup_path_read - the cgroup v2 path ("/a/b") of the process of
+ * /proc/PID directory @proc_fd, to free(). Returns 0, -EBADMSG if there is
+ * no v2 line, or -errno. */
+int ns_cgroup_path_read(int proc_fd, char **ret);
+
+/* ns_cgroup_procs_open - open cgroup.procs of @path below the cgroup2 mount
+ * @cgroup_root for appending a pid; @path cannot climb out of it. Returns
+ * the fd, -EMEDIUMTYPE if @cgroup_root is not cgroup2, or -errno. */
+int ns_cgroup_procs_open(const char *cgroup_root, const char *path);
+
 /* ---- id maps (idmap.c, subid.c) --------------------------------------- */
 
 /* The kernel accepts at most this many lines in uid_map or gid_map. */

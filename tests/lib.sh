@@ -442,6 +442,42 @@ differ() {
 	ok "$mode: same as unshare: $desc"
 }
 
+# nsenter_norm TEXT PATH: TEXT with getopt's "PATH:" as "nsenter:" and the
+# shell's report of a killed job without its PID
+nsenter_norm() {
+	printf '%s\n' "$1" | sed -E "s|^$2:|nsenter:|; s/line ([0-9]+): +[0-9]+ /line \\1: PID /"
+}
+# differ_nsenter MODE DESC ARG...: runs nsenter(1) ($NSENTER_REF, Debian's
+# 2.38) and ours ($NSENTER, nsrun under that name) with ARG... as MODE and
+# compares stdout and exit status exactly, and stderr: as many lines, each
+# of ours beginning with nsenter's (ours may add a hint in parentheses).
+# With NSENTER_LOOSE=1 only the count and the "nsenter: " prefix are compared,
+# for the messages the newest nsenter words differently from 2.38.
+differ_nsenter() {
+	local mode=$1 desc=$2
+	shift 2
+	local out1 err1 rc1 good=1
+	run_as "$mode" "$NSENTER_REF" "$@"
+	out1=$OUT err1=$(nsenter_norm "$ERR" "$NSENTER_REF") rc1=$RC
+	run_as "$mode" "$NSENTER" "$@"
+	ERR=$(nsenter_norm "$ERR" "$NSENTER")
+	if [ "$(printf '%s' "$err1" | grep -c '')" -ne "$(printf '%s' "$ERR" | grep -c '')" ]; then
+		good=0
+	elif [ "${NSENTER_LOOSE:-0}" = 1 ]; then
+		printf '%s' "$err1" | grep -q '^nsenter: ' &&
+			! printf '%s' "$ERR" | grep -q '^nsenter: ' && good=0
+	elif [[ $ERR != "$err1"* ]]; then
+		good=0
+	fi
+	if [ "$rc1" -ne "$RC" ] || [ "$out1" != "$OUT" ] || [ $good -eq 0 ]; then
+		not_ok "$mode: same as nsenter: $desc"
+		diag "nsenter: status $rc1, stdout: $out1, stderr: $err1" \
+			"ours:    status $RC, stdout: $OUT, stderr: $ERR"
+		return 1
+	fi
+	ok "$mode: same as nsenter: $desc"
+}
+
 # ======================================================================
 # nsmap: privileged copies and targets (tests/integ/nsmap-*.sh)
 # ======================================================================

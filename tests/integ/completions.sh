@@ -117,6 +117,12 @@ comp _nsrun "$NSRUN" --propagation ""
 is "nsrun: --propagation's choices" slave shared private unchanged
 comp _nsrun "$NSRUN" -r --setgroups=d
 is "nsrun: --setgroups=d" deny
+comp _nsrun "$NSRUN" --ent
+is "nsrun: --enter" --enter
+comp _nsrun "$NSRUN" --enter --wdn
+is "nsrun --enter: options of the enter mode's --help" --wdns
+comp _nsrun "$NSRUN" --enter --preserve-credentials -t "$$"
+is "nsrun --enter: -t offers process ids" "$$"
 comp _nsrun "$NSRUN" --map-user ro
 has "nsrun: --map-user offers user names" root
 comp _nsrun "$NSRUN" --map-group=nog

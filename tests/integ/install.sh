@@ -56,6 +56,7 @@ root=$dest$prefix
 	for t in nsls nsmap nsrun nsveth; do echo "bin/$t"; done
 	echo "bin/newgidmap -> nsmap"
 	echo "bin/newuidmap -> nsmap"
+	echo "bin/nsenter -> nsrun"
 	echo "include/libns/ns.h"
 	echo "$libdir/libns.a"
 	echo "$libdir/libns.so -> libns.so.0"
@@ -66,7 +67,7 @@ root=$dest$prefix
 	for t in nsls nsmap nsrun nsveth; do echo "$c/$t -> nsutils"; done
 	echo "$c/nsutils"
 	if grep -q "scdoc.*YES" "$T/setup.log"; then
-		for m in man1/nsmap.1 man1/nsrun.1 man3/libns.3 man8/nsls.8 man8/nsveth.8; do
+		for m in man1/nsenter.1 man1/nsmap.1 man1/nsrun.1 man3/libns.3 man8/nsls.8 man8/nsveth.8; do
 			echo "share/man/$m"
 		done
 	fi
@@ -93,8 +94,8 @@ for t in nsrun nsveth nsls; do
 	[ "$(stat -c '%a %U' "$root/bin/$t")" = "755 root" ] || bad="$bad $t"
 done
 check "the other tools are plain 0755" test -z "$bad"
-check "the nsenter_link option says it has no effect yet" \
-	grep -q "nsenter_link: nsrun has no enter mode yet" "$T/setup.log"
+check "the nsenter_link option installs a link that runs the enter mode" \
+	sh -c 'LD_LIBRARY_PATH="$1/$2" "$1/bin/nsenter" --help | grep -q "^ nsenter \[options\]"' sh "$root" "$libdir"
 
 so=$root/$libdir/libns.so.$version
 check "libns.so's soname is libns.so.0" \

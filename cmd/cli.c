@@ -266,7 +266,7 @@ int parse_duration(const char *s, uint64_t *ret_ms)
 void print_idmap(const char *prefix, const struct ns_idmap *map)
 {
 	/* "4294967295 4294967295 4294967295\n" is the longest line */
-	const size_t line_max = 3 * 11;
+	const size_t line_max = (size_t)3 * 11;
 	_cleanup_free_ char *buf = NULL;
 	char *line, *save = NULL;
 	size_t size;

@@ -70,10 +70,11 @@ static int target_open(const char *name)
 			return targets[i].fd;
 	fd = netns_open(name);
 	t = reallocarray(targets, ntargets + 1, sizeof(*t));
+	if (!t)
+		die(-ENOMEM, "cannot open network namespace '%s'", name);
+	targets = t;
 	copy = strdup(name);
-	if (t)
-		targets = t;
-	if (!t || !copy)
+	if (!copy)
 		die(-ENOMEM, "cannot open network namespace '%s'", name);
 	targets[ntargets++] = (struct target_fd){ copy, fd };
 	return fd;

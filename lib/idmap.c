@@ -195,21 +195,21 @@ int ns_idmap_add_single(struct ns_idmap *map, uint32_t outer, uint32_t inner)
 
 	if (map->n > NS_IDMAP_MAX)
 		return -EINVAL;
-	out = calloc(1, sizeof(*out));
-	if (!out)
-		return -ENOMEM;
-
 	/* With no single mapping there is no outer id to keep clear either. */
 	if (inner == NS_ID_NONE)
 		outer = NS_ID_NONE;
 	else if (outer == NS_ID_NONE)
 		return -ERANGE;
-
 	for (size_t i = 0; i < map->n; i++)
 		if (!range_ok(&map->r[i]))
 			return -ERANGE;
+
+	out = calloc(1, sizeof(*out));
+	if (!out)
+		return -ENOMEM;
 	for (size_t i = 0; i < map->n; i++) {
 		r = split_range(out, map->r[i], outer, inner);
+		/* cppcheck-suppress memleak ; _cleanup_free_ frees out */
 		if (r < 0)
 			return r;
 	}

@@ -323,7 +323,9 @@ int main(int argc, char **argv)
 		}
 		/* forked before the persistent bind mounts so that
 		 * pid_for_children has a process to refer to */
-		pid = ns_fork(&pidfd);
+		/* a pidfd only for what signals or watches through it: a plain
+		 * run makes no pidfd_open(2) */
+		pid = ns_fork(o.forward_signals || watchdog_fd >= 0 || supervised ? &pidfd : NULL);
 		if (pid < 0)
 			die(pid, "fork failed");
 		if (pid > 0) {

@@ -76,6 +76,16 @@ int parse_u32(const char *s, uint32_t *ret);
 int parse_u32_n(const char *s, size_t n, uint32_t *ret);
 int open_proc_file_at(int dirfd, const char *name, int flags);
 
+/* caps.c: the calling thread's capability sets as masks of 1ull << CAP_*
+ * (capget(2)); caps_set() sets all three, caps_effective() tells whether
+ * one capability is effective. */
+struct caps {
+	uint64_t effective, permitted, inheritable;
+};
+int caps_get(struct caps *ret);
+int caps_set(const struct caps *c);
+bool caps_effective(int cap);
+
 /* subid.c: ns_subid_covers() over an open file (the fuzz target's entry) */
 int subid_covers_stream(FILE *f, const char *user, uid_t uid, uint32_t start, uint32_t count);
 

@@ -217,8 +217,12 @@ int main(int argc, char **argv)
 			die(-errno, "cannot open /proc");
 	}
 
-	m.euid = geteuid();
-	m.egid = getegid();
+	/* the caller's ids serve the maps alone: a run without any makes
+	 * no geteuid(2) or getegid(2) */
+	if (o.nspecs || o.map_user != NS_ID_NONE || o.map_group != NS_ID_NONE) {
+		m.euid = geteuid();
+		m.egid = getegid();
+	}
 	resolve_maps(&o, &m);
 	if (o.map_group != NS_ID_NONE && o.setgroups == SETGROUPS_ALLOW)
 		diex("options --setgroups=allow and --map-group are mutually exclusive");
@@ -227,7 +231,9 @@ int main(int argc, char **argv)
 		print_plan(&o, &m);
 	apply_rlimits(&o);
 
-	/* clear inherited settings */
+	/* clear inherited settings: an ignored SIGCHLD would leave wait4(2)
+	 * nothing to reap, and unshare(1) hands the program a default one
+	 * (the one rt_sigaction(2) of a plain run) */
 	signal(SIGCHLD, SIG_DFL);
 
 	/* Binding a mount or user namespace file needs a process that stays

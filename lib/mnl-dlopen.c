@@ -8,10 +8,10 @@
 #include <libmnl/libmnl.h>
 
 /*
- * Linked into nsrun in place of -lmnl: most runs never touch netlink (lo
- * comes up through an ioctl), and a library in DT_NEEDED costs every run
- * an open, a read and a handful of mmap and mprotect calls in the dynamic
- * loader. The first call of any function below loads libmnl.so.0 (the
+ * Linked into nsrun and nsls in place of -lmnl: most of their runs never
+ * touch netlink (lo comes up through an ioctl; nsls asks only for
+ * NETNSID), and a library in DT_NEEDED costs every run an open, a read
+ * and a handful of mmap and mprotect calls in the dynamic loader. The first call of any function below loads libmnl.so.0 (the
  * soname the package depends on: a missing one is a broken install) and
  * forwards to it. mnl_socket_open2() is the way into every netlink path of
  * libns and reports a library that cannot be loaded as ELIBACC; a request

@@ -130,16 +130,16 @@ else
 	diag "$(cat "$pc")"
 fi
 
-# The tools carry libns inside (libns.so is for other programs); nsrun
-# loads libmnl only once a run speaks netlink, and none needs libcap
+# The tools carry libns inside (libns.so is for other programs); nsrun and
+# nsls load libmnl only once a run speaks netlink, and none needs libcap
 needed() {
 	readelf -d "$1" | sed -n 's/.*(NEEDED).*Shared library: \[\(.*\)\]/\1/p' | sort | tr '\n' ' '
 }
 check "nsrun needs libc alone" test "$(needed "$root/bin/nsrun")" = "libc.so.6 "
 check "nsmap needs libc alone" test "$(needed "$root/bin/nsmap")" = "libc.so.6 "
 check "nsveth needs libc and libmnl" test "$(needed "$root/bin/nsveth")" = "libc.so.6 libmnl.so.0 "
-check "nsls needs libc, libmnl and libsmartcols" \
-	test "$(needed "$root/bin/nsls")" = "libc.so.6 libmnl.so.0 libsmartcols.so.1 "
+check "nsls needs libc and libsmartcols" \
+	test "$(needed "$root/bin/nsls")" = "libc.so.6 libsmartcols.so.1 "
 bad=
 for t in nsls nsmap nsrun nsveth; do
 	readelf -d "$root/bin/$t" | grep -q 'R\(UN\)\?PATH' && bad="$bad $t"

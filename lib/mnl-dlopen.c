@@ -11,11 +11,13 @@
  * Linked into nsrun and nsls in place of -lmnl: most of their runs never
  * touch netlink (lo comes up through an ioctl; nsls asks only for
  * NETNSID), and a library in DT_NEEDED costs every run an open, a read
- * and a handful of mmap and mprotect calls in the dynamic loader. The first call of any function below loads libmnl.so.0 (the
- * soname the package depends on: a missing one is a broken install) and
- * forwards to it. mnl_socket_open2() is the way into every netlink path of
- * libns and reports a library that cannot be loaded as ELIBACC; a request
- * builder reached without it first, with no libmnl, aborts.
+ * and a handful of mmap and mprotect calls in the dynamic loader. The
+ * first call of any function below loads libmnl.so.0 and forwards to it.
+ * A package still depends on libmnl (nsveth and libns.so link it; a
+ * dlopen(3) alone is not in DT_NEEDED for the packaging tools to see), so
+ * a missing one is a broken install: mnl_socket_open2(), the way into
+ * every netlink path of libns, reports it as ELIBACC, and a request
+ * builder reached without it first aborts.
  */
 
 #define MNL_FUNCTIONS(X) \

@@ -137,7 +137,7 @@ if [ -z "$quick" ]; then
 		i=$(awk '/^add: ip -batch/ {print $4}' "$work/out")
 		row "nsveth --batch (s), 1000 pairs (ip -batch)" "$a" "$i" "-" "-" "$(ratio "$a" "$i")"
 		a=$(awk '/^delete: nsveth --delete-group/ {print $NF}' "$work/out")
-		i=$(awk '/^delete: ip -batch link del/ {print $5}' "$work/out")
+		i=$(awk '/^delete: ip -batch link del/ {print $6}' "$work/out")
 		row "nsveth --delete-group (s) (ip -batch del)" "$a" "$i" "-" "-" "$(ratio "$a" "$i")"
 	else
 		row "nsveth: skipped ($(tail -1 "$work/out"))" "-" "-" "-" "-" "-"

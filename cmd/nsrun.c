@@ -242,12 +242,15 @@ int main(int argc, char **argv)
 			die(-errno, "cannot open /proc");
 	}
 
-	/* With --owner the maps are built as if the owner had run nsrun: a
-	 * single map of -r, -c or --map-user built from root's own ids would
-	 * hand host root to the owner, who may enter the namespace. On
-	 * purpose unlike unshare(1) 2.42. */
-	m.euid = o.owner_uid != NS_ID_NONE ? o.owner_uid : geteuid();
-	m.egid = o.owner_gid != NS_ID_NONE ? o.owner_gid : getegid();
+	/* The caller's ids serve the maps alone: a run without any makes
+	 * no geteuid(2) or getegid(2). With --owner the maps are built as if
+	 * the owner had run nsrun: a single map of -r, -c or --map-user built
+	 * from root's own ids would hand host root to the owner, who may
+	 * enter the namespace. On purpose unlike unshare(1) 2.42. */
+	if (o.nspecs || o.map_user != NS_ID_NONE || o.map_group != NS_ID_NONE) {
+		m.euid = o.owner_uid != NS_ID_NONE ? o.owner_uid : geteuid();
+		m.egid = o.owner_gid != NS_ID_NONE ? o.owner_gid : getegid();
+	}
 	resolve_maps(&o, &m);
 	if ((o.map_group != NS_ID_NONE || m.deny_setgroups) && o.setgroups == SETGROUPS_ALLOW)
 		diex("options --setgroups=allow and --map-group are mutually exclusive");
@@ -256,7 +259,9 @@ int main(int argc, char **argv)
 		print_plan(&o, &m);
 	apply_rlimits(&o);
 
-	/* clear inherited settings */
+	/* clear inherited settings: an ignored SIGCHLD would leave wait4(2)
+	 * nothing to reap, and unshare(1) hands the program a default one
+	 * (the one rt_sigaction(2) of a plain run) */
 	signal(SIGCHLD, SIG_DFL);
 
 	/* Before any helper forks: the targets, and a pidfd by which the
@@ -359,10 +364,11 @@ int main(int argc, char **argv)
 		/* Forked before the persistent bind mounts so that
 		 * pid_for_children has a process to refer to; the program
 		 * execs only once every namespace file is bound and the
-		 * watchdog holds its pidfd. */
+		 * watchdog holds its pidfd. A pidfd only for what signals or
+		 * watches through it: a plain run makes no pidfd_open(2). */
 		if (o.npersist || watchdog_fd >= 0)
 			gate_init(&gate);
-		pid = ns_fork(&pidfd);
+		pid = ns_fork(o.forward_signals || watchdog_fd >= 0 || supervised ? &pidfd : NULL);
 		if (pid < 0)
 			die(pid, "fork failed");
 		if (pid > 0) {

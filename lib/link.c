@@ -8,18 +8,47 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <linux/if_link.h>
 #include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
+#include <linux/capability.h>
 
 #include <libmnl/libmnl.h>
-#include <sys/capability.h>
 
 #include "ns.h"
 #include "ns-internal.h"
 
 /* ---- loopback ---------------------------------------------------------- */
+
+/* lo down in the caller's own network namespace, as in a new one: up
+ * through SIOCSIFFLAGS, where the kernel gives it 127.0.0.1/8 and ::1
+ * itself (a new namespace needs no netlink socket, and nsrun then no
+ * libmnl). Returns 1 when lo was up already (the netlink path below then
+ * adds what addresses it lacks), 0 once it is up, or -errno. */
+static int loopback_up_ioctl(struct ns_nl_error *e)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	_cleanup_close_ int fd = -1;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return -errno;
+	if (ifr.ifr_flags & IFF_UP)
+		return 1;
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0) {
+		int r = -errno;
+
+		if (r == -EPERM)
+			nl_explain_eperm(e, -1, CAP_NET_ADMIN);
+		return r;
+	}
+	return 0;
+}
 
 int ns_link_up_loopback(int netns_fd, struct ns_nl_error *reterr)
 {
@@ -35,6 +64,14 @@ int ns_link_up_loopback(int netns_fd, struct ns_nl_error *reterr)
 
 	memset(e, 0, sizeof(*e));
 	nl_err_set(e, "bring up lo");
+	if (netns_fd < 0) {
+		r = loopback_up_ioctl(e);
+		if (r <= 0) {
+			if (r == 0)
+				memset(e, 0, sizeof(*e));
+			return r;
+		}
+	}
 	r = nl_open(netns_fd, &nl);
 	if (r < 0) {
 		if (r == -EPERM)

@@ -13,9 +13,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <linux/netlink.h>
+#include <linux/capability.h>
 
 #include <libmnl/libmnl.h>
-#include <sys/capability.h>
 
 #include "ns.h"
 #include "compat.h"
@@ -393,18 +393,6 @@ int ns_ifname_check(const char *name)
 
 /* ---- who may do what: naming the missing capability ------------------ */
 
-static bool cap_effective(cap_value_t cap)
-{
-	cap_flag_value_t val = CAP_CLEAR;
-	cap_t caps = cap_get_proc();
-
-	if (!caps)
-		return false;
-	cap_get_flag(caps, cap, CAP_EFFECTIVE, &val);
-	cap_free(caps);
-	return val == CAP_SET;
-}
-
 static bool same_ns(int a, int b)
 {
 	struct stat sa, sb;
@@ -417,7 +405,7 @@ static bool same_ns(int a, int b)
  * namespace is ours and @cap is effective, or is below ours and either @cap
  * is effective or our euid created the namespace on the way down (an owner
  * has every capability in a namespace it made; user_namespaces(7)). */
-static bool cap_over(int ns_fd, cap_value_t cap)
+static bool cap_over(int ns_fd, int cap)
 {
 	_cleanup_close_ int self = -1, u = -1;
 	uid_t owner = (uid_t)-1;
@@ -437,7 +425,7 @@ static bool cap_over(int ns_fd, cap_value_t cap)
 		close(u);
 		u = parent;
 	}
-	return cap_effective(cap) || owner == geteuid();
+	return caps_effective(cap) || owner == geteuid();
 }
 
 void nl_explain_eperm(struct ns_nl_error *e, int peer_netns_fd, int cap)

@@ -48,19 +48,6 @@ static inline void closedirp(DIR **d)
 #define _cleanup_fclose_ _cleanup_(fclosep)
 #define _cleanup_closedir_ _cleanup_(closedirp)
 
-/* caps.c, privs.c: a libcap cap_t. Declared as libcap does, so that files
- * without libcap need not include <sys/capability.h>. */
-int cap_free(void *obj);
-
-static inline void cap_freep(void *p)
-{
-	void **caps = p;
-
-	if (*caps)
-		cap_free(*caps);
-}
-#define _cleanup_cap_ _cleanup_(cap_freep)
-
 /* Hand ownership out of a cleanup variable: return its value, reset it. */
 static inline int take_fd_(int *fd)
 {
@@ -95,6 +82,16 @@ int parse_u32_n(const char *s, size_t n, uint32_t *ret);
 int open_proc_file_at(int dirfd, const char *name, int flags);
 /* userns.c's walk: the next PID of a children file at *@s, *@s moved past it */
 int children_next_pid(const char **s, pid_t *ret);
+
+/* caps.c: the calling thread's capability sets as masks of 1ull << CAP_*
+ * (capget(2)); caps_set() sets all three, caps_effective() tells whether
+ * one capability is effective. */
+struct caps {
+	uint64_t effective, permitted, inheritable;
+};
+int caps_get(struct caps *ret);
+int caps_set(const struct caps *c);
+bool caps_effective(int cap);
 
 /* subid.c: ns_subid_covers() over an open file (the fuzz target's entry) */
 int subid_covers_stream(FILE *f, const char *user, uid_t uid, uint32_t start, uint32_t count);

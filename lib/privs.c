@@ -9,8 +9,6 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include <sys/capability.h>
-
 #include "ns.h"
 #include "ns-internal.h"
 
@@ -36,53 +34,27 @@ int ns_fds_std_ensure(void)
 	return 0;
 }
 
-static int caps_mask(cap_t caps, cap_flag_t flag, uint64_t *ret)
-{
-	int last = ns_caps_last();
-	uint64_t mask = 0;
-
-	for (cap_value_t cap = 0; cap <= last && cap < 64; cap++) {
-		cap_flag_value_t v;
-
-		if (cap_get_flag(caps, cap, flag, &v) < 0)
-			return -errno;
-		if (v == CAP_SET)
-			mask |= 1ull << cap;
-	}
-	*ret = mask;
-	return 0;
-}
-
 /* Sets the permitted and effective sets to exactly these masks, and the
  * inheritable set empty. */
-static int caps_set(uint64_t permitted, uint64_t effective)
+static int caps_set_pe(uint64_t permitted, uint64_t effective)
 {
-	_cleanup_cap_ cap_t caps = NULL;
-	int last = ns_caps_last();
+	uint64_t valid = ~0ull >> (63 - ns_caps_last());
+	struct caps c = { .effective = effective & valid, .permitted = permitted & valid };
 
-	caps = cap_init();
-	if (!caps)
-		return -errno;
-	for (cap_value_t cap = 0; cap <= last && cap < 64; cap++) {
-		if ((permitted & (1ull << cap)) &&
-		    cap_set_flag(caps, CAP_PERMITTED, 1, &cap, CAP_SET) < 0)
-			return -errno;
-		if ((effective & (1ull << cap)) &&
-		    cap_set_flag(caps, CAP_EFFECTIVE, 1, &cap, CAP_SET) < 0)
-			return -errno;
-	}
-	if (cap_set_proc(caps) < 0)
-		return -errno;
-	return 0;
+	return caps_set(&c);
 }
 
 int ns_privs_permitted(uint64_t *ret)
 {
-	_cleanup_cap_ cap_t caps = cap_get_proc();
+	uint64_t valid = ~0ull >> (63 - ns_caps_last());
+	struct caps c;
+	int r;
 
-	if (!caps)
-		return -errno;
-	return caps_mask(caps, CAP_PERMITTED, ret);
+	r = caps_get(&c);
+	if (r < 0)
+		return r;
+	*ret = c.permitted & valid;
+	return 0;
 }
 
 int ns_privs_effective(uint64_t want)
@@ -95,40 +67,26 @@ int ns_privs_effective(uint64_t want)
 		return r;
 	if ((want & permitted) != want)
 		return -EPERM;
-	return caps_set(permitted, want);
+	return caps_set_pe(permitted, want);
 }
 
 /* Every uid and gid the real one, no capability effective, inheritable or
  * ambient, none permitted outside @keep, and no way back to uid 0. */
 static int privs_verify(uid_t uid, gid_t gid, uint64_t keep)
 {
-	_cleanup_cap_ cap_t caps = NULL;
 	uid_t ru, eu, su;
 	gid_t rg, eg, sg;
-	uint64_t m;
+	struct caps c;
 	int r;
 
 	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
 		return -errno;
 	if (ru != uid || eu != uid || su != uid || rg != gid || eg != gid || sg != gid)
 		return -EPERM;
-	caps = cap_get_proc();
-	if (!caps)
-		return -errno;
-	r = caps_mask(caps, CAP_PERMITTED, &m);
+	r = caps_get(&c);
 	if (r < 0)
 		return r;
-	if (m & ~keep)
-		return -EPERM;
-	r = caps_mask(caps, CAP_EFFECTIVE, &m);
-	if (r < 0)
-		return r;
-	if (m)
-		return -EPERM;
-	r = caps_mask(caps, CAP_INHERITABLE, &m);
-	if (r < 0)
-		return r;
-	if (m)
+	if ((c.permitted & ~keep) || c.effective || c.inheritable)
 		return -EPERM;
 	/* the proof: becoming root again must fail */
 	if (uid != 0 && (setuid(0) == 0 || seteuid(0) == 0))
@@ -168,7 +126,7 @@ int ns_privs_drop(uint64_t keep, enum ns_privs_origin *ret_origin)
 	}
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return -errno;
-	r = caps_set(permitted & keep, 0);
+	r = caps_set_pe(permitted & keep, 0);
 	if (r < 0)
 		return r;
 	/* ambient capabilities came with Linux 4.3; without them there are

@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
+#include <linux/capability.h>
 
 #include <libmnl/libmnl.h>
-#include <sys/capability.h>
 
 #include "ns.h"
 #include "ns-internal.h"

@@ -6,9 +6,9 @@
 #include <sys/socket.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
+#include <linux/capability.h>
 
 #include <libmnl/libmnl.h>
-#include <sys/capability.h>
 
 #include "ns.h"
 #include "ns-internal.h"

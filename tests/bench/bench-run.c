@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Compare the wall-clock time of two command lines, run interleaved. */
+/* Compare the wall-clock time of command lines, run interleaved in rotated order. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -20,6 +20,8 @@
 
 extern char **environ;
 
+#define MAX_COMMANDS 8
+
 struct command {
 	char **argv;
 	const char *label;
@@ -30,13 +32,17 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage:\n"
-		" bench-run [options] -- <command1>... -- <command2>...\n"
+		" bench-run [options] -- <command1>... -- <command2>... [-- <command3>...]\n"
 		"\n"
-		"Run two commands alternately and compare how long one run of each takes.\n"
+		"Run commands in turn, the order rotated every round, and compare how long\n"
+		"one run of each takes; the last command is the reference of the ratios.\n"
 		"\n"
 		"Options:\n"
 		" -n, --runs <n>           timed runs of each command (default 100)\n"
 		" -w, --warmup <n>         untimed runs of each command first (default 5)\n"
+		" -b, --back-to-back <n>   time <n> runs in a row of each command per round\n"
+		"                          and report starts per second (default: off)\n"
+		" -l, --labels <a,b,...>   names of the commands in the output\n"
 		" -u, --user <uid>:<gid>   when root, run everything as this user (exit 77\n"
 		"                          if that is not possible)\n"
 		" -h, --help               display this help\n");
@@ -179,18 +185,21 @@ int main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "runs",   required_argument, NULL, 'n' },
 		{ "warmup", required_argument, NULL, 'w' },
+		{ "back-to-back", required_argument, NULL, 'b' },
+		{ "labels", required_argument, NULL, 'l' },
 		{ "user",   required_argument, NULL, 'u' },
 		{ "help",   no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	unsigned long runs = 100, warmup = 5;
-	struct command cmd[2] = { { 0 } };
+	unsigned long runs = 100, warmup = 5, burst = 0;
+	struct command cmd[MAX_COMMANDS] = { { 0 } };
+	char *labels = NULL;
 	unsigned int uid, gid;
 	bool switch_user = false;
-	int c, i, width, end;
-	double m[2];
+	int c, i, k, width, end;
+	double m[MAX_COMMANDS];
 
-	while ((c = getopt_long(argc, argv, "+n:w:u:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+n:w:b:l:u:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			if (parse_count(optarg, &runs) < 0 || runs == 0) {
@@ -204,6 +213,16 @@ int main(int argc, char *argv[])
 					optarg);
 				return 1;
 			}
+			break;
+		case 'b':
+			if (parse_count(optarg, &burst) < 0 || burst == 0) {
+				fprintf(stderr, "bench-run: invalid number of back-to-back runs '%s'\n",
+					optarg);
+				return 1;
+			}
+			break;
+		case 'l':
+			labels = optarg;
 			break;
 		case 'u':
 			if (sscanf(optarg, "%u:%u%n", &uid, &gid, &end) != 2 || optarg[end]) {
@@ -222,18 +241,31 @@ int main(int argc, char *argv[])
 		}
 	}
 
-	/* getopt consumed the first "--"; the second one splits the commands. */
-	for (i = optind; i < argc && strcmp(argv[i], "--"); i++)
-		;
-	if (i == optind || i >= argc - 1) {
+	/* getopt consumed the first "--"; each further one starts a command. */
+	k = 0;
+	cmd[k++].argv = &argv[optind];
+	for (i = optind; i < argc; i++) {
+		if (strcmp(argv[i], "--"))
+			continue;
+		if (k == MAX_COMMANDS) {
+			fprintf(stderr, "bench-run: at most %d commands\n", MAX_COMMANDS);
+			return 1;
+		}
+		argv[i] = NULL;
+		cmd[k++].argv = &argv[i + 1];
+	}
+	for (i = 0; i < k; i++) {
+		if (!cmd[i].argv[0]) {
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (k < 2) {
 		usage(stderr);
 		return 1;
 	}
-	argv[i] = NULL;
-	cmd[0].argv = &argv[optind];
-	cmd[1].argv = &argv[i + 1];
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < k; i++) {
 		cmd[i].label = base_name(cmd[i].argv[0]);
 		cmd[i].usec = calloc(runs, sizeof(*cmd[i].usec));
 		if (!cmd[i].usec) {
@@ -241,13 +273,19 @@ int main(int argc, char *argv[])
 			return 1;
 		}
 	}
+	for (i = 0; labels && i < k; i++) {
+		cmd[i].label = labels;
+		labels = strchr(labels, ',');
+		if (labels)
+			*labels++ = '\0';
+	}
 
 	if (switch_user) {
 		int r = become_user(uid, gid);
 
 		if (r)
 			return r;
-		for (i = 0; i < 2; i++) {
+		for (i = 0; i < k; i++) {
 			if (!can_execute(cmd[i].argv[0])) {
 				fprintf(stderr,
 					"bench-run: skipping: '%s' is not executable as uid %u\n",
@@ -257,32 +295,57 @@ int main(int argc, char *argv[])
 		}
 	}
 
-	for (unsigned long n = 0; n < warmup; n++) {
-		run_once(&cmd[0]);
-		run_once(&cmd[1]);
-	}
-	/* Alternate which command goes first so neither always runs right
-	 * after the other's exit (page cache, CPU frequency, reaping). */
+	for (unsigned long n = 0; n < warmup; n++)
+		for (i = 0; i < k; i++)
+			run_once(&cmd[i]);
+	/* Rotate which command goes first so none always runs right after
+	 * the same other one's exit (page cache, CPU frequency, reaping). */
 	for (unsigned long n = 0; n < runs; n++) {
-		int first = n % 2;
+		for (int j = 0; j < k; j++) {
+			const struct command *cc = &cmd[(n + (unsigned long)j) % (unsigned long)k];
+			uint64_t t = 0;
 
-		cmd[first].usec[n] = run_once(&cmd[first]);
-		cmd[!first].usec[n] = run_once(&cmd[!first]);
+			if (burst) {
+				uint64_t start = now_usec();
+
+				for (unsigned long b = 0; b < burst; b++)
+					run_once(cc);
+				t = now_usec() - start;
+			} else {
+				t = run_once(cc);
+			}
+			cc->usec[n] = t;
+		}
 	}
 
-	width = (int)strlen(cmd[0].label);
-	if ((int)strlen(cmd[1].label) > width)
-		width = (int)strlen(cmd[1].label);
-	for (i = 0; i < 2; i++) {
+	width = 0;
+	for (i = 0; i < k; i++)
+		if ((int)strlen(cmd[i].label) > width)
+			width = (int)strlen(cmd[i].label);
+	for (i = 0; i < k; i++) {
 		qsort(cmd[i].usec, runs, sizeof(*cmd[i].usec), cmp_u64);
 		m[i] = median(cmd[i].usec, runs);
-		printf("%-*s median %.0f us  p10 %llu  p90 %llu\n", width, cmd[i].label, m[i],
-		       (unsigned long long)percentile(cmd[i].usec, runs, 10),
-		       (unsigned long long)percentile(cmd[i].usec, runs, 90));
 	}
-	printf("ratio %s/%s %.2f\n", cmd[0].label, cmd[1].label, m[1] > 0 ? m[0] / m[1] : 0.0);
+	for (i = 0; i < k; i++) {
+		double ratio = m[k - 1] > 0 ? m[i] / m[k - 1] : 0.0;
 
+		if (burst)
+			/* starts per second: the reference's over ours is the ratio */
+			printf("%-*s %.0f starts/s  ratio %.2f\n", width, cmd[i].label,
+			       m[i] > 0 ? 1e6 * (double)burst / m[i] : 0.0,
+			       m[i] > 0 ? m[k - 1] / m[i] : 0.0);
+		else
+			printf("%-*s median %.0f us  p10 %llu  p90 %llu  ratio %.2f\n", width,
+			       cmd[i].label, m[i],
+			       (unsigned long long)percentile(cmd[i].usec, runs, 10),
+			       (unsigned long long)percentile(cmd[i].usec, runs, 90), ratio);
+	}
+	if (k == 2 && !burst)
+		printf("ratio %s/%s %.2f\n", cmd[0].label, cmd[1].label,
+		       m[1] > 0 ? m[0] / m[1] : 0.0);
+
+	for (i = 1; i < k; i++)
+		free(cmd[i].usec);
 	free(cmd[0].usec);
-	free(cmd[1].usec);
 	return 0;
 }

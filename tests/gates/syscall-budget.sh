@@ -122,33 +122,41 @@ case_nsls() {
 for_each_mode case_nsls
 
 # nsrun --enter -t PID -a true: at most what nsenter(1) makes for the same
+# sleeping_child PID: PID's first child runs sleep, set up to the end
+# (read afresh at each poll of wait_for)
+sleeping_child() {
+	local c
+	c=$(cat /proc/"$1"/task/"$1"/children 2>/dev/null)
+	[ -n "$c" ] && [ "$(cat /proc/"${c%% *}"/comm 2>/dev/null)" = sleep ]
+}
+
 case_enter() {
 	local mode=$1 pid want
 	spawn_as "$mode" "$NSRUN" -r --net --pid --fork --mount-proc sleep 100
 	pid=$BG_PID
-	if ! wait_for 5 test -n "$(cat /proc/"$pid"/task/"$pid"/children 2>/dev/null)"; then
+	if ! wait_for 10 sleeping_child "$pid"; then
 		not_ok "$mode: a process to enter"
 		kill_tree "$pid"
 		return
 	fi
 	pid=$(cat /proc/"$pid"/task/"$pid"/children)
 	pid=${pid%% *}
-	count "$mode" /usr/bin/nsenter -t "$pid" -a true
+	# an unprivileged caller enters its own namespaces with its own
+	# credentials, and not the cgroup namespace it shares (nsenter(1))
+	local args=(-t "$pid" -a)
+	[ "$mode" = root ] || args=(-t "$pid" -U -m -n -p --preserve-credentials)
+	count "$mode" /usr/bin/nsenter "${args[@]}" true
 	want=$N
-	count "$mode" "$NSRUN" --enter -t "$pid" -a true
+	count "$mode" "$NSRUN" --enter "${args[@]}" true
 	if [ "$RC" -ne 0 ]; then
-		not_ok "$mode: nsrun --enter -t PID -a true runs under strace"
-		diag "$(cat "$T/err")"
+		not_ok "$mode: nsrun --enter ${args[*]:2} true runs under strace"
+		diag "status $RC: $(cat "$T/err")" "$(tail -3 "$T/strace" 2>/dev/null)"
 	else
-		budget "$mode: nsrun --enter -t PID -a true (nsenter: $want)" "$N" "$want"
+		budget "$mode: nsrun --enter ${args[*]:2} true (nsenter: $want)" "$N" "$want"
 	fi
 	kill_tree "$BG_PID"
 	reap "$BG_PID"
 }
-if "$NSRUN" --enter --help >/dev/null 2>&1 && [ -x /usr/bin/nsenter ]; then
-	for_each_mode case_enter
-else
-	skip "nsrun --enter: nsrun has no enter mode"
-fi
+for_each_mode case_enter
 
 ns_done

@@ -297,12 +297,9 @@ stderr_write_hit() {
 }
 
 # fault_path MODE TOOL DESC FN: records FN's calls, then runs FN once per
-# planned fault and checks each run. A known bug not fixed yet: runs whose
-# "CALL: fault" matches the regular expression FAULT_TODO make the test point
-# a SKIP naming the bug (FAULT_TODO_WHY); any other fault still fails it.
+# planned fault and checks each run.
 fault_path() {
-	local m=$1 tool=$2 desc=$3 fn=$4 plan call n e runs=0 bad=0 missed=0 fails=0 lost=0 known=0
-	local todo=${FAULT_TODO:-} todo_why=${FAULT_TODO_WHY:-}
+	local m=$1 tool=$2 desc=$3 fn=$4 plan call n e runs=0 bad=0 missed=0 fails=0 lost=0
 	local t0 t1 why msg cause max base_rc base_err hits
 	local -A reason
 	[[ $desc =~ ${FAULT_ONLY:-.} ]] || return 0
@@ -384,10 +381,7 @@ fault_path() {
 			fails=$((fails + 1))
 		fi
 		[ -n "$LEFT" ] && why="${why:+$why, }left behind:$LEFT"
-		if [ -n "$why" ] && [ -n "$todo" ] && [[ "$call: $why" =~ ^$todo$ ]]; then
-			known=$((known + 1))
-			diag "$m: $desc: $call #$n ($e): status $RC: $why (known)"
-		elif [ -n "$why" ]; then
+		if [ -n "$why" ]; then
 			bad=$((bad + 1))
 			diag "$m: $desc: $call #$n ($e): status $RC: $why" \
 				"  stderr: $(printf '%s' "$ERR" | head -3 | tr '\n' '|')"
@@ -402,9 +396,7 @@ fault_path() {
 	for n in "${!reason[@]}"; do
 		diag "  $n: cause not the injected error's: ${reason[$n]}"
 	done
-	if [ $bad -eq 0 ] && [ $known -gt 0 ]; then
-		skip "$m: $desc: a known bug, $known runs: $todo_why"
-	elif [ $bad -eq 0 ] && [ $runs -gt 0 ]; then
+	if [ $bad -eq 0 ] && [ $runs -gt 0 ]; then
 		ok "$m: $desc: every system call failing in turn: a clean end"
 	else
 		not_ok "$m: $desc: every system call failing in turn: a clean end"
@@ -430,9 +422,7 @@ case_faults() {
 	if [ "$m" = root ]; then
 		# binding a namespace file needs root in the caller's mount
 		# namespace
-		FAULT_TODO="mount: left behind: mounts: $T/persist/uts" \
-			FAULT_TODO_WHY="without --fork, a mount failing after the binds leaves them" \
-			fault_path "$m" nsrun "nsrun -r -m --uts=FILE true" path_nsrun_persist
+		fault_path "$m" nsrun "nsrun -r -m --uts=FILE true" path_nsrun_persist
 	fi
 }
 

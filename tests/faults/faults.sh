@@ -152,7 +152,8 @@ leftover_procs() {
 
 leftover_mounts() {
 	local m
-	m=$(awk -v t="$T/" 'index($5, t) == 1 && $5 != t "persist" {print $5}' /proc/self/mountinfo)
+	m=$(awk -v t="$T/" 'index($5, t) == 1 && $5 != t "persist" && $5 != t "suid" {print $5}' \
+		/proc/self/mountinfo)
 	[ -z "$m" ] && return 0
 	LEFT="$LEFT mounts: $m"
 	printf '%s\n' "$m" | sort -r | while read -r p; do umount -l "$p"; done
@@ -416,8 +417,10 @@ case_faults() {
 	if [ "$m" = root ] || [ -n "$SUID_OK" ]; then
 		fault_path "$m" nsmap "nsmap --check" path_nsmap_check
 		fault_path "$m" nsmap "nsmap --both for an nsrun -U target" path_nsmap
+	elif [ "$(id -u)" -ne 0 ]; then
+		skip "$m: nsmap: a set-user-ID copy needs root"
 	else
-		skip "$m: nsmap: no set-user-ID copy"
+		not_ok "$m: nsmap: a set-user-ID root copy runs privileged"
 	fi
 	if [ "$m" = root ]; then
 		# binding a namespace file needs root in the caller's mount
@@ -428,13 +431,18 @@ case_faults() {
 
 SUID_OK=
 if [ "$(id -u)" -eq 0 ]; then
-	. "$(dirname "$0")/../lib-nsmap.sh"
-	nsmap_install && SUID_OK=1
-	mkdir -p "$T/persist"
+	mkdir -p "$T/persist" "$T/suid"
 	mount -t tmpfs -o mode=755 nsutils-faults "$T/persist" && mount --make-private "$T/persist"
+	# the set-user-ID copy nobody's runs go through, on a tmpfs of its
+	# own: the scratch directory may be on a nosuid mount
+	mount -t tmpfs -o mode=755,suid nsutils-faults-suid "$T/suid" &&
+		mount --make-private "$T/suid" &&
+		cp "$NSMAP" "$T/suid/nsmap" && chmod 4755 "$T/suid/nsmap" &&
+		as_mode user "$T/suid/nsmap" --check 2>/dev/null |
+		grep -qx 'privileges: set-user-ID root' && SUID_OK=1
 fi
 
 for_each_mode case_faults
 diag "$ALL_RUNS fault runs, $ALL_BAD bad"
-[ "$(id -u)" -eq 0 ] && umount "$T/persist"
+[ "$(id -u)" -eq 0 ] && umount "$T/persist" "$T/suid"
 ns_done

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,11 +306,11 @@ static void unpersist_all(const struct nsrun_opts *o, int tree[NS_TYPE_MAX])
 /* All or nothing: a failure takes back the binds made before it. The
  * namespaces are those of @pid, reached through @pidfd, its pidfd opened
  * before any fork: with --owner @pid may be killed by the owner and its
- * number reused. Runs before the program may (see struct gate). */
-void persist_all(const struct nsrun_opts *o, pid_t pid, int pidfd)
+ * number reused. Runs before the program may (see struct gate). The
+ * attached mounts are left in @tree for unpersist_all(). */
+static void persist_into(const struct nsrun_opts *o, pid_t pid, int pidfd, int tree[NS_TYPE_MAX])
 {
 	_cleanup_close_ int proc = -1;
-	int tree[NS_TYPE_MAX];
 
 	for (int t = 0; t < NS_TYPE_MAX; t++)
 		tree[t] = -1;
@@ -339,9 +340,144 @@ void persist_all(const struct nsrun_opts *o, pid_t pid, int pidfd)
 			persist_failed(r, pid, t, o->persist[t]);
 		}
 	}
+}
+
+void persist_all(const struct nsrun_opts *o, pid_t pid, int pidfd)
+{
+	int tree[NS_TYPE_MAX];
+
+	persist_into(o, pid, pidfd, tree);
 	for (int t = 0; t < NS_TYPE_MAX; t++)
 		if (tree[t] >= 0)
 			close(tree[t]);
+}
+
+/* The binder: forked before unshare(2), it stays in nsrun's first mount
+ * namespace, with its first root and ids, where nsrun itself may no longer
+ * unmount anything once it has unshared, chrooted or changed ids. With
+ * --fork the parent binds once its child waits at the gate, and the binder
+ * just binds. Without, the binds come before the rest of the set-up, which
+ * may still fail: the binder keeps the mounts it attached and takes them
+ * back unless nsrun says, right before its exec, that all went well. Its
+ * socket is the one way to it: end-of-file is nsrun's end, by exit or by
+ * signal, before the exec. It never unmounts once the program may run:
+ * then it has left. */
+pid_t fork_binder(const struct nsrun_opts *o, int ppidfd, int *ret_fd)
+{
+	pid_t ppid = getpid(), pid;
+	int tree[NS_TYPE_MAX];
+	int p[2], r;
+	ssize_t n;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
+		die(-errno, "cannot create socket pair");
+	pid = ns_fork(NULL);
+	if (pid < 0)
+		die(pid, "fork failed");
+	if (pid > 0) {
+		close(p[1]);
+		*ret_fd = p[0];
+		return pid;
+	}
+	close(p[0]);
+	n = gate_io(p[1], false);
+	if (n < 0)
+		die(-errno, "cannot wait for the parent");
+	if (n == 0)
+		_exit(1);
+	persist_into(o, ppid, ppidfd, tree);
+	if (o->fork)
+		_exit(0);
+	if (gate_io(p[1], true) != 1) {
+		r = -errno;
+		unpersist_all(o, tree);
+		die(r, "cannot report to the parent");
+	}
+	/* the terminal's signals end nsrun, whose end-of-file is ours */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	/* on success the mounts stay, their fds go */
+	n = gate_io(p[1], false);
+	if (n == 1)
+		_exit(0);
+	r = n < 0 ? -errno : 0;
+	unpersist_all(o, tree);
+	/* nsrun, unless dead, fails as we do */
+	if (r < 0)
+		die(r, "cannot wait for the parent");
+	_exit(1);
+}
+
+/* the binder of persist_held(), until persist_commit() or nsrun's exit */
+static pid_t held_pid;
+static int held_fd = -1;
+
+static void persist_release(void)
+{
+	int status;
+
+	if (held_fd < 0)
+		return;
+	/* end-of-file: the binder takes the binds back, and nsrun ends
+	 * only once it has */
+	close(held_fd);
+	held_fd = -1;
+	(void)ns_wait(held_pid, &status);
+}
+
+void persist_held(pid_t pid, int fd)
+{
+	int status, r, w;
+	ssize_t n;
+
+	/* a child gone already is heard of below */
+	if (gate_io(fd, true) != 1 && errno != EPIPE && errno != ECONNRESET) {
+		r = -errno;
+		close(fd);
+		(void)ns_wait(pid, &status);
+		die(r, "cannot signal child %d", (int)pid);
+	}
+	n = gate_io(fd, false);
+	if (n != 1) {
+		/* end-of-file: it failed, said why and took back what it had
+		 * bound; an error here: it does so once our end closes */
+		r = n < 0 && errno != ECONNRESET ? -errno : 0;
+		close(fd);
+		w = ns_wait(pid, &status);
+		if (r < 0 || w < 0)
+			die(r < 0 ? r : w, "cannot wait for child %d", (int)pid);
+		if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+			exit(WEXITSTATUS(status));
+		if (WIFSIGNALED(status))
+			diex("child %d died of signal %d", (int)pid, WTERMSIG(status));
+		diex("child %d ended without binding", (int)pid);
+	}
+	held_pid = pid;
+	held_fd = fd;
+	atexit(persist_release);
+}
+
+void persist_commit(void)
+{
+	int status, r;
+
+	if (held_fd < 0)
+		return;
+	if (gate_io(held_fd, true) != 1)
+		die(-errno, "cannot signal child %d", (int)held_pid);
+	close(held_fd);
+	held_fd = -1;
+	/* reaped here: the program inherits no child of ours; one that
+	 * could not hear us took the binds back */
+	r = ns_wait(held_pid, &status);
+	if (r < 0)
+		die(r, "waitpid failed");
+	if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		exit(WEXITSTATUS(status));
+	if (WIFSIGNALED(status))
+		diex("child %d died of signal %d", (int)held_pid, WTERMSIG(status));
 }
 
 static const char *helper_path(enum ns_idmap_kind kind)

@@ -274,16 +274,10 @@ int main(int argc, char **argv)
 	}
 
 	/* Binding a mount or user namespace file needs a process that stays
-	 * in the original namespaces; see unshare(1). */
-	if (o.npersist && (o.flags & (CLONE_NEWNS | CLONE_NEWUSER))) {
-		pid_t ppid = getpid();
-
-		pid_bind = fork_waiting(&fd_bind);
-		if (pid_bind == 0) {
-			persist_all(&o, ppid, self_pidfd);
-			_exit(0);
-		}
-	}
+	 * in the original namespaces; see unshare(1). Without --fork, one
+	 * that can take the binds back when a later step fails. */
+	if (o.npersist && (!o.fork || (o.flags & (CLONE_NEWNS | CLONE_NEWUSER))))
+		pid_bind = fork_binder(&o, self_pidfd, &fd_bind);
 	if (m.have_users || m.have_groups) {
 		pid_t ppid = getpid();
 
@@ -425,12 +419,8 @@ int main(int argc, char **argv)
 	 * cannot be written leave nothing bound. Before the mounts, as in
 	 * unshare(1): a mount namespace file bound onto a shared mount is
 	 * refused while the new namespace still receives its propagation. */
-	if (!o.fork && o.npersist) {
-		if (pid_bind)
-			release_child(pid_bind, fd_bind);
-		else
-			persist_all(&o, getpid(), self_pidfd);
-	}
+	if (!o.fork && o.npersist)
+		persist_held(pid_bind, fd_bind);
 	if (self_pidfd >= 0)
 		close(self_pidfd);
 	sys_fd = open_proc_sys(&o);
@@ -458,5 +448,7 @@ int main(int argc, char **argv)
 	/* setup is complete: the pipe tells the parent, and closes on exec */
 	if (ready[1] >= 0 && write(ready[1], "", 1) != 1)
 		die(-errno, "cannot report to the parent");
+	/* the binds stay from here, even if the exec fails, as in unshare(1) */
+	persist_commit();
 	exec_program(o.argv);
 }

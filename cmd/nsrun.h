@@ -164,6 +164,15 @@ void gate_shut(struct gate *g);
 
 void open_persist_targets(struct nsrun_opts *o);
 void persist_all(const struct nsrun_opts *o, pid_t pid, int pidfd);
+/* The binder, a child forked before unshare(2) that binds the namespaces of
+ * the caller (through its pidfd @ppidfd) once told: with --fork by
+ * release_child(), without by persist_held(), which returns once the binds
+ * are made (or exits as the binder failed). Those stay only if
+ * persist_commit() is called before the exec; any exit before takes them
+ * back. */
+pid_t fork_binder(const struct nsrun_opts *o, int ppidfd, int *ret_fd);
+void persist_held(pid_t pid, int fd);
+void persist_commit(void);
 noreturn void write_maps_for(pid_t ppid, int ppidfd, const struct nsrun_maps *m);
 void unshare_or_die(int flags);
 void set_single_maps(const struct nsrun_opts *o, const struct nsrun_maps *m);

@@ -152,7 +152,8 @@ leftover_procs() {
 
 leftover_mounts() {
 	local m
-	m=$(awk -v t="$T/" 'index($5, t) == 1 && $5 != t "persist" {print $5}' /proc/self/mountinfo)
+	m=$(awk -v t="$T/" 'index($5, t) == 1 && $5 != t "persist" && $5 != t "suid" {print $5}' \
+		/proc/self/mountinfo)
 	[ -z "$m" ] && return 0
 	LEFT="$LEFT mounts: $m"
 	printf '%s\n' "$m" | sort -r | while read -r p; do umount -l "$p"; done
@@ -297,12 +298,9 @@ stderr_write_hit() {
 }
 
 # fault_path MODE TOOL DESC FN: records FN's calls, then runs FN once per
-# planned fault and checks each run. A known bug not fixed yet: runs whose
-# "CALL: fault" matches the regular expression FAULT_TODO make the test point
-# a SKIP naming the bug (FAULT_TODO_WHY); any other fault still fails it.
+# planned fault and checks each run.
 fault_path() {
-	local m=$1 tool=$2 desc=$3 fn=$4 plan call n e runs=0 bad=0 missed=0 fails=0 lost=0 known=0
-	local todo=${FAULT_TODO:-} todo_why=${FAULT_TODO_WHY:-}
+	local m=$1 tool=$2 desc=$3 fn=$4 plan call n e runs=0 bad=0 missed=0 fails=0 lost=0
 	local t0 t1 why msg cause max base_rc base_err hits
 	local -A reason
 	[[ $desc =~ ${FAULT_ONLY:-.} ]] || return 0
@@ -384,10 +382,7 @@ fault_path() {
 			fails=$((fails + 1))
 		fi
 		[ -n "$LEFT" ] && why="${why:+$why, }left behind:$LEFT"
-		if [ -n "$why" ] && [ -n "$todo" ] && [[ "$call: $why" =~ ^$todo$ ]]; then
-			known=$((known + 1))
-			diag "$m: $desc: $call #$n ($e): status $RC: $why (known)"
-		elif [ -n "$why" ]; then
+		if [ -n "$why" ]; then
 			bad=$((bad + 1))
 			diag "$m: $desc: $call #$n ($e): status $RC: $why" \
 				"  stderr: $(printf '%s' "$ERR" | head -3 | tr '\n' '|')"
@@ -402,9 +397,7 @@ fault_path() {
 	for n in "${!reason[@]}"; do
 		diag "  $n: cause not the injected error's: ${reason[$n]}"
 	done
-	if [ $bad -eq 0 ] && [ $known -gt 0 ]; then
-		skip "$m: $desc: a known bug, $known runs: $todo_why"
-	elif [ $bad -eq 0 ] && [ $runs -gt 0 ]; then
+	if [ $bad -eq 0 ] && [ $runs -gt 0 ]; then
 		ok "$m: $desc: every system call failing in turn: a clean end"
 	else
 		not_ok "$m: $desc: every system call failing in turn: a clean end"
@@ -424,27 +417,32 @@ case_faults() {
 	if [ "$m" = root ] || [ -n "$SUID_OK" ]; then
 		fault_path "$m" nsmap "nsmap --check" path_nsmap_check
 		fault_path "$m" nsmap "nsmap --both for an nsrun -U target" path_nsmap
+	elif [ "$(id -u)" -ne 0 ]; then
+		skip "$m: nsmap: a set-user-ID copy needs root"
 	else
-		skip "$m: nsmap: no set-user-ID copy"
+		not_ok "$m: nsmap: a set-user-ID root copy runs privileged"
 	fi
 	if [ "$m" = root ]; then
 		# binding a namespace file needs root in the caller's mount
 		# namespace
-		FAULT_TODO="mount: left behind: mounts: $T/persist/uts" \
-			FAULT_TODO_WHY="without --fork, a mount failing after the binds leaves them" \
-			fault_path "$m" nsrun "nsrun -r -m --uts=FILE true" path_nsrun_persist
+		fault_path "$m" nsrun "nsrun -r -m --uts=FILE true" path_nsrun_persist
 	fi
 }
 
 SUID_OK=
 if [ "$(id -u)" -eq 0 ]; then
-	. "$(dirname "$0")/../lib-nsmap.sh"
-	nsmap_install && SUID_OK=1
-	mkdir -p "$T/persist"
+	mkdir -p "$T/persist" "$T/suid"
 	mount -t tmpfs -o mode=755 nsutils-faults "$T/persist" && mount --make-private "$T/persist"
+	# the set-user-ID copy nobody's runs go through, on a tmpfs of its
+	# own: the scratch directory may be on a nosuid mount
+	mount -t tmpfs -o mode=755,suid nsutils-faults-suid "$T/suid" &&
+		mount --make-private "$T/suid" &&
+		cp "$NSMAP" "$T/suid/nsmap" && chmod 4755 "$T/suid/nsmap" &&
+		as_mode user "$T/suid/nsmap" --check 2>/dev/null |
+		grep -qx 'privileges: set-user-ID root' && SUID_OK=1
 fi
 
 for_each_mode case_faults
 diag "$ALL_RUNS fault runs, $ALL_BAD bad"
-[ "$(id -u)" -eq 0 ] && umount "$T/persist"
+[ "$(id -u)" -eq 0 ] && umount "$T/persist" "$T/suid"
 ns_done

@@ -255,6 +255,65 @@ case_gate() {
 	fi
 }
 
+# A set-up step failing after the binds, without --fork: nsrun ended with
+# its one-line error and the namespace files stayed bound. Now nothing stays
+# bound unless the program's exec is reached. As nobody, inside a user and
+# mount namespace of its own, where it may bind (in root's it may not bind
+# at all, and fails on the first bind).
+
+# the script undo_run runs: "$@" with its stderr in $0.err, then "bound"
+# on stdout for each file named $0... left with something mounted on it
+# (which it unmounts); exits as "$@" did
+UNDO_RUN='"$@" 2>"$0.err"; rc=$?
+awk -v f="$0" '"'"'index($5, f) == 1 { print $5 }'"'"' /proc/self/mountinfo |
+	while read -r p; do echo bound; umount "$p"; done
+exit $rc'
+
+# undo_run MODE ARGS...: nsrun ARGS as MODE (nobody in `unshare -rm`); RC,
+# ERR as run_as, OUT one "bound" per file under $T/tmp/undo left bound
+undo_run() {
+	local m=$1 f=$T/tmp/undo
+	shift
+	rm -f "$f.err"
+	if [ "$m" = root ]; then
+		run_as root sh -c "$UNDO_RUN" "$f" "$@"
+	else
+		run_as user "$UNSHARE" -rm sh -c "$UNDO_RUN" "$f" "$@"
+	fi
+	ERR=$(cat "$f.err")
+	rm -f "$f.err"
+}
+
+case_undo() {
+	local m=$1 f=$T/tmp/undo
+	as_mode "$m" touch "$f" "$f.net"
+	mkdir -p "$T/tmp/undo.root"
+	undo_run "$m" "$NSRUN" -r -m --uts="$f" --mount-proc="$T/none" true
+	expect_err "$m: -r -m --uts=FILE, --mount-proc fails: the error" 1 \
+		"^nsrun: mount $T/none failed: No such file or directory\$" &&
+		expect "$m: -r -m --uts=FILE, --mount-proc fails: nothing bound" 1 ""
+	# nsrun binds these without a helper process
+	undo_run "$m" "$NSRUN" --uts="$f" --net="$f.net" --wd="$T/none" true
+	expect_err "$m: --uts=FILE --net=FILE, --wd fails: the error" 1 \
+		"^nsrun: cannot change directory to $T/none: No such file or directory\$" &&
+		expect "$m: --uts=FILE --net=FILE, --wd fails: nothing bound" 1 ""
+	undo_run "$m" "$NSRUN" --uts="$f" --root="$T/tmp/undo.root" --wd=/none true
+	expect_err "$m: --uts=FILE --root=DIR, --wd fails in DIR: the error" 1 \
+		"^nsrun: cannot change directory to /none: No such file or directory\$" &&
+		expect "$m: --uts=FILE --root=DIR, --wd fails in DIR: nothing bound" 1 ""
+	undo_run "$m" "$NSRUN" -r --uts="$f" -S 1 true
+	expect_err "$m: -r --uts=FILE, -S to an unmapped uid: the error" 1 \
+		"^nsrun: setuid\(\) failed: Invalid argument \(uid 1 is not mapped in the user namespace\)\$" &&
+		expect "$m: -r --uts=FILE, -S to an unmapped uid: nothing bound" 1 ""
+	# a program that cannot be executed keeps them, as with unshare(1)
+	undo_run "$m" "$NSRUN" --uts="$f" --net="$f.net" "$T/none"
+	expect_err "$m: --uts=FILE --net=FILE, no such program: the error" 127 \
+		"^nsrun: failed to execute $T/none: No such file or directory\$" &&
+		expect "$m: --uts=FILE --net=FILE, no such program: both stay bound" 127 "bound
+bound"
+	rm -rf "$f" "$f.net" "$T/tmp/undo.root"
+}
+
 # The program swaps the target for a symlink to root's file while nsrun
 # still has to bind: the bind lands on the file opened first, and before
 # the program runs at all.
@@ -276,6 +335,7 @@ case_swap() {
 
 for_each_mode case_wrap
 for_each_mode case_gate
+for_each_mode case_undo
 if require_root "--owner needs root"; then
 	case_owner_attack
 	case_planted_symlink

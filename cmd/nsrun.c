@@ -183,6 +183,7 @@ static void run_parent(const struct nsrun_opts *o, pid_t pid, pid_t pid_bind, in
 			persist_all(o, getpid(), self_pidfd);
 		abandoned_child = 0;
 	}
+	session_commit();
 	/* after the binds, and after the watchdog took the child's pidfd */
 	gate_release(gate);
 	if (o->timeout_ms || o->status_fd >= 0) {
@@ -245,6 +246,7 @@ int main(int argc, char **argv)
 	/* Before any helper forks: the targets, and a pidfd by which the
 	 * helpers reach this process even once its PID is another's. */
 	open_persist_targets(&o);
+	session_prepare(&o);
 	if (o.npersist || m.have_users || m.have_groups || o.nveths) {
 		self_pidfd = ns_pidfd_open(getpid());
 		if (self_pidfd < 0)
@@ -314,6 +316,7 @@ int main(int argc, char **argv)
 			    "/proc/self/timens_offsets");
 	}
 
+	session_start_init(&o);
 	if (o.fork) {
 		sigset_t block;
 

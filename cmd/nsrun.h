@@ -47,6 +47,10 @@ struct nsrun_opts {
 	/* each target opened by open_persist_targets(), or -1 */
 	int persist_fd[NS_TYPE_MAX];
 	unsigned npersist;
+	/* a second target bound from the first (a session's network
+	 * namespace under /run/netns), and its fd where set */
+	const char *persist_also[NS_TYPE_MAX];
+	int persist_also_fd[NS_TYPE_MAX];
 	bool fork;
 	int kill_child_sig;
 	bool forward_signals;
@@ -92,6 +96,12 @@ struct nsrun_opts {
 	int status_fd; /* --json-status-fd, or -1 */
 	uint64_t timeout_ms; /* 0: none */
 	bool dry_run;
+	/* --name, --destroy, --list-names [-J], --enter --name */
+	const char *session;
+	const char *session_destroy;
+	bool session_list;
+	bool session_json;
+	bool session_enter;
 	char **argv;
 };
 
@@ -182,6 +192,15 @@ noreturn void create_veths_for(pid_t ppid, int ppidfd, const struct nsrun_opts *
 int open_proc_sys(const struct nsrun_opts *o);
 void setup_namespaces(const struct nsrun_opts *o, int sys_fd);
 void new_session(const struct nsrun_opts *o);
+
+/* nsrun-session.c */
+void session_prepare(struct nsrun_opts *o);
+void session_start_init(const struct nsrun_opts *o);
+void session_commit(void);
+void session_dispatch(struct nsrun_opts *o);
+noreturn void session_destroy_main(const char *name);
+noreturn void session_list_main(bool json);
+noreturn void session_enter_main(const char *name, char **argv);
 
 /* nsrun-plan.c */
 const char *ns_title_of(enum ns_type type); /* "network", "mount", ... */

@@ -29,9 +29,11 @@ static struct {
 	char *dir;
 	int dirfd, sfd;
 	pid_t creator;
+	bool root; /* binds under /run, decided before any unshare */
 	bool committed;
 	int netns_dir; /* /run/netns, when root's session made a name there */
-} made = { .dirfd = -1, .sfd = -1, .netns_dir = -1 };
+	int commit_fd; /* the init's, which waits for the session to be complete */
+} made = { .dirfd = -1, .sfd = -1, .netns_dir = -1, .commit_fd = -1 };
 
 static void check_name(const char *name)
 {
@@ -88,13 +90,16 @@ static void take_back(void)
 
 /* Root's sessions: every namespace bound below the session, and the
  * network namespace also under /run/netns, by nsrun's persistence (the
- * targets opened here, before anything runs). */
+ * targets opened here, before anything runs). The mount namespace is held
+ * by the init instead: move_mount(2) of a mount namespace file refuses
+ * (ELOOP) one it takes for older than the binder's, and Linux 6.18 says so
+ * now and then of a namespace made after it. */
 static void add_targets(struct nsrun_opts *o)
 {
 	for (int t = 0; t < NS_TYPE_MAX; t++) {
 		int r;
 
-		if (!(o->flags & ns_type_flag(t)))
+		if (!(o->flags & ns_type_flag(t)) || t == NS_TYPE_MNT)
 			continue;
 		r = ns_session_target(made.sfd, t, &o->persist_fd[t]);
 		if (r < 0)
@@ -164,7 +169,8 @@ void session_prepare(struct nsrun_opts *o)
 	if (r < 0)
 		die(r, "cannot create session '%s' in %s", made.name, made.dir);
 	atexit(take_back);
-	if (geteuid() == 0)
+	made.root = ns_session_root();
+	if (made.root)
 		add_targets(o);
 	/* nsrun stays to report the program's status; the init is its
 	 * child until then */
@@ -176,16 +182,24 @@ void session_start_init(const struct nsrun_opts *o)
 	int r;
 
 	/* A PID namespace needs its init to take new processes; without
-	 * binds (anyone but root) the init is what holds the namespaces. */
-	if (!o->session || (!(o->flags & CLONE_NEWPID) && geteuid() == 0))
+	 * binds (anyone but root) the init is what holds the namespaces, and
+	 * root's mount namespace (see add_targets()). */
+	if (!o->session || (!(o->flags & (CLONE_NEWPID | CLONE_NEWNS)) && made.root))
 		return;
-	r = ns_session_start_init(made.sfd, NULL);
+	r = ns_session_start_init(made.sfd, NULL, &made.commit_fd);
 	if (r < 0)
 		die(r, "cannot start the init of session '%s'", made.name);
 }
 
 void session_commit(void)
 {
+	if (!made.name)
+		return;
+	if (made.commit_fd >= 0 && write(made.commit_fd, "", 1) != 1)
+		die(-errno, "cannot start the init of session '%s'", made.name);
+	if (made.commit_fd >= 0)
+		close(made.commit_fd);
+	made.commit_fd = -1;
 	made.committed = true;
 }
 

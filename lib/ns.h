@@ -554,7 +554,8 @@ int ns_link_up_loopback(int netns_fd, struct ns_nl_error *reterr);
 /* ns_netns_open - open a network namespace the way a user names it, as
  * ip(8) does: @target with a '/' is a path, followed as given, to a
  * namespace file (/proc/PID/ns/net, a bind mount of one); a word is a name
- * under /run/netns (an entry there that is a symlink is refused), else, if
+ * under /run/netns (an entry there that is a symlink is refused), else the
+ * caller's session of that name (ns_session_open_name()), else, if
  * all digits, a PID, pinned by a pidfd while its namespace is opened.
  * Nothing is looked up relative to the working directory. Returns an
  * O_RDONLY fd, -ENOENT if nothing matches, -ESRCH (no such process),
@@ -567,9 +568,10 @@ int ns_netns_open(const char *target);
 /* A session is a directory NAME below the caller's sessions directory
  * (ns_session_dir()) holding "types" (its namespace types, by lsns name,
  * comma-separated), for root one bind-mounted namespace file per type named
- * after it ("net", "mnt", ...), and "init" ("PID:INODE", the PID and pidfd
+ * after it ("net", "uts", ...), and "init" ("PID:INODE", the PID and pidfd
  * inode of a process of nsrun's own that holds the namespaces: PID 1 of the
- * session's PID namespace, or the keeper of a session that cannot bind). */
+ * session's PID namespace, or the keeper of a session that cannot bind, or
+ * of root's mount namespace). */
 #define NS_SESSION_NAME_MAX 64
 
 /* What ns_session_read() finds: @types a mask of 1u << NS_TYPE_*, the init
@@ -585,6 +587,10 @@ struct ns_session_info {
  * printable bytes, no '/', blank or leading '-', not "." or "..".
  * Returns 0 or -EINVAL. */
 int ns_session_name_check(const char *name);
+
+/* ns_session_root - whether the caller is root of the initial user
+ * namespace, whose sessions are bound under /run (and /run/netns). */
+bool ns_session_root(void);
 
 /* ns_session_dir - where the caller's sessions are: /run/nsutils for root,
  * $XDG_RUNTIME_DIR/nsutils for anyone else; a string to free(). Returns 0,
@@ -618,9 +624,11 @@ int ns_session_target(int sfd, enum ns_type type, int *ret_fd);
  * every fd, leaves the terminal's session, ignores all but SIGKILL and
  * reaps until killed; it is in the caller's namespaces for children (PID 1
  * of a new PID namespace) and holds them. Records it in @sfd as "init".
- * Returns 0 (its PID in @ret_pid, may be NULL) or -errno, with no init
- * left running. */
-int ns_session_start_init(int sfd, pid_t *ret_pid);
+ * It does nothing until a byte is written to *@ret_commit_fd (a pipe,
+ * close-on-exec), and exits if that is closed first (the creator died or
+ * gave up). Returns 0 (its PID in @ret_pid, may be NULL) or -errno, with
+ * no init left running. */
+int ns_session_start_init(int sfd, pid_t *ret_pid, int *ret_commit_fd);
 
 /* ns_session_read - the types, init and creation time of session @sfd.
  * Returns 0, -EBADMSG for a malformed record, or -errno. */
@@ -639,7 +647,8 @@ int ns_session_open_ns(int sfd, enum ns_type type);
 
 /* ns_session_open_name - ns_session_open_ns() of the caller's session
  * @name. Returns the fd, -ENOENT for no such session (or a name no session
- * can have, or no sessions directory), or as ns_session_open_ns(). */
+ * can have, or no sessions directory of the caller's), or as
+ * ns_session_open_ns(). */
 int ns_session_open_name(const char *name, enum ns_type type);
 
 /* ns_session_join - join every namespace of session @sfd, the user

@@ -99,12 +99,27 @@ int ns_session_name_check(const char *name)
 	return 0;
 }
 
+bool ns_session_root(void)
+{
+	char buf[128];
+	unsigned long a, b, c;
+	char extra;
+
+	if (geteuid() != 0)
+		return false;
+	/* uid 0 of a user namespace is no root of /run */
+	if (read_file_at(AT_FDCWD, "/proc/self/uid_map", buf, sizeof(buf)) < 0)
+		return false;
+	return sscanf(buf, " %lu %lu %lu %c", &a, &b, &c, &extra) == 3 && a == 0 && b == 0 &&
+	       c == 4294967295UL;
+}
+
 int ns_session_dir(char **ret)
 {
 	const char *rt = "/run";
 	char *p;
 
-	if (geteuid() != 0) {
+	if (!ns_session_root()) {
 		rt = secure_getenv("XDG_RUNTIME_DIR");
 		if (!rt || rt[0] != '/')
 			return -ENXIO;
@@ -203,7 +218,7 @@ int ns_session_dir_open(bool create, int *ret_fd)
 		return -errno;
 	if (st.st_uid != geteuid())
 		return -EPERM;
-	if (create && geteuid() == 0) {
+	if (create && ns_session_root()) {
 		fd = make_private(rtfd, take_fd(&fd));
 		if (fd < 0)
 			return fd;
@@ -299,16 +314,30 @@ static int pidfd_ino(int pidfd, uint64_t *ret)
  * holds nothing of its creator's (no fd, no terminal) and reaps whatever
  * is reparented to it; every signal but SIGKILL waits, so only one sent
  * on purpose ends it (and, with it, its PID namespace). */
-static noreturn void keeper(void)
+static noreturn void keeper(int commit_fd)
 {
 	sigset_t all, chld;
+	ssize_t n;
+	char c;
 
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	signal(SIGCHLD, SIG_DFL);
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
-	syscall(SYS_close_range, 0U, ~0U, 0U);
+	/* nothing of the creator's: a helper it forked waits for the end
+	 * of a pipe that only the creator may keep open */
+	if (commit_fd > 0)
+		syscall(SYS_close_range, 0U, (unsigned)commit_fd - 1, 0U);
+	syscall(SYS_close_range, (unsigned)commit_fd + 1, ~0U, 0U);
+	/* a creator that dies or fails before the session is complete
+	 * takes its init with it: nothing of a half-made session runs on */
+	do
+		n = read(commit_fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(1);
+	close(commit_fd);
 	setsid();
 	(void)!chdir("/");
 	prctl(PR_SET_PDEATHSIG, 0);
@@ -322,19 +351,26 @@ static noreturn void keeper(void)
 	}
 }
 
-int ns_session_start_init(int sfd, pid_t *ret_pid)
+int ns_session_start_init(int sfd, pid_t *ret_pid, int *ret_commit_fd)
 {
-	_cleanup_close_ int pidfd = -1, f = -1;
+	_cleanup_close_ int pidfd = -1, f = -1, commit_r = -1, commit_w = -1;
+	int p[2];
 	char text[64];
 	uint64_t ino = 0;
 	pid_t pid;
 	int r;
 
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	commit_r = p[0];
+	commit_w = p[1];
 	pid = ns_fork(&pidfd);
 	if (pid < 0)
 		return pid;
-	if (pid == 0)
-		keeper();
+	if (pid == 0) {
+		close(commit_w);
+		keeper(commit_r);
+	}
 	r = pidfd_ino(pidfd, &ino);
 	if (r < 0)
 		goto fail;
@@ -353,6 +389,7 @@ int ns_session_start_init(int sfd, pid_t *ret_pid)
 	}
 	if (ret_pid)
 		*ret_pid = pid;
+	*ret_commit_fd = take_fd(&commit_w);
 	return 0;
 fail:
 	ns_pidfd_send_signal(pidfd, SIGKILL);
@@ -420,24 +457,46 @@ int ns_session_read(int sfd, struct ns_session_info *ret)
 	return 0;
 }
 
-int ns_session_init_open(const struct ns_session_info *si, int *ret_pidfd)
+/* a pidfd of @pid if it is the process of pidfd inode @ino and has not
+ * exited (a zombie's pidfd is readable) */
+static int pidfd_checked(pid_t pid, uint64_t ino)
 {
-	_cleanup_close_ int pidfd = -1;
-	uint64_t ino;
+	_cleanup_close_ int pidfd = ns_pidfd_open(pid);
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	uint64_t got;
 	int r;
 
-	if (si->init_pid <= 0)
-		return -ENOENT;
-	pidfd = ns_pidfd_open(si->init_pid);
 	if (pidfd < 0)
 		return pidfd;
-	r = pidfd_ino(pidfd, &ino);
+	r = pidfd_ino(pidfd, &got);
 	if (r < 0)
 		return r;
 	/* the number now another process's: the init is gone */
-	if (ino != si->init_ino)
+	if (got != ino)
 		return -ESRCH;
-	*ret_pidfd = take_fd(&pidfd);
+	if (poll(&p, 1, 0) > 0)
+		return -ESRCH;
+	return take_fd(&pidfd);
+}
+
+int ns_session_init_open(const struct ns_session_info *si, int *ret_pidfd)
+{
+	int fd;
+
+	if (si->init_pid <= 0)
+		return -ENOENT;
+	fd = pidfd_checked(si->init_pid, si->init_ino);
+	/* The PID is the creator's view; inside the session's own PID
+	 * namespace its init is PID 1, the same process by its inode. */
+	if (fd < 0 && si->init_pid != 1) {
+		int r = pidfd_checked(1, si->init_ino);
+
+		if (r >= 0)
+			fd = r;
+	}
+	if (fd < 0)
+		return fd;
+	*ret_pidfd = fd;
 	return 0;
 }
 
@@ -483,10 +542,11 @@ int ns_session_open_ns(int sfd, enum ns_type type)
 	if (r == -ENOTTY) {
 		proc = ns_proc_open_pidfd(si.init_pid, pidfd);
 		if (proc < 0)
-			return proc;
+			return proc == -ESRCH ? -ESTALE : proc;
 		r = ns_open_pidfd(pidfd, proc, type, false);
 	}
-	return r;
+	/* exited between the check and the open */
+	return r == -ESRCH ? -ESTALE : r;
 }
 
 int ns_session_open_name(const char *name, enum ns_type type)
@@ -497,9 +557,10 @@ int ns_session_open_name(const char *name, enum ns_type type)
 	r = ns_session_name_check(name);
 	if (r < 0)
 		return -ENOENT;
+	/* no sessions directory of the caller's: no session of that name */
 	r = ns_session_dir_open(false, &dirfd);
 	if (r < 0)
-		return r == -ENXIO ? -ENOENT : r;
+		return -ENOENT;
 	r = ns_session_open(dirfd, name, &sfd);
 	if (r < 0)
 		return r;
@@ -635,7 +696,7 @@ int ns_session_destroy(int dirfd, const char *name)
 		while (poll(&p, 1, 10000) < 0 && errno == EINTR)
 			;
 	}
-	if (geteuid() == 0) {
+	if (ns_session_root()) {
 		r = remove_netns_name(sfd, name);
 		if (r < 0)
 			return r;

@@ -168,13 +168,15 @@ static int supervise(const struct nsrun_opts *o, pid_t pid, int pidfd, int ready
 static void run_parent(const struct nsrun_opts *o, pid_t pid, pid_t pid_bind, int fd_bind,
 		       int pidfd, int ready_fd, struct gate *gate, int self_pidfd)
 {
+	/* a session is kept only once its program is set up */
+	bool arrived = (o->npersist || o->session) && gate_arrived(gate);
 	int status, r;
 
 	/* The child sets itself up, then waits at the gate, before its exec,
 	 * until every bind is made: on failure it is killed there, and leaves
 	 * by itself if we die. One that failed on the way is reported as it
 	 * ended, with nothing bound. */
-	if (o->npersist && gate_arrived(gate)) {
+	if (o->npersist && arrived) {
 		abandoned_child = pid;
 		atexit(kill_abandoned_child);
 		if (pid_bind)
@@ -183,7 +185,8 @@ static void run_parent(const struct nsrun_opts *o, pid_t pid, pid_t pid_bind, in
 			persist_all(o, getpid(), self_pidfd);
 		abandoned_child = 0;
 	}
-	session_commit();
+	if (arrived)
+		session_commit();
 	/* after the binds, and after the watchdog took the child's pidfd */
 	gate_release(gate);
 	if (o->timeout_ms || o->status_fd >= 0) {
@@ -346,7 +349,7 @@ int main(int argc, char **argv)
 		 * pid_for_children has a process to refer to; the program
 		 * execs only once every namespace file is bound and the
 		 * watchdog holds its pidfd. */
-		if (o.npersist || watchdog_fd >= 0)
+		if (o.npersist || watchdog_fd >= 0 || o.session)
 			gate_init(&gate);
 		pid = ns_fork(&pidfd);
 		if (pid < 0)

@@ -191,6 +191,15 @@ case_names() {
 	expect_err "$m: no namespace to keep" 1 "^nsrun: --name needs a namespace to keep"
 }
 
+# A program whose set-up fails: the session is taken back, init and all.
+case_setup_fails() {
+	local m=$1
+	run_as "$m" "$NSRUN" --name f -r -n -p --mount-proc="$T/nonexistent" true
+	expect_err "$m: set-up fails" 1 "^nsrun: .*$T/nonexistent"
+	check "$m: set-up fails: nothing half-made" session_gone "$m" f
+	check "$m: set-up fails: no init left" wait_for 5 sh -c '! pgrep -f "[n]srun --name f " >/dev/null'
+}
+
 # A runtime directory nobody may write, one that is full, none at all:
 # a clear error and nothing half-made.
 case_runtime_dir() {
@@ -244,6 +253,7 @@ for_each_mode case_lab
 for_each_mode case_killed_creator
 for_each_mode case_stale
 for_each_mode case_names
+for_each_mode case_setup_fails
 for_each_mode case_runtime_dir
 for_each_mode case_netns
 ns_done

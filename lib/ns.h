@@ -889,6 +889,10 @@ int ns_info_idmap(const struct ns_info *info, size_t i, enum ns_idmap_kind kind,
  * @dirfd that are nsfs files (bind mounts, as ip-netns(8) makes under
  * /run/netns). Returns 0 or -errno. */
 int ns_info_add_names(struct ns_info *info, int dirfd);
+/* ns_info_add_session_names - name namespaces after the caller's sessions
+ * that hold them (see ns_session_dir()); none without a sessions
+ * directory. Returns 0 or -errno. */
+int ns_info_add_session_names(struct ns_info *info);
 /* ns_info_names - the names of namespace @i, '\n'-separated, or NULL. */
 const char *ns_info_names(const struct ns_info *info, size_t i);
 

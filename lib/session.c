@@ -26,6 +26,7 @@
 
 #include "ns.h"
 #include "ns-internal.h"
+#include "nsinfo-mounts.h"
 
 #ifndef SYS_openat2
 #define SYS_openat2 437
@@ -827,4 +828,43 @@ int ns_session_join_netns(const char *name)
 	if (mount(name, "/sys", "sysfs", flags, NULL) < 0)
 		return -errno;
 	return bind_etc(name);
+}
+
+int ns_info_add_session_names(struct ns_info *info)
+{
+	_cleanup_close_ int dirfd = -1;
+	char **names = NULL;
+	size_t n = 0;
+	int r;
+
+	if (ns_session_dir_open(false, &dirfd) < 0)
+		return 0;
+	r = ns_session_list(dirfd, &names, &n);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_close_ int sfd = -1;
+		struct ns_session_info si;
+
+		if (r == 0 && ns_session_open(dirfd, names[i], &sfd) == 0 &&
+		    ns_session_read(sfd, &si) == 0) {
+			for (int t = 0; t < NS_TYPE_MAX && r == 0; t++) {
+				_cleanup_close_ int fd = -1;
+				struct stat st;
+				ssize_t idx;
+
+				if (!(si.types & (1u << t)))
+					continue;
+				fd = ns_session_open_ns(sfd, t);
+				if (fd < 0 || fstat(fd, &st) < 0)
+					continue;
+				idx = ns_info_find(info, st.st_ino);
+				if (idx >= 0)
+					r = nsi_list_add(&info->ns[idx].names, names[i]);
+			}
+		}
+		free(names[i]);
+	}
+	free(names);
+	return r;
 }

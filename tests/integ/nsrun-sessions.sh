@@ -100,6 +100,9 @@ $spid" ] && [ "$(cat "$T/bg.out")" = lab1 ]; then
 	fi
 	expect_re "$m: nsveth puts the peer into the session by name" 0 "^p0(@if[0-9]+)? .*10.7.0.2/24"
 
+	run_as "$m" "$NSLS" -n -r -t uts -o NAME
+	expect_re "$m: nsls names the session's namespaces" 0 "^lab$"
+
 	run_as "$m" "$NSRUN" --list-names
 	expect_re "$m: --list-names shows it" 0 \
 		"^NAME +TYPES +PID CREATED

@@ -521,6 +521,9 @@ void parse_options(int argc, char **argv, struct nsrun_opts *o)
 			break;
 		case OPT_NAME:
 			o->session = optarg;
+			/* nsrun stays to report the program's status; the
+			 * session's init is its child until then */
+			o->fork = true;
 			break;
 		case OPT_DESTROY:
 			o->session_destroy = optarg;

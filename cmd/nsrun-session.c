@@ -172,9 +172,6 @@ void session_prepare(struct nsrun_opts *o)
 	made.root = ns_session_root();
 	if (made.root)
 		add_targets(o);
-	/* nsrun stays to report the program's status; the init is its
-	 * child until then */
-	o->fork = true;
 }
 
 void session_start_init(const struct nsrun_opts *o)

@@ -67,6 +67,14 @@ case_lab() {
 	expect_re "$m: a session is made and its program ends" 0 '^[0-9]+$' || return
 	init=$(init_of "$m" lab)
 	check "$m: its init runs" test -n "$init" -a -d "/proc/$init"
+	if [ "$m" = root ]; then
+		# /run is shared here: the sessions directory is a private
+		# mount of its own
+		check "root: /run/nsutils is a private mount under a shared /run" awk '
+			$5 == "/run" && $0 ~ / shared:/ { run = 1 }
+			$5 == "/run/nsutils" && $0 !~ / (shared|master):/ { own = 1 }
+			END { exit !(run && own) }' /proc/self/mountinfo
+	fi
 
 	run_as "$m" "$NSRUN" --enter --name lab sh -c \
 		'hostname; ip -br addr show lo | grep -o 10.9.9.1; pgrep -x sleep; id -u; cat /proc/1/comm'

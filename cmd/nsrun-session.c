@@ -366,6 +366,66 @@ noreturn void session_enter_main(const char *name, char **argv)
 	exec_program(argv);
 }
 
+/* whether @fd is the caller's own user namespace, which setns(2) refuses */
+static bool own_userns(int fd)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 && a.st_ino == b.st_ino &&
+	       a.st_dev == b.st_dev;
+}
+
+void session_enter_files(const char *name, char **argv, uint32_t *types, int fd[NS_TYPE_MAX],
+			 const char *label[NS_TYPE_MAX])
+{
+	_cleanup_close_ int sfd = -1;
+	struct ns_session_info si;
+	int dirfd, r;
+
+	check_name(name);
+	dirfd = open_dir();
+	r = dirfd < 0 ? -ENOENT : ns_session_open(dirfd, name, &sfd);
+	if (r == -ENOENT) {
+		/* a name only ip-netns(8) made: what ip netns exec does */
+		r = ns_session_join_netns(name);
+		if (r == -ENOENT)
+			diex("cannot enter session '%s': no such session", name);
+		if (r < 0)
+			die(r, "cannot enter network namespace '%s'", name);
+		exec_program(argv);
+	}
+	if (r < 0)
+		die(r, "cannot open session '%s'", name);
+	r = ns_session_read(sfd, &si);
+	if (r == -EBADMSG)
+		diex("cannot enter session '%s': its record is damaged", name);
+	if (r < 0)
+		die(r, "cannot open session '%s'", name);
+	/* every file opened before the first setns(2), as given files are */
+	for (int t = 0; t < NS_TYPE_MAX; t++) {
+		int f;
+
+		if (!(si.types & (1u << t)))
+			continue;
+		f = ns_session_open_ns(sfd, t);
+		if (f == -ESTALE)
+			diex("cannot enter session '%s': it is stale, its %s namespace is gone (nsrun --destroy %s removes it)",
+			     name, ns_type_name(t), name);
+		if (f < 0)
+			die(f, "cannot open the %s namespace of session '%s'", ns_type_name(t), name);
+		if (t == NS_TYPE_USER && own_userns(f)) {
+			close(f);
+			continue;
+		}
+		if (fd[t] >= 0)
+			close(fd[t]);
+		fd[t] = f;
+		*types |= 1u << t;
+		if (label)
+			label[t] = name;
+	}
+}
+
 /* The modes beyond creating: each alone, with nothing to unshare. */
 void session_dispatch(struct nsrun_opts *o)
 {

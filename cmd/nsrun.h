@@ -201,6 +201,12 @@ void session_dispatch(struct nsrun_opts *o);
 noreturn void session_destroy_main(const char *name);
 noreturn void session_list_main(bool json);
 noreturn void session_enter_main(const char *name, char **argv);
+/* --enter --name: the session's namespaces as @fd[type] to join (the
+ * caller's own user namespace left out), their types added to @types and
+ * @label[type] (may be NULL) set to the name; a name only ip-netns(8) made
+ * is entered and @argv run as ip netns exec does, and never returns. */
+void session_enter_files(const char *name, char **argv, uint32_t *types, int fd[NS_TYPE_MAX],
+			 const char *label[NS_TYPE_MAX]);
 
 /* nsrun-plan.c */
 const char *ns_title_of(enum ns_type type); /* "network", "mount", ... */

@@ -165,6 +165,20 @@ case_killed_creator() {
 		wait_for 5 sh -c '! pgrep -f "^sleep 1000$" >/dev/null'
 }
 
+# the program that made the session killed: nsrun dies as it did, and the
+# session stays whole
+case_killed_program() {
+	local m=$1 init
+	run_as "$m" "$NSRUN" --name kp -r -u -n --hostname kp1 sh -c 'kill -KILL $$'
+	expect "$m: the creating program killed: nsrun ends as it did" 137 "" || return
+	init=$(init_of "$m" kp)
+	run_as "$m" "$NSRUN" --enter --name kp hostname
+	expect "$m: the creating program killed: the session enters" 0 kp1
+	run_as "$m" "$NSRUN" --destroy kp
+	expect "$m: the creating program killed: --destroy" 0 ""
+	check "$m: the creating program killed: nothing remains" session_gone "$m" kp "$init"
+}
+
 # the init killed, or (root) the bound files unmounted: a stale session
 case_stale() {
 	local m=$1 init d
@@ -262,6 +276,7 @@ lo"
 
 for_each_mode case_lab
 for_each_mode case_killed_creator
+for_each_mode case_killed_program
 for_each_mode case_stale
 for_each_mode case_names
 for_each_mode case_setup_fails

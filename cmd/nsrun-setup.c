@@ -261,7 +261,7 @@ void open_persist_targets(struct nsrun_opts *o)
 			continue;
 		o->persist_fd[t] = ns_persist_open_target(o->persist[t]);
 		if (o->persist_fd[t] == -ELOOP)
-			diex("cannot bind /proc/%d/ns/%s onto '%s': %s (no symbolic link may be on the path)",
+			diex("mount /proc/%d/ns/%s on %s failed: %s (no symbolic link may be on the path)",
 			     (int)getpid(), ns_type_proc_name(t, true), o->persist[t], strerror(ELOOP));
 		if (o->persist_fd[t] < 0)
 			persist_failed(o->persist_fd[t], getpid(), t, o->persist[t]);

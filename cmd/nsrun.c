@@ -168,14 +168,16 @@ static int supervise(const struct nsrun_opts *o, pid_t pid, int pidfd, int ready
 static void run_parent(const struct nsrun_opts *o, pid_t pid, pid_t pid_bind, int fd_bind,
 		       int pidfd, int ready_fd, struct gate *gate, int self_pidfd)
 {
-	/* a session is kept only once its program is set up */
-	bool arrived = (o->npersist || o->session) && gate_arrived(gate);
 	int status, r;
+	bool arrived;
 
 	/* The child sets itself up, then waits at the gate, before its exec,
 	 * until every bind is made: on failure it is killed there, and leaves
 	 * by itself if we die. One that failed on the way is reported as it
-	 * ended, with nothing bound. */
+	 * ended, with nothing bound. The gate is released only once the child
+	 * has arrived: a release sent earlier would be shut before the child
+	 * says it is there, and its word would find no one. */
+	arrived = gate->parent >= 0 && gate_arrived(gate);
 	if (o->npersist && arrived) {
 		abandoned_child = pid;
 		atexit(kill_abandoned_child);
@@ -185,10 +187,14 @@ static void run_parent(const struct nsrun_opts *o, pid_t pid, pid_t pid_bind, in
 			persist_all(o, getpid(), self_pidfd);
 		abandoned_child = 0;
 	}
+	/* a session is kept only once its program is set up */
 	if (arrived)
 		session_commit();
 	/* after the binds, and after the watchdog took the child's pidfd */
-	gate_release(gate);
+	if (arrived)
+		gate_release(gate);
+	else
+		gate_shut(gate);
 	if (o->timeout_ms || o->status_fd >= 0) {
 		status = supervise(o, pid, pidfd, ready_fd);
 	} else {

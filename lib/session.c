@@ -739,7 +739,15 @@ int ns_session_list(int dirfd, char ***ret, size_t *ret_n)
 	while ((e = readdir(d))) {
 		char **p;
 
-		if (e->d_type != DT_DIR || ns_session_name_check(e->d_name) < 0)
+		struct stat st;
+
+		if (ns_session_name_check(e->d_name) < 0)
+			continue;
+		/* some filesystems leave the type to a stat */
+		if (e->d_type != DT_DIR &&
+		    (e->d_type != DT_UNKNOWN ||
+		     fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		     !S_ISDIR(st.st_mode)))
 			continue;
 		p = reallocarray(v, n + 2, sizeof(*v));
 		if (!p) {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* nsrun --name, --destroy, --list-names and --enter --name: namespaces that outlive their program. */
+/* nsrun --name, --destroy, --list-names, --enter --name: namespaces that outlive programs. */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>

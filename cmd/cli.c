@@ -87,7 +87,8 @@ static void check_stdout(void)
 		/* a closed pipe is the reader's choice, not our failure */
 		if (errno == EPIPE)
 			_exit(1);
-		fprintf(stderr, "%s: write error\n", program_name);
+		fprintf(stderr, "%s: write error%s%s\n", program_name, errno ? ": " : "",
+			errno ? strerror(errno) : "");
 		_exit(1);
 	}
 }

@@ -142,7 +142,7 @@ static void parse_columns(struct nsls_opts *o, const char *arg)
 		id = nsls_column_by_name(p, len, NULL);
 		if (id < 0)
 			diex("unknown column: %.*s", (int)len, p);
-		if (o->ncolumns >= COL_MAX * 2)
+		if (o->ncolumns >= (size_t)COL_MAX * 2)
 			diex("too many columns specified, the limit is %d columns", COL_MAX * 2 - 1);
 		o->columns[o->ncolumns++] = id;
 		if (!p[len])

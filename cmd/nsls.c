@@ -473,7 +473,9 @@ int main(int argc, char **argv)
 		ns_info_add_session_names(out.info);
 	}
 
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	out.ns_line = calloc(ns_info_count(out.info) + 1, sizeof(*out.ns_line));
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	out.proc_line = calloc(ns_info_proc_count(out.info) + 1, sizeof(*out.proc_line));
 	out.ns_seen = calloc(ns_info_count(out.info) + 1, sizeof(*out.ns_seen));
 	out.command = calloc(ns_info_proc_count(out.info) + 1, sizeof(*out.command));

@@ -209,10 +209,19 @@ static ssize_t gate_io(int fd, bool out)
 
 void gate_pass(struct gate *g)
 {
+	ssize_t n;
+
 	gate_child(g);
-	/* end-of-file or an error: the parent gave up, or died, and
-	 * nothing of ours runs */
-	if (gate_io(g->child, true) != 1 || gate_io(g->child, false) != 1)
+	/* A parent that binds nothing releases the gate without waiting
+	 * for us and closes its end: the release is still there to read
+	 * once our arrival meets EPIPE. End-of-file there: the parent gave
+	 * up, or died, and nothing of ours runs. */
+	if (gate_io(g->child, true) != 1 && errno != EPIPE && errno != ECONNRESET)
+		die(-errno, "cannot report to the parent");
+	n = gate_io(g->child, false);
+	if (n < 0)
+		die(-errno, "cannot wait for the parent");
+	if (n != 1)
 		_exit(1);
 	close(g->child);
 	g->child = -1;

@@ -396,14 +396,7 @@ int main(int argc, char **argv)
 		sigprocmask(SIG_SETMASK, &oldmask, NULL);
 		if (fd_bind >= 0)
 			close(fd_bind);
-	} else if (o.npersist) {
-		if (pid_bind)
-			release_child(pid_bind, fd_bind);
-		else
-			persist_all(&o, getpid(), self_pidfd);
 	}
-	if (self_pidfd >= 0)
-		close(self_pidfd);
 
 	set_single_maps(&o, &m);
 	if (o.setgroups != SETGROUPS_NONE) {
@@ -417,6 +410,18 @@ int main(int argc, char **argv)
 			die(r, open_failed(r) ? "cannot open %s" : "write failed %s",
 			    "/proc/self/setgroups");
 	}
+	/* Without --fork the binds come once the maps are written: maps that
+	 * cannot be written leave nothing bound. Before the mounts, as in
+	 * unshare(1): a mount namespace file bound onto a shared mount is
+	 * refused while the new namespace still receives its propagation. */
+	if (!o.fork && o.npersist) {
+		if (pid_bind)
+			release_child(pid_bind, fd_bind);
+		else
+			persist_all(&o, getpid(), self_pidfd);
+	}
+	if (self_pidfd >= 0)
+		close(self_pidfd);
 	sys_fd = open_proc_sys(&o);
 	setup_mounts(&o);
 	setup_namespaces(&o, sys_fd);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* nsveth's command line: options and operands, also of a --batch line, into struct nsveth_opts. */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -23,6 +24,28 @@ void msg_line(size_t no)
 const char *msg_at(void)
 {
 	return where;
+}
+
+/* Splits @line into words at white space; '#' starts a comment. */
+int split_words(char *line, char **argv, int max)
+{
+	int argc = 0;
+	char *s = line;
+
+	argv[argc++] = (char *)program_name;
+	for (;;) {
+		s += strspn(s, " \t\r\n");
+		if (!*s || *s == '#')
+			break;
+		if (argc == max - 1)
+			return -E2BIG;
+		argv[argc++] = s;
+		s += strcspn(s, " \t\r\n");
+		if (*s)
+			*s++ = '\0';
+	}
+	argv[argc] = NULL;
+	return argc;
 }
 
 static noreturn void usage(void)

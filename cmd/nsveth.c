@@ -52,7 +52,7 @@ static int netns_open(const char *name)
 /* Each target once: a thousand lines naming one namespace share one fd.
  * (The library groups the peers by namespace, however many fds name it.) */
 struct target_fd {
-	const char *name;
+	char *name;
 	int fd;
 };
 
@@ -62,6 +62,7 @@ static size_t ntargets;
 static int target_open(const char *name)
 {
 	struct target_fd *t;
+	char *copy;
 	int fd;
 
 	for (size_t i = 0; i < ntargets; i++)
@@ -69,11 +70,25 @@ static int target_open(const char *name)
 			return targets[i].fd;
 	fd = netns_open(name);
 	t = reallocarray(targets, ntargets + 1, sizeof(*t));
-	if (!t)
+	copy = strdup(name);
+	if (t)
+		targets = t;
+	if (!t || !copy)
 		die(-ENOMEM, "cannot open network namespace '%s'", name);
-	targets = t;
-	targets[ntargets++] = (struct target_fd){ name, fd };
+	targets[ntargets++] = (struct target_fd){ copy, fd };
 	return fd;
+}
+
+/* Every target's fd, once the pairs that moved a peer through it are done. */
+static void targets_close(void)
+{
+	for (size_t i = 0; i < ntargets; i++) {
+		close(targets[i].fd);
+		free(targets[i].name);
+	}
+	free(targets);
+	targets = NULL;
+	ntargets = 0;
 }
 
 /* The library's description of @p; any bad input ends here, before a
@@ -146,28 +161,6 @@ static noreturn void die_nl(int r, const struct ns_nl_error *e)
 	diex("cannot %s%s: %s%s", e->step, msg_at(), strerror(-r), hint);
 }
 
-/* Splits @line into words at white space; '#' starts a comment. */
-static int split_words(char *line, char **argv, int max)
-{
-	int argc = 0;
-	char *s = line;
-
-	argv[argc++] = (char *)program_name;
-	for (;;) {
-		s += strspn(s, " \t\r\n");
-		if (!*s || *s == '#')
-			break;
-		if (argc == max - 1)
-			return -E2BIG;
-		argv[argc++] = s;
-		s += strcspn(s, " \t\r\n");
-		if (*s)
-			*s++ = '\0';
-	}
-	argv[argc] = NULL;
-	return argc;
-}
-
 static void run_batch(const struct nsveth_opts *base)
 {
 	_cleanup_free_ struct ns_veth **v = NULL;
@@ -190,7 +183,7 @@ static void run_batch(const struct nsveth_opts *base)
 
 		no++;
 		msg_line(no);
-		copy = strdup(line); /* the pair keeps pointers into it */
+		copy = strdup(line); /* the options point into it until build_pair */
 		if (!copy)
 			die(-ENOMEM, "cannot read '%s'", base->batch);
 		argc = split_words(copy, argv, (int)(sizeof(argv) / sizeof(argv[0])));
@@ -203,14 +196,24 @@ static void run_batch(const struct nsveth_opts *base)
 		o.mode = MODE_CREATE;
 		parse_args(argc, argv, &o, true);
 		if (n == cap) {
+			struct ns_veth **nv;
+			size_t *nl;
+
 			cap = cap ? cap * 2 : 64;
-			v = reallocarray(v, cap, sizeof(*v));
-			lineno = reallocarray(lineno, cap, sizeof(*lineno));
-			if (!v || !lineno)
+			/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
+			nv = reallocarray(v, cap, sizeof(*v));
+			if (nv)
+				v = nv;
+			nl = reallocarray(lineno, cap, sizeof(*lineno));
+			if (nl)
+				lineno = nl;
+			if (!nv || !nl)
 				die(-ENOMEM, "cannot read '%s'", base->batch);
 		}
 		v[n] = build_pair(&o.pair);
 		lineno[n++] = no;
+		/* the pair has copied what it needs */
+		free(copy);
 	}
 	if (ferror(f))
 		die(-EIO, "cannot read '%s'", base->batch);
@@ -318,6 +321,7 @@ int main(int argc, char **argv)
 		break;
 	case MODE_BATCH:
 		run_batch(&o);
+		targets_close();
 		break;
 	case MODE_CREATE: {
 		struct ns_veth *v = build_pair(&o.pair);
@@ -326,6 +330,7 @@ int main(int argc, char **argv)
 		if (r < 0)
 			die_nl(r, &e);
 		ns_veth_free(v);
+		targets_close();
 		break;
 	}
 	}

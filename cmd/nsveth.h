@@ -46,6 +46,11 @@ void msg_line(size_t no);
  * " (line N)" for the line of msg_line(), or "". */
 const char *msg_at(void);
 
+/* Splits the --batch @line in place into words at white space, after
+ * program_name as argv[0]; '#' starts a comment. Returns argc (argv[argc]
+ * is NULL), or -E2BIG for more than @max - 2 words. */
+int split_words(char *line, char **argv, int max);
+
 /* Options and operands into @o; with @line (a --batch line), only the
  * options of one pair are allowed. */
 void parse_args(int argc, char **argv, struct nsveth_opts *o, bool line);

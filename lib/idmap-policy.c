@@ -166,8 +166,9 @@ static const char *defs_value(char *line, const char *key)
 
 int ns_login_defs_yes(const char *path, const char *key)
 {
-	/* shadow reads lines of up to 1023 characters */
-	char line[1024];
+	/* shadow reads lines of up to 1023 characters: room for those, their
+	 * newline and the NUL, so that a line of 1023 is read whole */
+	char line[1023 + 2];
 	bool yes = false, skip = false;
 	FILE *f;
 	int r = 0;

@@ -146,8 +146,14 @@ static int split_range(struct ns_idmap *out, struct ns_idmap_range range, uint32
 
 	count = range.count;
 	if (range.inner == NS_ID_NONE) {
-		/* --map-users=auto: the range starts from 0 inside */
+		/* --map-users=auto: the range starts from 0 inside, where it
+		 * moves past the single id at no cost; but an outer id the
+		 * single line takes is given up, or the pieces would run one
+		 * past the range's end onto a host id nobody named */
 		range.inner = 0;
+		if (inner != NS_ID_NONE && count > 0 && outer >= range.outer &&
+		    outer < (uint64_t)range.outer + count)
+			count--;
 	} else if (inner != NS_ID_NONE && count > 0 &&
 		   ((outer >= range.outer && outer <= (uint64_t)range.outer + count) ||
 		    (inner >= range.inner && inner <= (uint64_t)range.inner + count))) {
@@ -254,6 +260,7 @@ int ns_idmap_read_kernel(const char *path, struct ns_idmap *map)
 	_cleanup_free_ struct ns_idmap *out = NULL;
 	_cleanup_free_ char *line = NULL;
 	size_t size = 0;
+	ssize_t len;
 	int r;
 
 	f = fopen(path, "re");
@@ -261,13 +268,17 @@ int ns_idmap_read_kernel(const char *path, struct ns_idmap *map)
 		return -errno;
 	out = malloc(sizeof(*out));
 	if (!out)
+		/* cppcheck-suppress resourceLeak ; _cleanup_fclose_ closes f */
 		return -ENOMEM;
 	*out = *map;
 
 	errno = 0;
-	while (getline(&line, &size, f) >= 0) {
+	while ((len = getline(&line, &size, f)) >= 0) {
 		struct ns_idmap_range range;
 
+		/* a NUL byte would hide the rest of its line from the parser */
+		if (strlen(line) != (size_t)len)
+			return -EINVAL;
 		if (line[strspn(line, " \t\n")] == '\0')
 			continue;
 		r = parse_kernel_line(line, &range);

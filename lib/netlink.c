@@ -27,7 +27,7 @@
  * (~700 bytes) counts against the receive buffer (208 KiB by default, and
  * more needs privilege); an ack that does not fit is dropped. 128 acks
  * leave room for the error ones, which carry their ext-ack text. */
-#define NL_SLICE (64 * 1024)
+#define NL_SLICE ((size_t)64 * 1024)
 #define NL_SLICE_MSGS 128
 
 /* A dump's messages come in skbs of at most 32 KiB (libmnl's later
@@ -311,7 +311,9 @@ int nl_reqs_init(struct nl_reqs *q, size_t n)
 	if (n == 0)
 		n = 1;
 	q->cap = n * NL_MSG_MAX;
-	q->buf = malloc(q->cap);
+	/* zeroed: nothing writes the alignment padding after an attribute, and
+	 * the buffer goes to the kernel whole */
+	q->buf = calloc(1, q->cap);
 	q->pair = calloc(n, sizeof(*q->pair));
 	q->item = calloc(n, sizeof(*q->item));
 	q->kind = calloc(n, sizeof(*q->kind));
@@ -421,7 +423,7 @@ static bool cap_over(int ns_fd, cap_value_t cap)
 	uid_t owner = (uid_t)-1;
 
 	self = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
-	u = ioctl(ns_fd, NS_GET_USERNS);
+	u = ioctl(ns_fd, NS_GET_USERNS, 0);
 	if (self < 0 || u < 0)
 		return false;
 	while (!same_ns(u, self)) {
@@ -429,7 +431,7 @@ static bool cap_over(int ns_fd, cap_value_t cap)
 
 		if (ioctl(u, NS_GET_OWNER_UID, &owner) < 0)
 			return false;
-		parent = ioctl(u, NS_GET_PARENT);
+		parent = ioctl(u, NS_GET_PARENT, 0);
 		if (parent < 0)
 			return false; /* not below ours */
 		close(u);

@@ -31,7 +31,7 @@ static int netns_check(int fd)
 		return -errno;
 	if (sfs.f_type != NSFS_MAGIC)
 		return -EINVAL;
-	type = ioctl(fd, NS_GET_NSTYPE);
+	type = ioctl(fd, NS_GET_NSTYPE, 0);
 	if (type < 0)
 		return errno == ENOTTY ? -EINVAL : -errno;
 	return type == CLONE_NEWNET ? 0 : -EINVAL;
@@ -86,6 +86,7 @@ static int netns_open_pid(pid_t pid)
 	proc = ns_proc_open_pinned(pid);
 	if (proc < 0)
 		return proc;
+	/* NOLINTNEXTLINE(android-cloexec-open): NETNS_OPEN_FLAGS has O_CLOEXEC */
 	fd = openat(proc, "ns/net", NETNS_OPEN_FLAGS);
 	if (fd < 0)
 		return errno == ENOENT ? -ESRCH : -errno;
@@ -104,6 +105,7 @@ int ns_netns_open(const char *target)
 		/* a path the caller typed: followed as typed (symlinked
 		 * directories, /proc/PID/ns/net and /proc/self/fd/N are
 		 * links), and what it ends at must be a namespace file */
+		/* NOLINTNEXTLINE(android-cloexec-open): NETNS_OPEN_FLAGS has O_CLOEXEC */
 		fd = open(target, NETNS_OPEN_FLAGS);
 		if (fd < 0)
 			return -errno;

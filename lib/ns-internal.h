@@ -75,6 +75,8 @@ int read_file_at(int dirfd, const char *path, char *buf, size_t size);
 int parse_u32(const char *s, uint32_t *ret);
 int parse_u32_n(const char *s, size_t n, uint32_t *ret);
 int open_proc_file_at(int dirfd, const char *name, int flags);
+/* userns.c's walk: the next PID of a children file at *@s, *@s moved past it */
+int children_next_pid(const char **s, pid_t *ret);
 
 /* subid.c: ns_subid_covers() over an open file (the fuzz target's entry) */
 int subid_covers_stream(FILE *f, const char *user, uid_t uid, uint32_t start, uint32_t count);

@@ -30,9 +30,12 @@ int nsi_caps_init(struct ns_info *info)
 	r = read_all_at(info->proc_fd, "self/status", &status);
 	if (r < 0)
 		return r;
-	p = strstr(status, "\nCapEff:");
-	if (!p || sscanf(p + 8, "%llx", &eff) != 1)
+	p = strstr(status, "\nCapEff:\t");
+	/* the kernel's 16 hex digits and nothing else: sscanf() would take a
+	 * sign ("-1": every capability), spaces, 0x and overflow */
+	if (!p || strspn(p + 9, "0123456789abcdef") != 16 || p[25] != '\n')
 		return -EINVAL;
+	eff = strtoull(p + 9, NULL, 16);
 	last = ns_caps_last();
 	full = last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
 	info->self_userns_caps = (eff & full) == full ? NS_CAPS_ALL : eff ? NS_CAPS_SOME :
@@ -59,7 +62,7 @@ static int caps_walk(struct ns_info *info, int fd, uint64_t ino)
 
 		if (ioctl(cur, NS_GET_OWNER_UID, &owner) < 0)
 			return -errno;
-		pfd = ioctl(cur, NS_GET_PARENT);
+		pfd = ioctl(cur, NS_GET_PARENT, 0);
 		if (pfd < 0)
 			return errno == EPERM ? NS_CAPS_NONE : -errno;
 		close(cur);
@@ -165,6 +168,7 @@ int ns_info_idmap(const struct ns_info *info, size_t i, enum ns_idmap_kind kind,
 		return -ENOMEM;
 	n = read_file_at(info->proc_fd, path, buf, IDMAP_TEXT_MAX);
 	if (n < 0)
+		/* cppcheck-suppress memleak ; _cleanup_free_ frees map */
 		return n;
 	if (n >= IDMAP_TEXT_MAX - 1 || nsi_parse_idmap(buf, (size_t)n, map) < 0)
 		return -EINVAL;

@@ -39,8 +39,10 @@ static int read_once_at(int dirfd, const char *path, char *buf, size_t size)
 		return -errno;
 	n = read(fd, buf, size - 1);
 	if (n < 0)
+		/* cppcheck-suppress resourceLeak ; _cleanup_close_ closes fd */
 		return -errno;
 	buf[n] = '\0';
+	/* cppcheck-suppress resourceLeak ; _cleanup_close_ closes fd */
 	return (int)n;
 }
 
@@ -170,11 +172,12 @@ static int read_fds(struct worker *w, int dfd, pid_t pid, uint32_t types)
 			struct dirent64 *de = (struct dirent64 *)(buf + off);
 			char link[64];
 			uint64_t ino;
+			uint32_t fdno;
 			ssize_t len;
 			int t, r;
 
 			off += de->d_reclen;
-			if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			if (parse_u32(de->d_name, &fdno) < 0 || fdno > INT32_MAX)
 				continue;
 			len = readlinkat(fdfd, de->d_name, link, sizeof(link) - 1);
 			if (len < 0)
@@ -201,7 +204,7 @@ static int read_fds(struct worker *w, int dfd, pid_t pid, uint32_t types)
 			if (r < 0)
 				return r;
 			w->fd[w->n_fd++] = (struct nsi_raw_fd){
-				.pid = pid, .fd = atoi(de->d_name), .type = t, .ino = ino
+				.pid = pid, .fd = (int)fdno, .type = t, .ino = ino
 			};
 		}
 		if ((size_t)n < sizeof(buf) - 512)
@@ -247,9 +250,11 @@ static int read_proc(struct worker *w, uint32_t pid)
 	if (dfd < 0)
 		return -errno;
 	if (fstat(dfd, &st) < 0)
+		/* cppcheck-suppress resourceLeak ; _cleanup_close_ closes dfd */
 		return -errno;
 	r = nsi_grow((void **)&w->procs, &w->proc_cap, w->n_procs, sizeof(*w->procs));
 	if (r < 0)
+		/* cppcheck-suppress resourceLeak ; _cleanup_close_ closes dfd */
 		return r;
 	p = &w->procs[w->n_procs];
 	*p = (struct nsi_proc){ .pid = (pid_t)pid, .uid = st.st_uid, .parent = -1 };
@@ -456,7 +461,12 @@ int nsi_read_command(int proc_fd, pid_t pid, char **ret)
 			buf[--n] = '\0';
 	}
 	*ret = strdup(buf);
+	/* no leak: *ret is the caller's; gcc 12's analyzer loses track of a
+	 * pointer stored through an out-parameter into an array element */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
 	return *ret ? 0 : -ENOMEM;
+#pragma GCC diagnostic pop
 }
 
 struct cmd_worker {

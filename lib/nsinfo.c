@@ -35,7 +35,7 @@ static int pidfd_getfd(int pidfd, int fd)
 
 static int socket_netns(int sk)
 {
-	int r = ioctl(sk, SIOCGSKNS);
+	int r = ioctl(sk, SIOCGSKNS, 0);
 
 	return r < 0 ? -errno : r;
 }
@@ -55,7 +55,7 @@ static int fd_ino(int fd, uint64_t *ret)
  * report as "no such namespace". -ENOTTY means the kernel lacks the ioctl. */
 static int related_fd(int fd, unsigned long req)
 {
-	int r = ioctl(fd, req);
+	int r = ioctl(fd, req, 0);
 
 	if (r < 0)
 		return -errno;
@@ -93,7 +93,7 @@ static int add_ns_fd(struct ns_info *info, int fd, uint64_t ino, int depth)
 
 	if (nsi_index_get(&info->ns_ix, ino) >= 0)
 		return 0;
-	t = ioctl(fd, NS_GET_NSTYPE);
+	t = ioctl(fd, NS_GET_NSTYPE, 0);
 	if (t < 0)
 		return -errno;
 	t = ns_type_from_flag(t);

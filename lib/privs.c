@@ -31,6 +31,7 @@ int ns_fds_std_ensure(void)
 		/* open() takes the lowest free number, which is @fd: the
 		 * lower ones are open by now. Not close-on-exec: these are
 		 * the standard fds a program hands on. */
+		/* NOLINTNEXTLINE(android-cloexec-open): a standard fd, handed on */
 		n = open("/dev/null", O_RDWR | O_NOCTTY);
 		if (n < 0)
 			return -errno;

@@ -47,7 +47,7 @@ int ns_sysctl_path(const char *key, char *buf, size_t size)
 	if (len == 0 || len >= size)
 		return -EINVAL;
 	for (size_t i = 0; i <= len; i++)
-		buf[i] = dotted && key[i] == '.' ? '/' : key[i];
+		buf[i] = (char)(dotted && key[i] == '.' ? '/' : key[i]);
 	for (part = buf;; ) {
 		const char *end = strchrnul(part, '/');
 		size_t n = (size_t)(end - part);

@@ -268,31 +268,6 @@ int ns_pidfd_send_signal(int pidfd, int sig)
 	return 0;
 }
 
-/* The next PID of a children file at *@s: decimal digits, 1 to INT_MAX,
- * ended by a space, a newline or the end. Anything else is hostile or
- * broken, and ends the walk: never a 0 or -1, which kill(2) would take
- * for a process group or every process. */
-static int take_pid(const char **s, pid_t *ret)
-{
-	const char *p = *s;
-	long long v = 0;
-
-	if (*p < '0' || *p > '9')
-		return -EBADMSG;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		v = v * 10 + (*p - '0');
-		if (v > INT_MAX)
-			return -ERANGE;
-	}
-	if (v == 0 || (*p && *p != ' ' && *p != '\n'))
-		return -EBADMSG;
-	while (*p == ' ' || *p == '\n')
-		p++;
-	*s = p;
-	*ret = (pid_t)v;
-	return 0;
-}
-
 /* /proc/@pid below @proc_fd, every step by openat2() confined to that
  * procfs; pinned to the process behind @pidfd by checking, once the
  * directory is open, that the process has not ended. */
@@ -423,7 +398,7 @@ static int kill_children(int proc_fd, int pid_dir, pid_t pid, int sig, unsigned 
 		for (p = list; *p;) {
 			pid_t child;
 
-			r = take_pid(&p, &child);
+			r = children_next_pid(&p, &child);
 			if (r < 0)
 				return r;
 			r = kill_child(proc_fd, pid, child, sig, depth);
@@ -440,6 +415,7 @@ int ns_kill_descendants(int proc_fd, int sig)
 	_cleanup_close_ int self = -1;
 	char link[16];
 	pid_t pid = getpid();
+	uint32_t self_pid;
 	ssize_t n;
 
 	if (proc_fd < 0)
@@ -449,7 +425,7 @@ int ns_kill_descendants(int proc_fd, int sig)
 	if (n < 0)
 		return -errno;
 	link[n] = '\0';
-	if (atoi(link) != pid)
+	if (parse_u32(link, &self_pid) < 0 || self_pid != (uint32_t)pid)
 		return -EXDEV;
 	self = open_pid_dir(proc_fd, pid, -1);
 	if (self < 0)

@@ -166,6 +166,31 @@ int parse_u32_n(const char *s, size_t n, uint32_t *ret)
 	return parse_u32(num, ret);
 }
 
+/* The next PID of a children file at *@s: decimal digits, 1 to INT_MAX,
+ * ended by a space, a newline or the end. Anything else is hostile or
+ * broken, and ends the walk: never a 0 or -1, which kill(2) would take
+ * for a process group or every process. */
+int children_next_pid(const char **s, pid_t *ret)
+{
+	const char *p = *s;
+	long long v = 0;
+
+	if (*p < '0' || *p > '9')
+		return -EBADMSG;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (*p - '0');
+		if (v > INT_MAX)
+			return -ERANGE;
+	}
+	if (v == 0 || (*p && *p != ' ' && *p != '\n'))
+		return -EBADMSG;
+	while (*p == ' ' || *p == '\n')
+		p++;
+	*s = p;
+	*ret = (pid_t)v;
+	return 0;
+}
+
 /* The whole file, however long, NUL-terminated, in *@ret to free(). */
 int read_all_at(int dirfd, const char *path, char **ret)
 {

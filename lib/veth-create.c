@@ -445,6 +445,7 @@ int ns_veth_create_many(struct ns_veth *const *v, size_t n, size_t *reterr_index
 {
 	struct ns_nl_error scratch;
 	_cleanup_(batch_free) struct batch b = {
+		/* cppcheck-suppress uninitvar ; only its address is taken; the callee fills it */
 		.v = v, .n = n, .e = reterr ? reterr : &scratch, .bad = SIZE_MAX,
 	};
 	int r;

@@ -474,6 +474,19 @@ static void test_login_defs(void)
 	test_assert_int(defs(big), 1);
 	snprintf(big, 4096, "GRANT_AUX_GROUP_SUBIDS yes%990s\n", "");
 	test_assert_int(defs(big), 1);
+	/* 1023 characters are a line shadow reads, with or without its
+	 * newline; 1024 are not */
+	snprintf(big, 4096, "GRANT_AUX_GROUP_SUBIDS yes%997s\n", "");
+	test_assert_int(strlen(big), 1024);
+	test_assert_int(defs(big), 1);
+	snprintf(big, 4096, "GRANT_AUX_GROUP_SUBIDS yes%997s", "");
+	test_assert_int(defs(big), 1);
+	snprintf(big, 4096, "GRANT_AUX_GROUP_SUBIDS no\nGRANT_AUX_GROUP_SUBIDS yes%997s", "");
+	test_assert_int(defs(big), 1);
+	snprintf(big, 4096, "GRANT_AUX_GROUP_SUBIDS yes%998s\n", "");
+	test_assert_int(defs(big), 0);
+	snprintf(big, 4096, "GRANT_AUX_GROUP_SUBIDS yes%998s", "");
+	test_assert_int(defs(big), 0);
 	free(big);
 }
 

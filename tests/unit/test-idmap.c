@@ -178,6 +178,22 @@ static void test_add_single(void)
 	test_assert_int(ns_idmap_add_single(m, 1000, 0), 0);
 	ASSERT_MAP(m, R(0, 1000, 1), R(1, 100000, 65536));
 
+	/* --map-auto -r where the caller's own uid lies among its subordinate
+	 * ids: the auto range gives that outer id up to the single line
+	 * rather than growing past its end onto an id nobody named */
+	m->n = 0;
+	ns_idmap_prepend(m, &R(NS_ID_NONE, 1000, 10));
+	test_assert_int(ns_idmap_add_single(m, 1005, 0), 0);
+	ASSERT_MAP(m, R(0, 1005, 1), R(1, 1000, 5), R(6, 1006, 4));
+	m->n = 0;
+	ns_idmap_prepend(m, &R(NS_ID_NONE, 1000, 10));
+	test_assert_int(ns_idmap_add_single(m, 1009, 0), 0);
+	ASSERT_MAP(m, R(0, 1009, 1), R(1, 1000, 9));
+	m->n = 0;
+	ns_idmap_prepend(m, &R(NS_ID_NONE, 1000, 10));
+	test_assert_int(ns_idmap_add_single(m, 1000, 3), 0);
+	ASSERT_MAP(m, R(3, 1000, 1), R(0, 1001, 3), R(4, 1004, 6));
+
 	/* -c with --map-users=0:100000:65536: inner 1000 splits the range
 	 * into 0..999 and 1001..65535 */
 	m->n = 0;
@@ -254,11 +270,20 @@ static void test_add_single(void)
 	test_assert_int(ns_idmap_prepend(m, &R(NS_ID_NONE, 1, 4294967295u)), -ERANGE);
 	test_assert_int(ns_idmap_prepend(m, &R(0, 0, 0)), -ERANGE);
 	test_assert_int(m->n, 0);
-	/* an "auto" range of every id moves up by one inside with -r, past
-	 * the top: refused rather than cut short */
+	/* an "auto" range of every id holds the single's outer id, which it
+	 * gives up, so it no longer moves past the top inside (it was
+	 * refused when it kept its count); an auto range without the
+	 * single's outer id is at most 2^32-2 long and moves up by one to
+	 * end at 2^32-1 at most */
+	test_assert_int(ns_idmap_prepend(m, &R(NS_ID_NONE, 1, 4294967294u)), 0);
+	test_assert_int(ns_idmap_add_single(m, 0, 0), 0);
+	ASSERT_MAP(m, R(0, 0, 1), R(1, 1, 4294967294u));
+	m->n = 0;
 	test_assert_int(ns_idmap_prepend(m, &R(NS_ID_NONE, 0, 4294967295u)), 0);
-	test_assert_int(ns_idmap_add_single(m, 1000, 0), -ERANGE);
-	ASSERT_MAP(m, R(NS_ID_NONE, 0, 4294967295u));
+	test_assert_int(ns_idmap_add_single(m, 1000, 0), 0);
+	ASSERT_MAP(m, R(0, 1000, 1), R(1, 0, 1000), R(1001, 1001, 4294966294u));
+	m->n = 0;
+	test_assert_int(ns_idmap_prepend(m, &R(NS_ID_NONE, 0, 4294967295u)), 0);
 	test_assert_int(ns_idmap_add_single(m, 1000, NS_ID_NONE), 0);
 	ASSERT_MAP(m, R(0, 0, 4294967295u));
 	m->n = 1;
@@ -378,6 +403,24 @@ static void test_read_kernel(void)
 		ns_idmap_prepend(m, &R(5, 6, 7));
 		r = ns_idmap_read_kernel(p, m);
 		test_assert(r == -EINVAL || r == -ERANGE);
+		ASSERT_MAP(m, R(5, 6, 7));
+		unlink(p);
+		close(take_fd(&fd));
+	}
+
+	/* a NUL byte ends no line: the text after it is not ignored, and a
+	 * line that starts with one is not blank */
+	static const char nul_lines[][12] = { "0 0 1\0 x\n", "\0 junk\n", "0 0\0 1\n" };
+	static const size_t nul_len[] = { 10, 7, 8 };
+	for (size_t i = 0; i < ARRAY_SIZE(nul_lines); i++) {
+		char p[] = "/tmp/test-idmap-XXXXXX";
+
+		fd = mkstemp(p);
+		test_assert(fd >= 0);
+		test_assert_int(write_all(fd, nul_lines[i], nul_len[i]), 0);
+		m->n = 0;
+		ns_idmap_prepend(m, &R(5, 6, 7));
+		test_assert_int(ns_idmap_read_kernel(p, m), -EINVAL);
 		ASSERT_MAP(m, R(5, 6, 7));
 		unlink(p);
 		close(take_fd(&fd));

@@ -591,6 +591,37 @@ static void test_netnsid_request(void)
 	test_assert_int(mnl_attr_get_u32(a), 7);
 }
 
+/* The caller's CapEff from a proc that is not the kernel's: only the
+ * kernel's 16 hex digits are taken, so "-1" cannot claim every capability. */
+static void test_capeff_hostile(void)
+{
+	static const char *const bad[] = { "-1", " 1ff", "0x1ff", "1ffffffffffffffffff", "" };
+	char dir[] = "/tmp/nsutils-test-nsinfo.XXXXXX", cmd[300];
+	struct ns_info *info = NULL;
+	int fd, d;
+
+	test_assert(mkdtemp(dir));
+	d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	test_assert(d >= 0);
+	test_assert(mkdirat(d, "self", 0755) == 0);
+	test_assert(mkdirat(d, "self/ns", 0755) == 0);
+	fd = openat(d, "self/ns/user", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	test_assert(fd >= 0);
+	close(fd);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[128];
+		int n = snprintf(text, sizeof(text), "Name:\tx\nCapEff:\t%s\nCapBnd:\t0\n", bad[i]);
+
+		fd = openat(d, "self/status", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		test_assert(fd >= 0 && write(fd, text, (size_t)n) == n);
+		close(fd);
+		test_assert_int(ns_info_scan(d, 1u << NS_TYPE_USER, NS_INFO_CAPS, &info), -EINVAL);
+	}
+	close(d);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	test_assert(system(cmd) == 0);
+}
+
 int main(void)
 {
 	test_parsers();
@@ -602,5 +633,6 @@ int main(void)
 	test_many();
 	test_idmap_hostile();
 	test_relation_cycle();
+	test_capeff_hostile();
 	return 0;
 }

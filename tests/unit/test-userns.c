@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ns.h"
+#include "ns-internal.h"
 #include "test.h"
 
 static ino_t fd_ino(int fd)
@@ -418,8 +419,55 @@ static void test_kill_descendants(void)
 	close(proc);
 }
 
+/* A proc whose "self" is not exactly the caller's PID is another one. */
+static void test_kill_descendants_self(void)
+{
+	char dir[] = "/tmp/nsutils-proc.XXXXXX", link[64], self[64];
+	int fd;
+
+	test_assert(mkdtemp(dir) != NULL);
+	snprintf(link, sizeof(link), "%dx", (int)getpid());
+	snprintf(self, sizeof(self), "%s/self", dir);
+	test_assert(symlink(link, self) == 0);
+	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	test_assert(fd >= 0);
+	test_assert_int(ns_kill_descendants(fd, SIGKILL), -EXDEV);
+	close(fd);
+	test_assert(unlink(self) == 0 && rmdir(dir) == 0);
+}
+
+/* The PIDs of a children file, as the walk of ns_kill_descendants() takes
+ * them: a bad one ends the walk where it stands. */
+static void test_children_pids(void)
+{
+	static const char *const bad[] = { "", " 1", "0 ", "-1", "1x", "+1", "1\t2", "1,2" };
+	const char *p = "12 34 \n5\n";
+	pid_t pid;
+
+	test_assert_int(children_next_pid(&p, &pid), 0);
+	test_assert_int(pid, 12);
+	test_assert_int(children_next_pid(&p, &pid), 0);
+	test_assert_int(pid, 34);
+	test_assert_int(children_next_pid(&p, &pid), 0);
+	test_assert_int(pid, 5);
+	test_assert_int(*p, '\0');
+	p = "2147483647";
+	test_assert_int(children_next_pid(&p, &pid), 0);
+	test_assert_int(pid, 2147483647);
+	p = "2147483648 ";
+	test_assert_int(children_next_pid(&p, &pid), -ERANGE);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		const char *q = bad[i];
+
+		pid = -1;
+		test_assert_int(children_next_pid(&q, &pid), -EBADMSG);
+		test_assert(q == bad[i] && pid == -1);
+	}
+}
+
 int main(void)
 {
+	test_children_pids();
 	test_fork_pidfd();
 	test_files();
 	test_setns_persist();
@@ -427,5 +475,6 @@ int main(void)
 	test_parent_watch();
 	test_inode();
 	test_kill_descendants();
+	test_kill_descendants_self();
 	return 0;
 }

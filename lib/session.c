@@ -102,17 +102,22 @@ int ns_session_name_check(const char *name)
 
 bool ns_session_root(void)
 {
-	char buf[128];
-	unsigned long a, b, c;
-	char extra;
+	static const char *const want[] = { "0", "0", "4294967295" };
+	char buf[128], *save = NULL, *w;
+	size_t n = 0;
 
 	if (geteuid() != 0)
 		return false;
-	/* uid 0 of a user namespace is no root of /run */
+	/* uid 0 of a user namespace is no root of /run: the initial one
+	 * maps every id onto itself, in one line */
 	if (read_file_at(AT_FDCWD, "/proc/self/uid_map", buf, sizeof(buf)) < 0)
 		return false;
-	return sscanf(buf, " %lu %lu %lu %c", &a, &b, &c, &extra) == 3 && a == 0 && b == 0 &&
-	       c == 4294967295UL;
+	for (w = strtok_r(buf, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save)) {
+		if (n >= 3 || strcmp(w, want[n]) != 0)
+			return false;
+		n++;
+	}
+	return n == 3;
 }
 
 int ns_session_dir(char **ret)

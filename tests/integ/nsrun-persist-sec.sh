@@ -231,29 +231,9 @@ case_gate() {
 		check "root: -f, a bind fails: the program never ran (ran $ran of 20)" [ "$ran" -eq 0 ]
 		check "root: -f, a bind fails: the net bind taken back ($left of 20 left)" [ "$left" -eq 0 ]
 		umount "$dir"
-		# the binds wait for the child's set-up, which makes its mounts
-		# private: then the same bind is fine, every time. The kernel
-		# refuses it while the shared mount has any peer, and a mount
-		# namespace that another test creates meanwhile copies a shared
-		# mount of ours as a peer until it makes its copies private: so
-		# this shared mount lives in a mount namespace of the case's own.
 		dir=$T/shared2
 		mkdir -p "$dir"
 		touch "$dir/mnt"
-		left=$(unshare --mount --propagation private sh -c '
-			dir=$1 nsrun=$2 a=$3 left=0
-			mount --bind "$dir" "$dir" && mount --make-shared "$dir" || exit 1
-			for _ in 1 2 3 4 5; do
-				if "$nsrun" -f --net="$a" --mount="$dir/mnt" true 2>>"$dir.err"; then
-					umount "$dir/mnt" "$a"
-				else
-					left=$((left + 1))
-				fi
-			done
-			echo "$left"' sh "$dir" "$NSRUN" "$T/a")
-		[ -s "$dir.err" ] && diag "$(cat "$dir.err")"
-		check "root: -f --mount=FILE on a shared mount, after the child's set-up (${left:-all} of 5 failed)" \
-			[ "${left:-5}" = 0 ]
 		# a child that fails its set-up never reaches the gate: nothing
 		# is bound, and nsrun ends as it did
 		run_as root "$NSRUN" -f --net="$T/a" --mount="$dir/mnt" --mount-proc="$T/none" true

@@ -44,7 +44,7 @@ const struct colinfo nsls_columns[COL_MAX] = {
 	[COL_GIDMAP] = { "GIDMAP", 0, 0, SCOLS_JSON_STRING,
 			 "gid map of a user namespace (inner:outer:count,...)" },
 	[COL_NAME] = { "NAME", 0, SCOLS_FL_WRAP, SCOLS_JSON_STRING,
-		       "name under /run/netns or /run/nsutils/named" },
+		       "name under /run/netns, or of an nsrun session" },
 	[COL_CAPS] = { "CAPS", 0, 0, SCOLS_JSON_STRING,
 		       "capabilities the caller holds over the namespace (all, some, none)" },
 };

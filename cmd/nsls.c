@@ -18,10 +18,9 @@
 #include "cli.h"
 #include "nsls.h"
 
-/* Where nsls looks for named namespaces: ip-netns(8)'s directory, and the
- * one the ns* tools keep theirs in (a bind mount of /proc/PID/ns/TYPE per
- * name, named after it). */
-static const char *const name_dirs[] = { "/run/netns", "/run/nsutils/named" };
+/* Where nsls looks for named namespaces: ip-netns(8)'s directory; and the
+ * caller's nsrun sessions (ns_info_add_session_names()). */
+static const char *const name_dirs[] = { "/run/netns" };
 
 /* One output table and what filling it needs. */
 struct out {
@@ -508,6 +507,7 @@ int main(int argc, char **argv)
 			if (out_of_resources(r))
 				die(r, "cannot read %s", name_dirs[d]);
 		}
+		ns_info_add_session_names(out.info);
 	}
 
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */

@@ -37,6 +37,7 @@ struct enter_opts {
 	bool keep_caps;
 	bool root_target, wd_target;   /* -r, -w without a directory */
 	const char *root, *wd, *wdns;
+	const char *session;           /* --name: an nsrun session's namespaces */
 	bool env;
 	bool join_cgroup;
 	bool no_fork;
@@ -124,7 +125,7 @@ static void set_ns(struct enter_opts *o, enum ns_type t, const char *arg)
 
 static void parse(int argc, char **argv, struct enter_opts *o)
 {
-	enum { OPT_PRESERVE_CRED = CHAR_MAX + 1, OPT_KEEP_CAPS, OPT_USER_PARENT };
+	enum { OPT_PRESERVE_CRED = CHAR_MAX + 1, OPT_KEEP_CAPS, OPT_USER_PARENT, OPT_NAME };
 	static const struct option longopts[] = {
 		{ "all",                  no_argument,       NULL, 'a'               },
 		{ "help",                 no_argument,       NULL, 'h'               },
@@ -150,6 +151,7 @@ static void parse(int argc, char **argv, struct enter_opts *o)
 		{ "preserve-credentials", no_argument,       NULL, OPT_PRESERVE_CRED },
 		{ "keep-caps",            no_argument,       NULL, OPT_KEEP_CAPS     },
 		{ "user-parent",          no_argument,       NULL, OPT_USER_PARENT   },
+		{ "name",                 required_argument, NULL, OPT_NAME          },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, r, wd_first = 0;
@@ -166,6 +168,9 @@ static void parse(int argc, char **argv, struct enter_opts *o)
 		switch (c) {
 		case 'a':
 			o->all = true;
+			break;
+		case OPT_NAME:
+			o->session = optarg;
 			break;
 		case 't':
 			if (o->have_target)
@@ -412,6 +417,9 @@ noreturn void enter_main(int argc, char **argv, const char *name)
 	for (int t = 0; t < NS_TYPE_MAX; t++)
 		if (o.arg[t])
 			e.fd[t] = open_given(t, o.arg[t]);
+	/* a session's namespaces, as if each file were given */
+	if (o.session)
+		session_enter_files(o.session, o.argv, &o.types, e.fd, o.arg);
 	if (o.root && (root_fd = open(o.root, O_RDONLY | O_CLOEXEC)) < 0)
 		die(-errno, "cannot open %s", o.root);
 	if (o.wd && (wd_fd = open(o.wd, O_RDONLY | O_CLOEXEC)) < 0)
@@ -542,7 +550,10 @@ noreturn void enter_main(int argc, char **argv, const char *name)
 	 * pass, which a lone user namespace has already left */
 	cred.keep_caps = o.keep_caps && (o.types & (1u << NS_TYPE_USER)) &&
 			 o.types != (1u << NS_TYPE_USER);
-	cred.groups_may_fail = !groups_failed;
+	/* a session's user namespace may deny setgroups(2) (one made with
+	 * -r does): entering it keeps the caller's groups, as nsrun's own
+	 * join of a session does */
+	cred.groups_may_fail = !groups_failed || o.session;
 
 	e.types = o.types;
 	r = ns_enter_join(&e, &failed);

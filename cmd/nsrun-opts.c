@@ -84,6 +84,13 @@ static noreturn void usage(void)
 	      " --enter                   as the first option: enter the namespaces of a process,\n"
 	      "                             as nsenter(1) (see nsrun --enter --help)\n"
 	      "\n"
+	      "Sessions:\n"
+	      " --name <name>             keep the new namespaces as session <name> (implies --fork)\n"
+	      " --enter --name <name>     run <program> in the namespaces of session <name>\n"
+	      " --destroy <name>          end session <name> and remove it\n"
+	      " --list-names              list the caller's sessions\n"
+	      " -J, --json                with --list-names: JSON output\n"
+	      "\n"
 	      " -h, --help                display this help\n"
 	      " -V, --version             display version\n"
 	      "\n"
@@ -254,6 +261,10 @@ void parse_options(int argc, char **argv, struct nsrun_opts *o)
 		OPT_JSON_STATUS_FD,
 		OPT_TIMEOUT,
 		OPT_DRY_RUN,
+		OPT_NAME,
+		OPT_DESTROY,
+		OPT_LIST_NAMES,
+		OPT_ENTER,
 	};
 	static const struct option longopts[] = {
 		{ "help",             no_argument,       NULL, 'h'                 },
@@ -302,11 +313,16 @@ void parse_options(int argc, char **argv, struct nsrun_opts *o)
 		{ "json-status-fd",   required_argument, NULL, OPT_JSON_STATUS_FD  },
 		{ "timeout",          required_argument, NULL, OPT_TIMEOUT         },
 		{ "dry-run",          no_argument,       NULL, OPT_DRY_RUN         },
+		{ "name",             required_argument, NULL, OPT_NAME            },
+		{ "destroy",          required_argument, NULL, OPT_DESTROY         },
+		{ "list-names",       no_argument,       NULL, OPT_LIST_NAMES      },
+		{ "json",             no_argument,       NULL, 'J'                 },
+		{ "enter",            no_argument,       NULL, OPT_ENTER           },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "+fhVmuinpCTUrR:w:S:G:cl:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+fhVmuinpCTUrR:w:S:G:cl:J", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			set_ns(o, NS_TYPE_MNT, optarg);
@@ -505,6 +521,24 @@ void parse_options(int argc, char **argv, struct nsrun_opts *o)
 		case OPT_DRY_RUN:
 			o->dry_run = true;
 			break;
+		case OPT_NAME:
+			o->session = optarg;
+			/* nsrun stays to report the program's status; the
+			 * session's init is its child until then */
+			o->fork = true;
+			break;
+		case OPT_DESTROY:
+			o->session_destroy = optarg;
+			break;
+		case OPT_LIST_NAMES:
+			o->session_list = true;
+			break;
+		case 'J':
+			o->session_json = true;
+			break;
+		case OPT_ENTER:
+			/* main() hands a first --enter to the enter mode */
+			diex("--enter must be the first option");
 		case 'h':
 			usage();
 		case 'V':
@@ -514,6 +548,7 @@ void parse_options(int argc, char **argv, struct nsrun_opts *o)
 		}
 	}
 	o->argv = argv + optind;
+	session_dispatch(o);
 
 	if ((o->force_monotonic || o->force_boottime) && !(o->flags & CLONE_NEWTIME))
 		diex("options --monotonic and --boottime require unsharing of a time namespace (-T)");

@@ -340,6 +340,17 @@ static void persist_into(const struct nsrun_opts *o, pid_t pid, int pidfd, int t
 			persist_failed(r, pid, t, o->persist[t]);
 		}
 	}
+	for (int t = 0; t < NS_TYPE_MAX; t++) {
+		int r;
+
+		if (!o->persist_also[t] || tree[t] < 0)
+			continue;
+		r = ns_persist_fd(tree[t], o->persist_also_fd[t], NULL);
+		if (r < 0) {
+			unpersist_all(o, tree);
+			persist_failed(r, pid, t, o->persist_also[t]);
+		}
+	}
 }
 
 void persist_all(const struct nsrun_opts *o, pid_t pid, int pidfd)

@@ -187,6 +187,9 @@ static void run_parent(const struct nsrun_opts *o, pid_t pid, pid_t pid_bind, in
 			persist_all(o, getpid(), self_pidfd);
 		abandoned_child = 0;
 	}
+	/* a session is kept only once its program is set up */
+	if (arrived)
+		session_commit();
 	/* after the binds, and after the watchdog took the child's pidfd */
 	if (arrived)
 		gate_release(gate);
@@ -267,6 +270,7 @@ int main(int argc, char **argv)
 	/* Before any helper forks: the targets, and a pidfd by which the
 	 * helpers reach this process even once its PID is another's. */
 	open_persist_targets(&o);
+	session_prepare(&o);
 	if (o.npersist || m.have_users || m.have_groups || o.nveths) {
 		self_pidfd = ns_pidfd_open(getpid());
 		if (self_pidfd < 0)
@@ -330,6 +334,7 @@ int main(int argc, char **argv)
 			    "/proc/self/timens_offsets");
 	}
 
+	session_start_init(&o);
 	if (o.fork) {
 		sigset_t block;
 
@@ -360,7 +365,7 @@ int main(int argc, char **argv)
 		 * execs only once every namespace file is bound and the
 		 * watchdog holds its pidfd. A pidfd only for what signals or
 		 * watches through it: a plain run makes no pidfd_open(2). */
-		if (o.npersist || watchdog_fd >= 0)
+		if (o.npersist || watchdog_fd >= 0 || o.session)
 			gate_init(&gate);
 		pid = ns_fork(o.forward_signals || watchdog_fd >= 0 || supervised ? &pidfd : NULL);
 		if (pid < 0)

@@ -47,6 +47,10 @@ struct nsrun_opts {
 	/* each target opened by open_persist_targets(), or -1 */
 	int persist_fd[NS_TYPE_MAX];
 	unsigned npersist;
+	/* a second target bound from the first (a session's network
+	 * namespace under /run/netns), and its fd where set */
+	const char *persist_also[NS_TYPE_MAX];
+	int persist_also_fd[NS_TYPE_MAX];
 	bool fork;
 	int kill_child_sig;
 	bool forward_signals;
@@ -92,6 +96,11 @@ struct nsrun_opts {
 	int status_fd; /* --json-status-fd, or -1 */
 	uint64_t timeout_ms; /* 0: none */
 	bool dry_run;
+	/* --name, --destroy, --list-names [-J], --enter --name */
+	const char *session;
+	const char *session_destroy;
+	bool session_list;
+	bool session_json;
 	char **argv;
 };
 
@@ -212,6 +221,20 @@ noreturn void create_veths_for(pid_t ppid, int ppidfd, const struct nsrun_opts *
 int open_proc_sys(const struct nsrun_opts *o);
 void setup_namespaces(const struct nsrun_opts *o, int sys_fd);
 void new_session(const struct nsrun_opts *o);
+
+/* nsrun-session.c */
+void session_prepare(struct nsrun_opts *o);
+void session_start_init(const struct nsrun_opts *o);
+void session_commit(void);
+void session_dispatch(struct nsrun_opts *o);
+noreturn void session_destroy_main(const char *name);
+noreturn void session_list_main(bool json);
+/* --enter --name: the session's namespaces as @fd[type] to join (the
+ * caller's own user namespace left out), their types added to @types and
+ * @label[type] (may be NULL) set to the name; a name only ip-netns(8) made
+ * is entered and @argv run as ip netns exec does, and never returns. */
+void session_enter_files(const char *name, char **argv, uint32_t *types, int fd[NS_TYPE_MAX],
+			 const char *label[NS_TYPE_MAX]);
 
 /* nsrun-plan.c */
 const char *ns_title_of(enum ns_type type); /* "network", "mount", ... */

@@ -58,7 +58,7 @@ static noreturn void usage(void)
 	      " nsveth --batch <file>|- [options]\n"
 	      "\n"
 	      "Create a veth pair with <peer> placed in the network namespace of <target>\n"
-	      "(a name under /run/netns, a PID, or a namespace file).\n"
+	      "(a name under /run/netns, a session name, a PID, or a namespace file).\n"
 	      "\n"
 	      "Options:\n"
 	      " -a, --address <addr>[/<len>]       address of <name> (repeatable)\n"

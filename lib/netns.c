@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Network namespaces as a user names them: a path, a /run/netns name or a PID, never the cwd. */
+/* Network namespaces as a user names them: a path, a /run/netns or session name or a PID, never the cwd. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -105,9 +105,12 @@ int ns_netns_open(const char *target)
 		if (fd < 0)
 			return -errno;
 	} else {
-		/* a word is a /run/netns name, else a PID, as in ip(8); never
-		 * a file of the working directory */
+		/* a word is a /run/netns name, else the caller's session of
+		 * that name, else a PID, as in ip(8); never a file of the
+		 * working directory */
 		fd = netns_open_name(target);
+		if (fd == -ENOENT)
+			fd = ns_session_open_name(target, NS_TYPE_NET);
 		if (fd == -ENOENT && parse_u32(target, &pid) == 0 && pid > 0 && pid <= INT_MAX)
 			fd = netns_open_pid((pid_t)pid);
 		if (fd < 0)

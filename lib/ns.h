@@ -662,13 +662,133 @@ int ns_link_up_loopback(int netns_fd, struct ns_nl_error *reterr);
 /* ns_netns_open - open a network namespace the way a user names it, as
  * ip(8) does: @target with a '/' is a path, followed as given, to a
  * namespace file (/proc/PID/ns/net, a bind mount of one); a word is a name
- * under /run/netns (an entry there that is a symlink is refused), else, if
+ * under /run/netns (an entry there that is a symlink is refused), else the
+ * caller's session of that name (ns_session_open_name()), else, if
  * all digits, a PID, pinned by a pidfd while its namespace is opened.
  * Nothing is looked up relative to the working directory. Returns an
  * O_RDONLY fd, -ENOENT if nothing matches, -ESRCH (no such process),
  * -ELOOP (a symlink in /run/netns), -EINVAL if the file is not a network
  * namespace file, or -errno (-EACCES: not ours to open). */
 int ns_netns_open(const char *target);
+
+/* ---- named sessions (session.c) ---------------------------------------- */
+
+/* A session is a directory NAME below the caller's sessions directory
+ * (ns_session_dir()) holding "types" (its namespace types, by lsns name,
+ * comma-separated), for root one bind-mounted namespace file per type named
+ * after it ("net", "uts", ...), and "init" ("PID:INODE", the PID and pidfd
+ * inode of a process of nsrun's own that holds the namespaces: PID 1 of the
+ * session's PID namespace, or the keeper of a session that cannot bind, or
+ * of root's mount namespace). */
+#define NS_SESSION_NAME_MAX 64
+
+/* What ns_session_read() finds: @types a mask of 1u << NS_TYPE_*, the init
+ * (@init_pid 0 for none) and the time the session was made. */
+struct ns_session_info {
+	uint32_t types;
+	pid_t init_pid;
+	uint64_t init_ino;
+	time_t created;
+};
+
+/* ns_session_name_check - a session name: 1 to NS_SESSION_NAME_MAX
+ * printable bytes, no '/', blank or leading '-', not "." or "..".
+ * Returns 0 or -EINVAL. */
+int ns_session_name_check(const char *name);
+
+/* ns_session_root - whether the caller is root of the initial user
+ * namespace, whose sessions are bound under /run (and /run/netns). */
+bool ns_session_root(void);
+
+/* ns_session_dir - where the caller's sessions are: /run/nsutils for root,
+ * $XDG_RUNTIME_DIR/nsutils for anyone else; a string to free(). Returns 0,
+ * -ENXIO if XDG_RUNTIME_DIR is unset or not absolute, or -ENOMEM. */
+int ns_session_dir(char **ret);
+
+/* ns_session_dir_open - an O_PATH fd of ns_session_dir(), no symlink on
+ * the path; with @create it is made (0700) if missing and, for root, made
+ * a private mount of its own (bound onto itself the first time) so that
+ * namespace files can be bound below it where the parent mount is shared.
+ * Returns 0, -ENXIO (see ns_session_dir()), -EPERM if the runtime or
+ * sessions directory is not the caller's, -ENOENT, -ELOOP, or -errno. */
+int ns_session_dir_open(bool create, int *ret_fd);
+
+/* ns_session_create - make session @name with @types (1u << NS_TYPE_*)
+ * below @dirfd (from ns_session_dir_open()) and return an O_PATH fd of it.
+ * Nothing is left behind on failure. Returns 0, -EINVAL for a bad name,
+ * -EEXIST, -EROFS, -ENOSPC, or -errno. */
+int ns_session_create(int dirfd, const char *name, uint32_t types, int *ret_fd);
+
+/* ns_session_open - an O_PATH fd of session @name below @dirfd, never
+ * through a symlink. Returns 0, -EINVAL for a bad name, -ENOENT, or -errno. */
+int ns_session_open(int dirfd, const char *name, int *ret_fd);
+
+/* ns_session_target - create the empty file for namespace @type in session
+ * @sfd and return an O_PATH fd of it for ns_persist_fd(). Returns 0,
+ * -EEXIST, or -errno. */
+int ns_session_target(int sfd, enum ns_type type, int *ret_fd);
+
+/* ns_session_start_init - fork the session's init, a process that closes
+ * every fd, leaves the terminal's session, ignores all but SIGKILL and
+ * reaps until killed; it is in the caller's namespaces for children (PID 1
+ * of a new PID namespace) and holds them. Records it in @sfd as "init".
+ * It does nothing until a byte is written to *@ret_commit_fd (a pipe,
+ * close-on-exec), and exits if that is closed first (the creator died or
+ * gave up). Returns 0 (its PID in @ret_pid, may be NULL) or -errno, with
+ * no init left running. */
+int ns_session_start_init(int sfd, pid_t *ret_pid, int *ret_commit_fd);
+
+/* ns_session_read - the types, init and creation time of session @sfd.
+ * Returns 0, -EBADMSG for a malformed record, or -errno. */
+int ns_session_read(int sfd, struct ns_session_info *ret);
+
+/* ns_session_init_open - a pidfd of the session's init, checked to be
+ * the very process recorded (its pidfd inode). Returns 0, -ENOENT for a
+ * session without one, -ESRCH once it is gone, or -errno. */
+int ns_session_init_open(const struct ns_session_info *si, int *ret_pidfd);
+
+/* ns_session_open_ns - an fd of session @sfd's namespace of @type: its
+ * bound file, checked to be a namespace file of that type, else its init's
+ * through a pidfd. Returns the fd, -ENOENT if the session has no such
+ * type, -ESTALE if neither holds it any more, or -errno. */
+int ns_session_open_ns(int sfd, enum ns_type type);
+
+/* ns_session_open_name - ns_session_open_ns() of the caller's session
+ * @name. Returns the fd, -ENOENT for no such session (or a name no session
+ * can have, or no sessions directory of the caller's), or as
+ * ns_session_open_ns(). */
+int ns_session_open_name(const char *name, enum ns_type type);
+
+/* ns_session_join - join every namespace of session @sfd, the user
+ * namespace first (its capabilities allow the rest), the mount namespace
+ * last but time; all are opened before the first setns(2). The types
+ * joined go to @ret_types (may be NULL; the caller's own user namespace is
+ * skipped). Returns 0, or -errno with the failing type in @reterr_type
+ * (may be NULL); the caller may then be in some of the namespaces. A new
+ * PID namespace applies to the caller's children only. */
+int ns_session_join(int sfd, uint32_t *ret_types, enum ns_type *reterr_type);
+
+/* ns_session_destroy - end session @name below @dirfd: SIGKILL its init
+ * through a checked pidfd and wait for it, unmount and remove its files
+ * (for root also /run/netns/@name if it is the session's own network
+ * namespace) and its directory. A stale or half-made session is removed
+ * as well. Returns 0, -ENOENT, or -errno (-EINVAL: a bind of another
+ * mount namespace). */
+int ns_session_destroy(int dirfd, const char *name);
+
+/* ns_session_join_netns - enter network namespace @name of /run/netns as
+ * ip-netns(8) exec does: a new mount namespace (mounts as slaves), /sys
+ * remounted for the namespace, each /etc/netns/@name/ENTRY bound over
+ * /etc/ENTRY. Returns 0, -ENOENT for no such name, -ESTALE if it is no
+ * network namespace file, or -errno; on failure the caller may already be
+ * in the new mount namespace. */
+int ns_session_join_netns(const char *name);
+
+/* ns_session_list - the names of the sessions below @dirfd, sorted, as a
+ * NULL-terminated vector of strings, each and the vector to free(), the
+ * count in @ret_n. Returns 0 or -errno. */
+int ns_session_list(int dirfd, char ***ret, size_t *ret_n);
+
 /* ---- privileged id map writing (idmap-policy.c, privs.c) --------------- */
 
 /* ns_idmap_parse_args - the "INNER OUTER COUNT" triples of newuidmap(1),
@@ -877,6 +997,10 @@ int ns_info_idmap(const struct ns_info *info, size_t i, enum ns_idmap_kind kind,
  * @dirfd that are nsfs files (bind mounts, as ip-netns(8) makes under
  * /run/netns). Returns 0 or -errno. */
 int ns_info_add_names(struct ns_info *info, int dirfd);
+/* ns_info_add_session_names - name namespaces after the caller's sessions
+ * that hold them (see ns_session_dir()); none without a sessions
+ * directory. Returns 0 or -errno. */
+int ns_info_add_session_names(struct ns_info *info);
 /* ns_info_names - the names of namespace @i, '\n'-separated, or NULL. */
 const char *ns_info_names(const struct ns_info *info, size_t i);
 

@@ -438,7 +438,6 @@ case_faults() {
 
 SUID_OK=
 if [ "$(id -u)" -eq 0 ]; then
-	. "$(dirname "$0")/../lib-nsmap.sh"
 	nsmap_install && SUID_OK=1
 	mkdir -p "$T/persist"
 	mount -t tmpfs -o mode=755 nsutils-faults "$T/persist" && mount --make-private "$T/persist"

@@ -50,46 +50,46 @@ static int netns_open(const char *name)
 }
 
 /* Each target once: a thousand lines naming one namespace share one fd.
- * (The library groups the peers by namespace, however many fds name it.) */
+ * (The library groups the peers by namespace, however many fds name it.)
+ * Each entry holds its name, so that one free() undoes it. */
 struct target_fd {
-	char *name;
+	struct target_fd *next;
 	int fd;
+	char name[];
 };
 
 static struct target_fd *targets;
-static size_t ntargets;
 
 static int target_open(const char *name)
 {
+	size_t len = strlen(name);
 	struct target_fd *t;
-	char *copy;
 	int fd;
 
-	for (size_t i = 0; i < ntargets; i++)
-		if (!strcmp(targets[i].name, name))
-			return targets[i].fd;
+	for (t = targets; t; t = t->next)
+		if (!strcmp(t->name, name))
+			return t->fd;
 	fd = netns_open(name);
-	t = reallocarray(targets, ntargets + 1, sizeof(*t));
+	t = malloc(sizeof(*t) + len + 1);
 	if (!t)
 		die(-ENOMEM, "cannot open network namespace '%s'", name);
+	t->next = targets;
+	t->fd = fd;
+	memcpy(t->name, name, len + 1);
 	targets = t;
-	copy = strdup(name);
-	if (!copy)
-		die(-ENOMEM, "cannot open network namespace '%s'", name);
-	targets[ntargets++] = (struct target_fd){ copy, fd };
 	return fd;
 }
 
 /* Every target's fd, once the pairs that moved a peer through it are done. */
 static void targets_close(void)
 {
-	for (size_t i = 0; i < ntargets; i++) {
-		close(targets[i].fd);
-		free(targets[i].name);
+	while (targets) {
+		struct target_fd *next = targets->next;
+
+		close(targets->fd);
+		free(targets);
+		targets = next;
 	}
-	free(targets);
-	targets = NULL;
-	ntargets = 0;
 }
 
 /* The library's description of @p; any bad input ends here, before a

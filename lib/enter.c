@@ -593,6 +593,11 @@ int ns_environ_read(int proc_fd, char ***ret, size_t *ret_n)
 			vec[n++] = buf + i;
 	}
 	vec[n] = NULL;
+	/* no leak: each copy is kept in vec, freed on failure or handed to
+	 * the caller; gcc 12's analyzer loses track of a pointer stored into
+	 * an array element */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
 	for (size_t i = 0; i < n; i++) {
 		vec[i] = strdup(vec[i]);
 		if (!vec[i]) {
@@ -604,12 +609,13 @@ int ns_environ_read(int proc_fd, char ***ret, size_t *ret_n)
 	*ret = take_ptr(&vec);
 	*ret_n = n;
 	return 0;
+#pragma GCC diagnostic pop
 }
 
 int ns_cgroup_path_read(int proc_fd, char **ret)
 {
 	_cleanup_free_ char *text = NULL;
-	char *line, *colon, *path;
+	char *line, *colon, *path, *save = NULL;
 	int r;
 
 	r = read_all_at(proc_fd, "cgroup", &text);
@@ -617,7 +623,7 @@ int ns_cgroup_path_read(int proc_fd, char **ret)
 		return r;
 	/* the cgroup v2 line is "0::/path", beside v1 lines on a hybrid
 	 * system */
-	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 		if (strncmp(line, "0::", 3) == 0)
 			break;
 	colon = line ? line + 2 : NULL;

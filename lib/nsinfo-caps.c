@@ -74,7 +74,8 @@ static int caps_walk(struct ns_info *info, int fd, uint64_t ino)
 		return -errno;
 	for (int depth = 0; depth < 40; depth++) {
 		struct stat st;
-		uid_t owner;
+		/* set first: memcheck cannot know NS_GET_OWNER_UID writes it */
+		uid_t owner = (uid_t)-1;
 		int pfd;
 
 		if (ioctl(cur, NS_GET_OWNER_UID, &owner) < 0)

@@ -124,7 +124,9 @@ static int probe_fd(struct ns_info *info, int fd, size_t idx, int depth)
 	if (depth > 40)
 		return 0;
 	if (type == NS_TYPE_USER) {
-		uid_t uid;
+		/* set first: NS_GET_OWNER_UID is an _IO ioctl that writes through
+		 * its argument, which valgrind's memcheck cannot know */
+		uid_t uid = (uid_t)-1;
 
 		if (ioctl(fd, NS_GET_OWNER_UID, &uid) < 0)
 			return -errno;
@@ -146,7 +148,8 @@ static int probe_fd(struct ns_info *info, int fd, size_t idx, int depth)
 			return r;
 		info->ns[idx].owner = ino;
 		if (type != NS_TYPE_USER && info->ns[idx].no_proc) {
-			uid_t uid;
+			/* set first, as above */
+			uid_t uid = (uid_t)-1;
 
 			if (ioctl(ofd, NS_GET_OWNER_UID, &uid) == 0) {
 				info->ns[idx].owner_uid = uid;

@@ -20,7 +20,6 @@ for f in "/proc/$$/fd/"*; do
 done
 
 ns_setup
-. "$(dirname "$0")/../lib-nsmap.sh"
 
 cp "$LIST_FDS" "$T/bin/list-fds" && chmod 755 "$T/bin/list-fds"
 LIST_FDS=$T/bin/list-fds

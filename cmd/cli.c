@@ -31,8 +31,7 @@ const char *nl_error_reason(int r, const struct ns_nl_error *e, bool with_errno,
 	return buf;
 }
 
-/* weak: nsrun-opts.c still carries a definition of its own */
-__attribute__((weak)) void *grow_or_die(void *array, size_t n, size_t size)
+void *grow_or_die(void *array, size_t n, size_t size)
 {
 	void *p = reallocarray(array, n + 1, size);
 

@@ -288,7 +288,7 @@ static int open_given(enum ns_type t, const char *arg)
 		     strerror(EOPNOTSUPP));
 	if (fd == -ESTALE)
 		diex("cannot open namespace of id %llu: %s (no %s namespace has that id; Linux 6.18 finds one only through a process in it, 6.19 any)",
-		     id, strerror(ESTALE), ns_title_of(t));
+		     id, strerror(ESTALE), title_of_type(t));
 	if (fd < 0)
 		die(fd, "cannot open namespace of id %llu", id);
 	return fd;
@@ -331,7 +331,7 @@ static noreturn void join_failed(const struct enter_opts *o, struct ns_enter *e,
 			     o->arg[t] ? o->arg[t] : "the socket");
 		if (got >= 0 && got != (int)t)
 			diex("%s: %s ('%s' is a %s namespace, not a %s one)", head, strerror(EINVAL),
-			     o->arg[t] ? o->arg[t] : "the file", ns_title_of(got), ns_title_of(t));
+			     o->arg[t] ? o->arg[t] : "the file", title_of_type(got), title_of_type(t));
 	}
 	if (r == -EINVAL && t == NS_TYPE_USER)
 		diex("%s: %s (the user namespace is the caller's own, or the caller is chrooted or has threads)",
@@ -340,18 +340,18 @@ static noreturn void join_failed(const struct enter_opts *o, struct ns_enter *e,
 	    ns_owner(e->fd[t], &owner, &uid) == 0) {
 		if (t != NS_TYPE_USER && uid == geteuid() && !(o->types & (1u << NS_TYPE_USER)))
 			diex("%s: %s (the %s namespace %llu is owned by user namespace %llu of uid %u; add --user to enter it first)",
-			     head, strerror(EPERM), ns_title_of(t), (unsigned long long)st.st_ino,
+			     head, strerror(EPERM), title_of_type(t), (unsigned long long)st.st_ino,
 			     (unsigned long long)owner, (unsigned)uid);
 		diex("%s: %s (no CAP_SYS_ADMIN over the %s namespace %llu, owned by user namespace %llu of uid %u)",
-		     head, strerror(EPERM), ns_title_of(t), (unsigned long long)st.st_ino,
+		     head, strerror(EPERM), title_of_type(t), (unsigned long long)st.st_ino,
 		     (unsigned long long)owner, (unsigned)uid);
 	}
 	if (r == -EPERM && e->fd[t] < 0 && e->proc_fd >= 0 && fstat(e->proc_fd, &st) == 0)
 		diex("%s: %s (process %d runs as uid %u: only a caller with CAP_SYS_ADMIN over its %s namespace may enter it)",
-		     head, strerror(EPERM), (int)o->pid, (unsigned)st.st_uid, ns_title_of(t));
+		     head, strerror(EPERM), (int)o->pid, (unsigned)st.st_uid, title_of_type(t));
 	if (r == -EPERM && e->fd[t] >= 0 && fstat(e->fd[t], &st) == 0)
 		diex("%s: %s (no CAP_SYS_ADMIN over the %s namespace %llu, owned by a user namespace above the caller's)",
-		     head, strerror(EPERM), ns_title_of(t), (unsigned long long)st.st_ino);
+		     head, strerror(EPERM), title_of_type(t), (unsigned long long)st.st_ino);
 	die(r, "%s", head);
 }
 
@@ -367,10 +367,8 @@ static noreturn void continue_as_parent(pid_t pid)
 	int status;
 
 	for (;;) {
-		pid_t w = waitpid(pid, &status, WUNTRACED);
+		pid_t w = TEMP_FAILURE_RETRY(waitpid(pid, &status, WUNTRACED));
 
-		if (w < 0 && errno == EINTR)
-			continue;
 		if (w < 0)
 			die(-errno, "cannot wait for child %d", (int)pid);
 		if (!WIFSTOPPED(status))
@@ -631,5 +629,6 @@ noreturn void enter_main(int argc, char **argv, const char *name)
 		die(r, "prctl(PR_CAP_AMBIENT) failed");
 
 	r = exec_argv_or_shell(o.argv, &path);
-	die_status(r == -ENOENT ? 127 : 126, r, "failed to execute %s", path);
+	die_status(r == -ENOENT ? NS_EXIT_NOT_FOUND : NS_EXIT_CANNOT_INVOKE, r,
+		   "failed to execute %s", path);
 }

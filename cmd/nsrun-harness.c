@@ -158,7 +158,7 @@ int open_proc_sys(const struct nsrun_opts *o)
 
 static noreturn void sysctl_failed(int r, const struct sysctl_spec *s)
 {
-	const char *ns = ns_title_of(s->type);
+	const char *ns = title_of_type(s->type);
 
 	if (r == -ENOENT)
 		diex("cannot set sysctl '%s': no such key in the new %s namespace", s->key, ns);
@@ -172,10 +172,10 @@ static noreturn void sysctl_failed(int r, const struct sysctl_spec *s)
 
 static noreturn void netlink_failed(int r, const struct ns_nl_error *e)
 {
-	if (e->msg[0])
-		diex("cannot %s: %s (%s)", e->step[0] ? e->step : "configure the network", strerror(-r),
-		     e->msg);
-	die(r, "cannot %s", e->step[0] ? e->step : "configure the network");
+	char reason[sizeof(e->msg) + 128];
+
+	diex("cannot %s: %s", e->step[0] ? e->step : "configure the network",
+	     nl_error_reason(r, e, true, reason, sizeof(reason)));
 }
 
 /* Runs in a child forked before unshare(2), still in the caller's network

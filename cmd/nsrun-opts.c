@@ -109,15 +109,6 @@ static void set_ns(struct nsrun_opts *o, enum ns_type type, const char *file)
 	o->persist[type] = file;
 }
 
-void *grow_or_die(void *array, size_t n, size_t size)
-{
-	void *p = reallocarray(array, n + 1, size);
-
-	if (!p)
-		die(-ENOMEM, "cannot parse options");
-	return p;
-}
-
 static void add_spec(struct nsrun_opts *o, enum ns_idmap_kind kind, const char *arg)
 {
 	o->specs = grow_or_die(o->specs, o->nspecs, sizeof(*o->specs));
@@ -550,6 +541,6 @@ void parse_options(int argc, char **argv, struct nsrun_opts *o)
 	o->argv = argv + optind;
 	session_dispatch(o);
 
-	if ((o->force_monotonic || o->force_boottime) && !(o->flags & CLONE_NEWTIME))
+	if ((o->force_monotonic || o->force_boottime) && !(o->flags & NS_CLONE_NEWTIME))
 		diex("options --monotonic and --boottime require unsharing of a time namespace (-T)");
 }

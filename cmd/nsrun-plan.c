@@ -25,7 +25,7 @@ static const char *const ns_title[NS_TYPE_MAX] = {
 	[NS_TYPE_CGROUP] = "cgroup", [NS_TYPE_TIME] = "time",
 };
 
-const char *ns_title_of(enum ns_type type)
+const char *title_of_type(enum ns_type type)
 {
 	return ns_title[type];
 }
@@ -106,21 +106,21 @@ static void print_maps(const struct nsrun_opts *o, const struct nsrun_maps *m)
 	struct ns_idmap single = { 0 };
 
 	if (m->have_users) {
-		print_idmap("uid_map", &m->users);
+		print_idmap(ns_idmap_file(NS_UID_MAP), &m->users);
 	} else if (o->map_user != NS_ID_NONE) {
 		ns_idmap_add_single(&single, m->euid, o->map_user);
-		print_idmap("uid_map", &single);
+		print_idmap(ns_idmap_file(NS_UID_MAP), &single);
 	}
 	if (o->setgroups == SETGROUPS_ALLOW)
 		printf("setgroups: allow\n");
 	else if (o->setgroups == SETGROUPS_DENY || o->map_group != NS_ID_NONE || m->deny_setgroups)
 		printf("setgroups: deny\n");
 	if (m->have_groups) {
-		print_idmap("gid_map", &m->groups);
+		print_idmap(ns_idmap_file(NS_GID_MAP), &m->groups);
 	} else if (o->map_group != NS_ID_NONE) {
 		single.n = 0;
 		ns_idmap_add_single(&single, m->egid, o->map_group);
-		print_idmap("gid_map", &single);
+		print_idmap(ns_idmap_file(NS_GID_MAP), &single);
 	}
 }
 

@@ -73,12 +73,13 @@ void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m)
 		const struct map_spec *s = &o->specs[i];
 		bool uids = s->kind == NS_UID_MAP;
 		struct ns_idmap *map = uids ? &m->users : &m->groups;
-		const char *subid = uids ? PATH_SUBUID : PATH_SUBGID;
+		const char *subid = uids ? NS_PATH_SUBUID : NS_PATH_SUBGID;
 		struct ns_idmap_range range;
 
 		if (strcmp(s->arg, "all") == 0) {
-			const char *path = uids ? "/proc/self/uid_map" : "/proc/self/gid_map";
+			char path[64];
 
+			snprintf(path, sizeof(path), "/proc/self/%s", ns_idmap_file(s->kind));
 			r = ns_idmap_read_kernel(path, map);
 			if (r < 0)
 				die(r, "could not open '%s'", path);
@@ -95,7 +96,7 @@ void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m)
 			r = ns_idmap_prepend(map, &range);
 			if (r < 0)
 				diex("/proc/%d/%s too large for kernel 4k limit (the kernel takes %d ranges)",
-				     (int)getpid(), uids ? "uid_map" : "gid_map", NS_IDMAP_MAX);
+				     (int)getpid(), ns_idmap_file(s->kind), NS_IDMAP_MAX);
 		}
 		if (uids)
 			m->have_users = true;
@@ -143,9 +144,7 @@ pid_t fork_waiting(int *ret_fd)
 		return pid;
 	}
 	close(p[1]);
-	do
-		n = read(p[0], &c, 1);
-	while (n < 0 && errno == EINTR);
+	n = TEMP_FAILURE_RETRY(read(p[0], &c, 1));
 	if (n != 1)
 		_exit(1);
 	close(p[0]);
@@ -202,9 +201,7 @@ static ssize_t gate_io(int fd, bool out)
 	char c = 0;
 	ssize_t n;
 
-	do
-		n = out ? send(fd, &c, 1, MSG_NOSIGNAL) : recv(fd, &c, 1, 0);
-	while (n < 0 && errno == EINTR);
+	n = TEMP_FAILURE_RETRY(out ? send(fd, &c, 1, MSG_NOSIGNAL) : recv(fd, &c, 1, 0));
 	return n;
 }
 
@@ -503,7 +500,7 @@ static const char *helper_path(enum ns_idmap_kind kind)
 static void write_map_or_die(int proc, pid_t ppid, enum ns_idmap_kind kind,
 			     const struct ns_idmap *map)
 {
-	const char *file = kind == NS_UID_MAP ? "uid_map" : "gid_map";
+	const char *file = ns_idmap_file(kind);
 	int r = ns_idmap_write(proc, kind, map);
 
 	if (r == -EINVAL)
@@ -612,7 +609,8 @@ void set_single_maps(const struct nsrun_opts *o, const struct nsrun_maps *m)
 	if (o->map_user != NS_ID_NONE) {
 		r = ns_idmap_write_single(proc, NS_UID_MAP, o->map_user, m->euid);
 		if (r < 0)
-			die(r, open_failed(r) ? "cannot open %s" : "write failed %s", "/proc/self/uid_map");
+			die(r, open_failed(r) ? "cannot open /proc/self/%s" : "write failed /proc/self/%s",
+			    ns_idmap_file(NS_UID_MAP));
 	}
 	if (o->map_group != NS_ID_NONE) {
 		/* unprivileged writers must deny setgroups before gid_map;
@@ -623,7 +621,8 @@ void set_single_maps(const struct nsrun_opts *o, const struct nsrun_maps *m)
 			    "/proc/self/setgroups");
 		r = ns_idmap_write_single(proc, NS_GID_MAP, o->map_group, m->egid);
 		if (r < 0)
-			die(r, open_failed(r) ? "cannot open %s" : "write failed %s", "/proc/self/gid_map");
+			die(r, open_failed(r) ? "cannot open /proc/self/%s" : "write failed /proc/self/%s",
+			    ns_idmap_file(NS_GID_MAP));
 	}
 }
 
@@ -812,5 +811,6 @@ noreturn void exec_program(char **argv)
 	const char *path;
 	int r = exec_argv_or_shell(argv, &path);
 
-	die_status(r == -ENOENT ? 127 : 126, r, "failed to execute %s", path);
+	die_status(r == -ENOENT ? NS_EXIT_NOT_FOUND : NS_EXIT_CANNOT_INVOKE, r,
+		   "failed to execute %s", path);
 }

@@ -37,9 +37,7 @@ static int recv_fd(int sock)
 	ssize_t n;
 	int fd;
 
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
+	n = TEMP_FAILURE_RETRY(recvmsg(sock, &msg, MSG_CMSG_CLOEXEC));
 	if (n != 1 || (msg.msg_flags & MSG_CTRUNC))
 		return -1;
 	cm = CMSG_FIRSTHDR(&msg);
@@ -56,11 +54,8 @@ static int wait_either(int a, int b)
 	for (;;) {
 		struct pollfd p[2] = { { .fd = a, .events = POLLIN }, { .fd = b, .events = POLLIN } };
 
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
+		if (TEMP_FAILURE_RETRY(poll(p, 2, -1)) < 0)
 			_exit(1);
-		}
 		if (p[0].revents)
 			return 0;
 		if (p[1].revents)
@@ -141,15 +136,11 @@ void watchdog_hand(int sock, int pidfd)
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cm), &pidfd, sizeof(int));
-	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
+	n = TEMP_FAILURE_RETRY(sendmsg(sock, &msg, MSG_NOSIGNAL));
 	if (n != 1)
 		die(n < 0 ? -errno : -EIO, "cannot hand the child to the kill-child watchdog");
 	/* its answer says it holds the pidfd; end-of-file, that it died */
-	do
-		n = read(sock, &c, 1);
-	while (n < 0 && errno == EINTR);
+	n = TEMP_FAILURE_RETRY(read(sock, &c, 1));
 	if (n != 1)
 		die(n < 0 ? -errno : -EPIPE, "cannot hand the child to the kill-child watchdog");
 	close(sock);

@@ -37,9 +37,11 @@ static pid_t abandoned_child;
 
 static void kill_abandoned_child(void)
 {
+	int status;
+
 	if (abandoned_child > 0) {
 		kill(abandoned_child, SIGKILL);
-		waitpid(abandoned_child, NULL, 0);
+		(void)ns_wait(abandoned_child, &status);
 	}
 }
 
@@ -139,7 +141,7 @@ static int supervise(const struct nsrun_opts *o, pid_t pid, int pidfd, int ready
 			status = kill_everything(o, pid, pidfd);
 			if (o->status_fd >= 0)
 				report_exit(o, status);
-			exit(124);
+			exit(NS_EXIT_TIMEOUT);
 		}
 		if (ready_fd >= 0 && p[1].revents) {
 			char c;

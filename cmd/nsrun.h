@@ -10,13 +10,7 @@
 
 #include "ns.h"
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
 #define PROC_BINFMT_MISC "/proc/sys/fs/binfmt_misc"
-#define PATH_SUBUID "/etc/subuid"
-#define PATH_SUBGID "/etc/subgid"
 
 enum setgroups_mode { SETGROUPS_NONE = -1, SETGROUPS_DENY, SETGROUPS_ALLOW };
 
@@ -121,8 +115,6 @@ struct nsrun_maps {
 
 /* nsrun-opts.c */
 void parse_options(int argc, char **argv, struct nsrun_opts *o);
-/* @array with room for element @n (of @size bytes); exits on ENOMEM */
-void *grow_or_die(void *array, size_t n, size_t size);
 /* Whether libns' error @r for writing a /proc file came from its open(2):
  * unshare(1) says "cannot open PATH" then, and "write failed PATH" when the
  * write(2) failed. Of the errors these files give, EACCES, ENOENT and
@@ -237,7 +229,7 @@ void session_enter_files(const char *name, char **argv, uint32_t *types, int fd[
 			 const char *label[NS_TYPE_MAX]);
 
 /* nsrun-plan.c */
-const char *ns_title_of(enum ns_type type); /* "network", "mount", ... */
+const char *title_of_type(enum ns_type type); /* "network", "mount", ... */
 void check_sysctls(const struct nsrun_opts *o);
 noreturn void print_plan(const struct nsrun_opts *o, const struct nsrun_maps *m);
 

@@ -14,8 +14,10 @@
 #include <linux/nsfs.h>
 #include <linux/openat2.h>
 
+#include "ns.h"
+
 #ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
+#define CLONE_NEWTIME NS_CLONE_NEWTIME
 #endif
 
 #ifndef NSFS_MAGIC

@@ -19,14 +19,9 @@
 #include <linux/sockios.h>
 
 #include "ns.h"
+#include "compat.h"
 #include "ns-internal.h"
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-#ifndef NSFS_MAGIC
-#define NSFS_MAGIC 0x6e736673
-#endif
 #ifndef PIDFS_MAGIC
 #define PIDFS_MAGIC 0x50494446
 #endif
@@ -35,12 +30,6 @@
 #endif
 #ifndef AT_HANDLE_FID
 #define AT_HANDLE_FID 0x200
-#endif
-#ifndef SYS_pidfd_getfd
-#define SYS_pidfd_getfd 438
-#endif
-#ifndef SYS_openat2
-#define SYS_openat2 437
 #endif
 /* linux/nsfs.h of Linux 6.18; the headers of older systems lack them */
 #define NSIO 0xb7

@@ -44,6 +44,11 @@ int ns_type_from_name(const char *name);
 /* ns_type_flag - the CLONE_NEW* flag of @type, or 0 if out of range. */
 int ns_type_flag(enum ns_type type);
 
+/* CLONE_NEWTIME (Linux 5.6), the flag ns_type_flag() returns for
+ * NS_TYPE_TIME, under a name of its own: older C library headers lack it,
+ * and a tool may not reach for libns' internal fallbacks. */
+#define NS_CLONE_NEWTIME 0x00000080
+
 /* ns_type_from_flag - the type of a single CLONE_NEW* flag, or -EINVAL. */
 int ns_type_from_flag(int flag);
 

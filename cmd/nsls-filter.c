@@ -3,6 +3,7 @@
  * Debian's libsmartcols (2.38) does not provide yet. */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@ struct node {
 	bool b;			/* N_BOOL */
 	char *str;		/* N_STR */
 	regex_t re;		/* N_REGEX */
+	int height;		/* levels of nodes below and including this one */
 	struct node *l, *r;
 };
 
@@ -39,6 +41,7 @@ struct parser {
 	char *err;
 	size_t errsz;
 	int rc;
+	int depth;		/* parentheses and "not"s open around the cursor */
 };
 
 static void node_free(struct node *n)
@@ -76,6 +79,7 @@ static struct node *new_node(struct parser *p, enum node_kind kind)
 		return NULL;
 	}
 	n->kind = kind;
+	n->height = 1;
 	return n;
 }
 
@@ -83,8 +87,18 @@ static struct node *new_node(struct parser *p, enum node_kind kind)
  * freed. */
 static struct node *join(struct parser *p, enum node_kind kind, struct node *l, struct node *r)
 {
-	struct node *n = new_node(p, kind);
+	int h = 1 + (l ? l->height : 0);
+	struct node *n;
 
+	if (r && r->height >= h)
+		h = 1 + r->height;
+	/* evaluating, walking and freeing the tree recurse once a level */
+	if (h > NSLS_FILTER_DEPTH_MAX) {
+		node_free(l);
+		node_free(r);
+		return fail(p, "nested deeper than %d levels", NSLS_FILTER_DEPTH_MAX);
+	}
+	n = new_node(p, kind);
 	if (!n) {
 		node_free(l);
 		node_free(r);
@@ -92,6 +106,7 @@ static struct node *join(struct parser *p, enum node_kind kind, struct node *l, 
 	}
 	n->l = l;
 	n->r = r;
+	n->height = h;
 	return n;
 }
 
@@ -128,43 +143,77 @@ static bool accept(struct parser *p, const char *sym, const char *word)
 
 static struct node *parse_or(struct parser *p);
 
+/* A number as libsmartcols reads one: digits (past 2^64 - 1 they stop
+ * counting, as strtoumax(3) does), a fraction, or a size suffix K to Y
+ * (powers of 1024, "iB" optional) that must not overflow 64 bits. Returns
+ * 0, -EINVAL for a malformed number, -ERANGE for a size out of range. */
 static int parse_number(struct parser *p, long double *ret)
 {
 	static const char suffixes[] = "KMGTPEZY";
 	const char *s = p->s;
-	long double v = 0, frac = 0, scale = 1;
+	unsigned long long v = 0;
+	long double frac = 0, scale = 1;
+	bool over = false;
 	const char *sfx;
 
-	while (isdigit((unsigned char)*s))
-		v = v * 10 + (*s++ - '0');
+	for (; isdigit((unsigned char)*s); s++) {
+		unsigned d = (unsigned)(*s - '0');
+
+		if (v > (ULLONG_MAX - d) / 10)
+			over = true;
+		else
+			v = v * 10 + d;
+	}
+	if (over)
+		v = ULLONG_MAX;
 	if (*s == '.' && isdigit((unsigned char)s[1])) {
+		long double whole = 0;
+
+		/* a fraction keeps its magnitude, as strtold(3) does */
+		for (const char *d = p->s; d < s; d++)
+			whole = whole * 10 + (*d - '0');
 		s++;
 		while (isdigit((unsigned char)*s)) {
 			scale /= 10;
 			frac += (*s++ - '0') * scale;
 		}
-		v += frac;
-	} else if (*s && (sfx = strchr(suffixes, *s))) {
-		for (long i = 0; i <= sfx - suffixes; i++)
+		if (is_word_char(*s))
+			return -EINVAL;
+		p->s = s;
+		*ret = whole + frac;
+		return 0;
+	}
+	if (*s && (sfx = strchr(suffixes, *s))) {
+		for (long i = 0; i <= sfx - suffixes; i++) {
+			if (v > ULLONG_MAX / 1024)
+				over = true;
 			v *= 1024;
+		}
 		s++;
 		if (strncmp(s, "iB", 2) == 0)
 			s += 2;
+		if (!is_word_char(*s) && over)
+			return -ERANGE;
 	}
 	if (is_word_char(*s))
 		return -EINVAL;
 	p->s = s;
-	*ret = v;
+	*ret = (long double)v;
 	return 0;
 }
 
 static struct node *parse_primary(struct parser *p)
 {
 	struct node *n;
+	int r;
 
 	skip_space(p);
 	if (accept(p, "(", NULL)) {
+		/* each level recurses through the whole grammar */
+		if (++p->depth > NSLS_FILTER_DEPTH_MAX)
+			return fail(p, "nested deeper than %d levels", NSLS_FILTER_DEPTH_MAX);
 		n = parse_or(p);
+		p->depth--;
 		if (!n)
 			return NULL;
 		if (!accept(p, ")", NULL)) {
@@ -197,7 +246,15 @@ static struct node *parse_primary(struct parser *p)
 			return NULL;
 		n->is_float = strspn(p->s, "0123456789") < strlen(p->s) &&
 			      p->s[strspn(p->s, "0123456789")] == '.';
-		if (parse_number(p, &n->num) < 0) {
+		r = parse_number(p, &n->num);
+		if (r == -ERANGE) {
+			size_t len = strspn(p->s, "0123456789KMGTPEZYiB");
+
+			free(n);
+			/* libsmartcols's words */
+			return fail(p, "\"%.*s\" token error: %s", (int)len, p->s, strerror(ERANGE));
+		}
+		if (r < 0) {
 			free(n);
 			return fail(p, "invalid number near '%.20s'", p->s);
 		}
@@ -250,7 +307,10 @@ static struct node *parse_unary(struct parser *p)
 
 	if (!accept(p, "!", "not"))
 		return parse_primary(p);
+	if (++p->depth > NSLS_FILTER_DEPTH_MAX)
+		return fail(p, "nested deeper than %d levels", NSLS_FILTER_DEPTH_MAX);
 	x = parse_unary(p);
+	p->depth--;
 	if (!x)
 		return NULL;
 	return join(p, N_NOT, x, NULL);

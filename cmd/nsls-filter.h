@@ -8,11 +8,17 @@
 
 struct nsls_filter;
 
+/* How deep an expression may nest: parentheses, "not"s and the chains of
+ * "and", "or" and comparisons, which make a tree as deep as they are long.
+ * Parsing, evaluating and freeing recurse once a level. */
+#define NSLS_FILTER_DEPTH_MAX 1000
+
 /* Looks a column name up (case-insensitive); returns its id and whether it
  * holds numbers, or -1 for an unknown column. */
 typedef int (*nsls_filter_column_fn)(const char *name, size_t len, bool *ret_number);
 
-/* Parses @expr. Returns 0, or -EINVAL with a message in @err, or -ENOENT
+/* Parses @expr. Returns 0, or -EINVAL with a message in @err (an
+ * expression nested deeper than NSLS_FILTER_DEPTH_MAX included), or -ENOENT
  * with the unknown column's name in @err. */
 int nsls_filter_parse(const char *expr, nsls_filter_column_fn column, struct nsls_filter **ret,
 		      char *err, size_t errsz);

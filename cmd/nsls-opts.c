@@ -2,6 +2,7 @@
 /* nsls: the options and columns of lsns(8), and nsls' own. */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -58,6 +59,71 @@ int nsls_column_by_name(const char *name, size_t len, bool *ret_number)
 		}
 	}
 	return -1;
+}
+
+/* @len bytes of @s as a message may quote them: a control character as
+ * \xHH, as libsmartcols shows one in a cell, so that a message stays one
+ * line and sends the terminal nothing. Kept in one of two buffers, reused
+ * in turn (a message quotes two texts at most). */
+static const char *shown(const char *s, size_t len)
+{
+	static char *buf[2];
+	static int next;
+	char *d;
+
+	free(buf[next]);
+	buf[next] = malloc(len * 4 + 1);
+	if (!buf[next])
+		return "";
+	d = buf[next];
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f)
+			d += sprintf(d, "\\x%02x", c);
+		else
+			*d++ = (char)c;
+	}
+	*d = '\0';
+	d = buf[next];
+	next = !next;
+	return d;
+}
+
+#define SHOWN(s) shown((s), strlen(s))
+
+/* A number lsns reads with strtoimax(3) or strtoumax(3): leading blanks
+ * and a sign allowed, decimal, the whole text. Returns 0, -EINVAL or
+ * -ERANGE (then lsns adds the reason to its message). */
+static int parse_num(const char *s, bool is_signed, intmax_t lo, uintmax_t hi, uintmax_t *ret)
+{
+	char *end;
+	intmax_t sv;
+	uintmax_t uv;
+
+	if (!*s)
+		return -EINVAL;
+	errno = 0;
+	sv = strtoimax(s, &end, 10);
+	if (end == s || *end)
+		return -EINVAL;
+	if (errno && (is_signed || sv < 0))
+		return -ERANGE;
+	/* a negative number is out of an unsigned range, however written */
+	if (sv < lo)
+		return -ERANGE;
+	if (is_signed) {
+		uv = (uintmax_t)sv;
+	} else {
+		errno = 0;
+		uv = strtoumax(s, &end, 10);
+		if (errno)
+			return -ERANGE;
+	}
+	if (uv > hi)
+		return -ERANGE;
+	*ret = uv;
+	return 0;
 }
 
 static void usage(void)
@@ -121,8 +187,7 @@ static void list_columns(const struct nsls_opts *o)
 	exit(0);
 }
 
-/* -o LIST replaces the columns, -o +LIST appends to them; as lsns(8), an
- * empty name fails without a message. */
+/* -o LIST replaces the columns, -o +LIST appends to them. */
 static void parse_columns(struct nsls_opts *o, const char *arg)
 {
 	const char *p = arg;
@@ -131,17 +196,16 @@ static void parse_columns(struct nsls_opts *o, const char *arg)
 		p++;
 	else
 		o->ncolumns = 0;
-	if (!*p)
-		exit(1);
 	for (;;) {
 		size_t len = strcspn(p, ",");
 		int id;
 
+		/* lsns fails here without a word; one line says why */
 		if (len == 0)
-			exit(1);
+			diex("empty column name in '%s'", SHOWN(arg));
 		id = nsls_column_by_name(p, len, NULL);
 		if (id < 0)
-			diex("unknown column: %.*s", (int)len, p);
+			diex("unknown column: %s", shown(p, len));
 		if (o->ncolumns >= (size_t)COL_MAX * 2)
 			diex("too many columns specified, the limit is %d columns", COL_MAX * 2 - 1);
 		o->columns[o->ncolumns++] = id;
@@ -175,7 +239,6 @@ void nsls_parse_options(int argc, char **argv, struct nsls_opts *o)
 	};
 	const char *filter = NULL;
 	bool is_net = false, seen_tree = false, list_cols = false;
-	char *end;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "JlPp:o:nruhVt:T::WQ:H", longopts, NULL)) != -1) {
@@ -197,12 +260,16 @@ void nsls_parse_options(int argc, char **argv, struct nsls_opts *o)
 			o->persist = true;
 			break;
 		case 'p': {
-			long v;
+			uintmax_t v;
+			int r;
 
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || v < INT32_MIN || v > INT32_MAX)
-				diex("invalid PID argument: '%s'", optarg);
+			/* lsns 2.42 takes 1 to INT_MAX, and says why a number
+			 * out of range is refused */
+			r = parse_num(optarg, true, 1, INT32_MAX, &v);
+			if (r == -ERANGE)
+				die(r, "invalid PID argument: '%s'", SHOWN(optarg));
+			if (r < 0)
+				diex("invalid PID argument: '%s'", SHOWN(optarg));
 			o->task = (pid_t)v;
 			break;
 		}
@@ -220,7 +287,7 @@ void nsls_parse_options(int argc, char **argv, struct nsls_opts *o)
 
 			/* lsns takes the short names only */
 			if (t < 0 || strcmp(optarg, ns_type_name(t)) != 0)
-				diex("unknown namespace type: %s", optarg);
+				diex("unknown namespace type: %s", SHOWN(optarg));
 			o->types |= 1u << t;
 			if (t == NS_TYPE_NET)
 				is_net = true;
@@ -243,7 +310,7 @@ void nsls_parse_options(int argc, char **argv, struct nsls_opts *o)
 			else if (strcmp(a, "process") == 0)
 				o->tree = TREE_PROCESS;
 			else if (strcmp(a, "owner") != 0)
-				diex("unknown tree type: %s", a);
+				diex("unknown tree type: %s", SHOWN(a));
 			break;
 		}
 		case 'Q':
@@ -274,14 +341,16 @@ void nsls_parse_options(int argc, char **argv, struct nsls_opts *o)
 		list_columns(o);
 
 	if (optind < argc) {
-		unsigned long long v;
+		uintmax_t v;
+		int r;
 
 		if (o->task)
 			diex("--task is mutually exclusive with <namespace>");
-		errno = 0;
-		v = strtoull(argv[optind], &end, 10);
-		if (errno || end == argv[optind] || *end || argv[optind][0] == '-')
-			diex("invalid namespace argument: '%s'", argv[optind]);
+		r = parse_num(argv[optind], false, 0, UINT64_MAX, &v);
+		if (r == -ERANGE)
+			die(r, "invalid namespace argument: '%s'", SHOWN(argv[optind]));
+		if (r < 0)
+			diex("invalid namespace argument: '%s'", SHOWN(argv[optind]));
 		o->ns = v;
 		o->has_ns = true;
 		if (!o->tree && !o->list)
@@ -314,11 +383,11 @@ void nsls_parse_options(int argc, char **argv, struct nsls_opts *o)
 		int r = nsls_filter_parse(filter, nsls_column_by_name, &o->filter, err, sizeof(err));
 
 		if (r == -ENOENT)
-			diex("unknown column: %s", err);
+			diex("unknown column: %s", SHOWN(err));
 		if (r == -ENOMEM)
 			die(r, "failed to allocate filter");
 		if (r < 0)
-			diex("failed to parse \"%s\": %s", filter, err);
+			diex("failed to parse \"%s\": %s", SHOWN(filter), SHOWN(err));
 	}
 }
 

@@ -41,6 +41,12 @@ struct out {
 
 /* ---- cells -------------------------------------------------------------- */
 
+/* Out of fds or memory: a cell left empty for it would pass for a fact. */
+static bool out_of_resources(int r)
+{
+	return r == -ENOMEM || r == -EMFILE || r == -ENFILE;
+}
+
 static const char *user_name(uid_t uid)
 {
 	static struct {
@@ -55,7 +61,13 @@ static const char *user_name(uid_t uid)
 	for (size_t i = 0; i < n; i++)
 		if (cache[i].uid == uid)
 			return cache[i].name;
+	/* getpwuid(3) leaves errno alone (or ENOENT and the like) for an
+	 * unknown uid, which then shows as a number; a uid shown as a number
+	 * because /etc/passwd could not be opened would be a lie */
+	errno = 0;
 	pw = getpwuid(uid);
+	if (!pw && out_of_resources(-errno))
+		die(-errno, "cannot look up user %u", (unsigned)uid);
 	if (pw)
 		name = strdup(pw->pw_name);
 	else if (asprintf(&name, "%u", (unsigned)uid) < 0)
@@ -170,7 +182,7 @@ static char *make_cell(const struct out *out, int col, size_t i, ssize_t j)
 		/* one process is often the first of several namespaces */
 		if (!out->command[j]) {
 			r = ns_info_proc_command(info, (size_t)j, &out->command[j]);
-			if (r == -ENOMEM)
+			if (out_of_resources(r))
 				die(r, "cannot read a command line");
 			if (r < 0)
 				out->command[j] = xstrdup("");
@@ -196,7 +208,7 @@ static char *make_cell(const struct out *out, int col, size_t i, ssize_t j)
 	case COL_UIDMAP:
 	case COL_GIDMAP:
 		r = ns_info_idmap(info, i, col == COL_UIDMAP ? NS_UID_MAP : NS_GID_MAP, &s);
-		if (r == -ENOMEM)
+		if (out_of_resources(r))
 			die(r, "cannot read an id map");
 		return r < 0 ? NULL : s;
 	case COL_NAME:
@@ -411,6 +423,25 @@ static struct libscols_table *new_table(const struct nsls_opts *o)
 	return tab;
 }
 
+/* A standard fd closed by whoever ran us would be the number the next
+ * open() takes, and the table written to stdout would go into that file or
+ * socket. Each is held on /dev/null opened read-only, so a write fails as
+ * it would on the closed fd (a write error for stdout, silence for stderr)
+ * and no file of ours can take its place. */
+static void hold_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		int n;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		n = open("/dev/null", O_RDONLY | O_NOCTTY);
+		/* nothing to say it with, if stderr is the one closed */
+		if (n != fd)
+			_exit(1);
+	}
+}
+
 static void note_column(int id, void *data)
 {
 	bool *used = data;
@@ -428,6 +459,7 @@ int main(int argc, char **argv)
 	int r;
 
 	program_name = "nsls";
+	hold_std_fds();
 	/* libsmartcols draws the tree in UTF-8 only when the locale says so */
 	setlocale(LC_ALL, "");
 	close_stdout_atexit();
@@ -468,8 +500,13 @@ int main(int argc, char **argv)
 			_cleanup_close_ int fd = open(name_dirs[d],
 						      O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-			if (fd >= 0)
-				ns_info_add_names(out.info, fd);
+			if (fd < 0 && out_of_resources(-errno))
+				die(-errno, "cannot open %s", name_dirs[d]);
+			if (fd < 0)
+				continue;
+			r = ns_info_add_names(out.info, fd);
+			if (out_of_resources(r))
+				die(r, "cannot read %s", name_dirs[d]);
 		}
 	}
 

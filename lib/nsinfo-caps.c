@@ -15,12 +15,32 @@
 #include "nsinfo-caps.h"
 #include "nsinfo-data.h"
 
+/* The kernel writes "CapEff:\t%016llx\n" in /proc/PID/status
+ * (proc_pid_status(5)); anything else (a sign, "0x", blanks, more than 64
+ * bits, a missing line) is refused, not read as some number. */
+int nsi_parse_cap_eff(const char *status, uint64_t *ret)
+{
+	const char *p = strstr(status, "\nCapEff:\t");
+	uint64_t v = 0;
+	size_t n;
+
+	if (!p)
+		return -EINVAL;
+	p += strlen("\nCapEff:\t");
+	n = strspn(p, "0123456789abcdef");
+	if (n == 0 || n > 16 || p[n] != '\n')
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		v = v << 4 | (uint64_t)(p[i] <= '9' ? p[i] - '0' : p[i] - 'a' + 10);
+	*ret = v;
+	return 0;
+}
+
 int nsi_caps_init(struct ns_info *info)
 {
 	_cleanup_free_ char *status = NULL;
-	unsigned long long eff, full;
+	uint64_t eff, full;
 	struct stat st;
-	const char *p;
 	int last, r;
 
 	if (fstatat(info->proc_fd, "self/ns/user", &st, 0) < 0)
@@ -30,12 +50,9 @@ int nsi_caps_init(struct ns_info *info)
 	r = read_all_at(info->proc_fd, "self/status", &status);
 	if (r < 0)
 		return r;
-	p = strstr(status, "\nCapEff:\t");
-	/* the kernel's 16 hex digits and nothing else: sscanf() would take a
-	 * sign ("-1": every capability), spaces, 0x and overflow */
-	if (!p || strspn(p + 9, "0123456789abcdef") != 16 || p[25] != '\n')
-		return -EINVAL;
-	eff = strtoull(p + 9, NULL, 16);
+	r = nsi_parse_cap_eff(status, &eff);
+	if (r < 0)
+		return r;
 	last = ns_caps_last();
 	full = last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
 	info->self_userns_caps = (eff & full) == full ? NS_CAPS_ALL : eff ? NS_CAPS_SOME :
@@ -86,6 +103,8 @@ int nsi_caps_of_userns(struct ns_info *info, int userns_fd, uint64_t ino)
 	if (v >= 0)
 		return (int)v;
 	c = caps_walk(info, userns_fd, ino);
+	if (nsi_is_fatal(c))
+		return c;
 	if (c < 0)
 		return -1;
 	if (nsi_index_put(&info->caps_ix, ino, (size_t)c) < 0)

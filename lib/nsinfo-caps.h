@@ -6,6 +6,7 @@
 #include "nsinfo-data.h"
 
 int nsi_caps_init(struct ns_info *info);
+int nsi_parse_cap_eff(const char *status, uint64_t *ret);
 int nsi_caps_of_userns(struct ns_info *info, int userns_fd, uint64_t ino);
 int nsi_parse_idmap(const char *text, size_t len, struct ns_idmap *ret);
 

@@ -3,6 +3,7 @@
 #ifndef LIBNS_NSINFO_DATA_H
 #define LIBNS_NSINFO_DATA_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -86,6 +87,14 @@ struct ns_info {
 	int self_userns_caps;		/* caps the caller has in its own user namespace */
 	struct nsi_index caps_ix;	/* user namespace inode -> caps + 1 */
 };
+
+/* Out of fds or memory: whatever failed so would be missing from a
+ * listing that went on (a relation, a mount point, an id), so the scan
+ * fails instead. */
+static inline bool nsi_is_fatal(int r)
+{
+	return r == -EMFILE || r == -ENFILE || r == -ENOMEM;
+}
 
 /* nsinfo-data.c */
 ssize_t nsi_index_get(const struct nsi_index *ix, uint64_t key);

@@ -15,11 +15,16 @@
 #include "nsinfo-data.h"
 #include "nsinfo-netnsid.h"
 
-struct mnl_socket *nsi_netnsid_open(void)
+int nsi_netnsid_open(struct ns_info *info)
 {
 	struct mnl_socket *nl = NULL;
+	int r = nl_open(-1, &nl);
 
-	return nl_open(-1, &nl) < 0 ? NULL : nl;
+	/* without rtnetlink the ids are unknown; without fds, the scan fails */
+	if (r < 0)
+		return nsi_is_fatal(r) ? r : 0;
+	info->nl = nl;
+	return 0;
 }
 
 void nsi_netnsid_close(struct ns_info *info)
@@ -73,6 +78,8 @@ int nsi_netnsid_fill(struct ns_info *info)
 			continue;
 		snprintf(path, sizeof(path), "%d/ns/net", (int)info->procs[ns->proc].pid);
 		fd = openat(info->proc_fd, path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 && nsi_is_fatal(-errno))
+			return -errno;
 		if (fd < 0)
 			continue;
 		ns->netnsid = netnsid_query(info->nl, fd);

@@ -5,7 +5,7 @@
 
 #include "nsinfo-data.h"
 
-struct mnl_socket *nsi_netnsid_open(void);
+int nsi_netnsid_open(struct ns_info *info);
 void nsi_netnsid_close(struct ns_info *info);
 int nsi_netnsid_fill(struct ns_info *info);
 int nsi_netnsid_of_fd(struct ns_info *info, int nsfd);

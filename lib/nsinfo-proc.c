@@ -166,7 +166,7 @@ static int read_fds(struct worker *w, int dfd, pid_t pid, uint32_t types)
 
 	fdfd = openat(dfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fdfd < 0)
-		return 0;
+		return nsi_is_fatal(-errno) ? -errno : 0;
 	while ((n = getdents64(fdfd, buf, sizeof(buf))) > 0) {
 		for (ssize_t off = 0; off < n;) {
 			struct dirent64 *de = (struct dirent64 *)(buf + off);
@@ -443,6 +443,8 @@ int nsi_read_command(int proc_fd, pid_t pid, char **ret)
 
 	snprintf(path, sizeof(path), "%d/cmdline", (int)pid);
 	n = read_file_at(proc_fd, path, buf, sizeof(buf));
+	if (nsi_is_fatal(n))
+		return n;
 	if (n > 0) {
 		/* the terminating NUL goes, the others separate arguments */
 		if (buf[n - 1] == '\0')

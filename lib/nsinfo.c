@@ -138,6 +138,8 @@ static int probe_fd(struct ns_info *info, int fd, size_t idx, int depth)
 	ofd = related_fd(fd, NS_GET_USERNS);
 	if (ofd == -ENOTTY || ofd == -ENOSYS)
 		return -ENOTTY;
+	if (nsi_is_fatal(ofd))
+		return ofd;
 	/* an owner beyond the caller's view is one of its ancestors, in which
 	 * it has no capabilities (user_namespaces(7)) */
 	if (ofd == -EPERM && (info->flags & NS_INFO_CAPS) && type != NS_TYPE_USER)
@@ -155,8 +157,11 @@ static int probe_fd(struct ns_info *info, int fd, size_t idx, int depth)
 				info->ns[idx].has_owner_uid = true;
 			}
 		}
-		if (info->flags & NS_INFO_CAPS)
+		if (info->flags & NS_INFO_CAPS) {
 			info->ns[idx].caps = nsi_caps_of_userns(info, ofd, ino);
+			if (nsi_is_fatal(info->ns[idx].caps))
+				return info->ns[idx].caps;
+		}
 		if (follow) {
 			r = add_ns_fd(info, ofd, ino, depth + 1);
 			if (r < 0 && r != -EPERM)
@@ -167,6 +172,8 @@ static int probe_fd(struct ns_info *info, int fd, size_t idx, int depth)
 		pfd = related_fd(fd, NS_GET_PARENT);
 		if (pfd == -ENOTTY || pfd == -ENOSYS)
 			return -ENOTTY;
+		if (nsi_is_fatal(pfd))
+			return pfd;
 		if (pfd >= 0) {
 			r = fd_ino(pfd, &ino);
 			if (r < 0)
@@ -179,8 +186,11 @@ static int probe_fd(struct ns_info *info, int fd, size_t idx, int depth)
 			}
 		}
 	}
-	if (type == NS_TYPE_USER && (info->flags & NS_INFO_CAPS))
+	if (type == NS_TYPE_USER && (info->flags & NS_INFO_CAPS)) {
 		info->ns[idx].caps = nsi_caps_of_userns(info, fd, info->ns[idx].ino);
+		if (nsi_is_fatal(info->ns[idx].caps))
+			return info->ns[idx].caps;
+	}
 	return 0;
 }
 
@@ -197,14 +207,14 @@ static int scan_socket(struct ns_info *info, pid_t pid, int *pidfd, int fdnum)
 	if (*pidfd < 0) {
 		*pidfd = ns_pidfd_open(pid);
 		if (*pidfd < 0)
-			return 0;
+			return nsi_is_fatal(*pidfd) ? *pidfd : 0;
 	}
 	sk = pidfd_getfd(*pidfd, fdnum);
 	if (sk < 0)
-		return 0;
+		return nsi_is_fatal(sk) ? sk : 0;
 	nsfd = socket_netns(sk);
 	if (nsfd < 0)
-		return 0;
+		return nsi_is_fatal(nsfd) ? nsfd : 0;
 	if (fd_ino(nsfd, &ino) < 0)
 		return 0;
 	return add_ns_fd(info, nsfd, ino, 0);
@@ -223,7 +233,7 @@ static int scan_ns_fd(struct ns_info *info, const struct nsi_raw_fd *f)
 	snprintf(path, sizeof(path), "%d/fd/%d", (int)f->pid, f->fd);
 	fd = openat(info->proc_fd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
+		return nsi_is_fatal(-errno) ? -errno : 0;
 	if (fd_ino(fd, &ino) < 0 || ino != f->ino)
 		return 0;
 	return add_ns_fd(info, fd, ino, 0);
@@ -254,6 +264,8 @@ static int scan_mounts(struct ns_info *info)
 			_cleanup_close_ int fd = -1;
 
 			fd = nsi_nsfs_open(target, ino);
+			if (nsi_is_fatal(fd))
+				return fd;
 			if (fd < 0)
 				continue;
 			r = add_ns_fd(info, fd, ino, 0);
@@ -301,6 +313,10 @@ static int scan_procs(struct ns_info *info)
 				continue;
 			snprintf(path, sizeof(path), "%d/ns/%s", (int)p->pid, ns_type_name(t));
 			fd = openat(info->proc_fd, path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0 && nsi_is_fatal(-errno)) {
+				r = -errno;
+				goto out;
+			}
 			if (fd < 0)
 				continue;
 			r = probe_fd(info, fd, idx, 0);
@@ -489,8 +505,11 @@ int ns_info_scan(int proc_fd, uint32_t types, unsigned int flags, struct ns_info
 		if (r < 0)
 			goto fail;
 	}
-	if (flags & NS_INFO_NETNSID)
-		info->nl = nsi_netnsid_open();
+	if (flags & NS_INFO_NETNSID) {
+		r = nsi_netnsid_open(info);
+		if (r < 0)
+			goto fail;
+	}
 
 	r = scan_procs(info);
 	if (r < 0)

@@ -6,6 +6,10 @@
 # processes are the test's: holders of user, net, uts and pid namespaces, a
 # process tree, and an nsfs bind mount. The one line masked is the listing
 # tool's own process, which the <namespace> argument lists.
+# Not compared, as nsls differs from 2.38 there on purpose: -p 0, which
+# lsns 2.42 refuses as out of range (2.38 lists everything), and an empty
+# -o name, on which lsns fails without a word and nsls says what is wrong;
+# tests/hostile/nsls.sh checks both.
 
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/nsls-lib.sh"
@@ -52,7 +56,6 @@ cat >"$T/cases" <<'EOF'
 -p @H2@ -J
 -p @H1@ -t net
 -p 999999
--p 0
 -T
 -T=owner
 -T=parent
@@ -73,8 +76,6 @@ cat >"$T/cases" <<'EOF'
 -t net @NETNS2@
 -o FOO
 -o NS,FOO
--o NS,,TYPE
--o +
 -t foo
 -t network
 -p abc

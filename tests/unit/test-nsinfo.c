@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Tests for ns_info_scan() over a fake /proc tree, and its parsers. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/net_namespace.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -307,6 +309,32 @@ static void test_many(void)
 	}
 	test_assert_int(ns_info_scan(d, 1u << NS_TYPE_NET, 0, &info), 0);
 	test_assert_int(ns_info_proc_count(info), n);
+	{
+		/* no thread may start (RLIMIT_NPROC reached; root is not held
+		 * to it, so the child drops to nobody): the calling thread
+		 * reads every process alone */
+		pid_t child;
+		int status;
+
+		test_assert(fchmod(d, 0755) == 0);
+		child = fork();
+		test_assert(child >= 0);
+		if (child == 0) {
+			struct rlimit rl = { 0, 0 };
+			struct ns_info *alone = NULL;
+
+			if (getuid() == 0 && (setgid(65534) < 0 || setuid(65534) < 0))
+				_exit(2);
+			if (setrlimit(RLIMIT_NPROC, &rl) < 0)
+				_exit(3);
+			if (ns_info_scan(d, 1u << NS_TYPE_NET, 0, &alone) != 0)
+				_exit(4);
+			_exit(ns_info_proc_count(alone) == (size_t)n &&
+			      ns_info_count(alone) == ns_info_count(info) ? 0 : 5);
+		}
+		test_assert(waitpid(child, &status, 0) == child);
+		test_assert_int(status, 0);
+	}
 	test_assert_int(ns_info_count(info), 1 + n / 10);
 	test_assert_int(ns_info_nprocs(info, 0), n - n / 10);
 	test_assert_int(ns_info_proc_pid(info, ns_info_proc(info, 0)), 101);
@@ -574,6 +602,179 @@ static void test_parsers(void)
 	}
 }
 
+/* What a hostile /proc may say in a stat line, a mountinfo line or the
+ * status file: each is refused whole or read for what the kernel means. */
+static void test_hostile_parsers(void)
+{
+	char big[4096];
+	uint64_t ino, eff;
+	pid_t ppid;
+	bool kt;
+
+	/* a command with ") " and digits inside: only the last ')' ends it */
+	test_assert_int(nsi_parse_stat("5 (x) S 1 2 3 4 5 6) R 42 1 1 0 -1 0 0", &ppid, &kt), 0);
+	test_assert_int(ppid, 42);
+	test_assert_int(nsi_parse_stat("5 ()) S 7 1 1 0 -1 0", &ppid, &kt), 0);
+	test_assert_int(ppid, 7);
+	/* a command that is all of ") ": the fields after the last one */
+	test_assert_int(nsi_parse_stat("5 () ) ) ) S 8 1 1 0 -1 0", &ppid, &kt), 0);
+	test_assert_int(ppid, 8);
+	/* truncated anywhere before the flags */
+	test_assert_int(nsi_parse_stat("5 (x) S 1 1 1 0 -1", &ppid, &kt), -EINVAL);
+	test_assert_int(nsi_parse_stat("5 (x) S 1 1", &ppid, &kt), -EINVAL);
+	test_assert_int(nsi_parse_stat("5 (x)", &ppid, &kt), -EINVAL);
+	test_assert_int(nsi_parse_stat("5 (x) ", &ppid, &kt), -EINVAL);
+	test_assert_int(nsi_parse_stat(")", &ppid, &kt), -EINVAL);
+	/* numbers past what the kernel writes: a PID past 31 bits, flags past 32 */
+	test_assert_int(nsi_parse_stat("5 (x) S 2147483648 1 1 0 -1 0", &ppid, &kt), -EINVAL);
+	test_assert_int(nsi_parse_stat("5 (x) S 99999999999999999999999 1 1 0 -1 0", &ppid, &kt),
+			-EINVAL);
+	test_assert_int(nsi_parse_stat("5 (x) S 1 1 1 0 -1 4294967296", &ppid, &kt), -EINVAL);
+	test_assert_int(nsi_parse_stat("5 (x) S 2147483647 1 1 0 -1 4294967295", &ppid, &kt), 0);
+	test_assert_int(ppid, 2147483647);
+	test_assert(kt);
+	/* a sign or no digits where a number belongs */
+	test_assert_int(nsi_parse_stat("5 (x) S -1 1 1 0 -1 0", &ppid, &kt), -EINVAL);
+	test_assert_int(nsi_parse_stat("5 (x) S +1 1 1 0 -1 0", &ppid, &kt), -EINVAL);
+	test_assert_int(nsi_parse_stat("5 (x) S x 1 1 0 -1 0", &ppid, &kt), -EINVAL);
+	/* a line as long as the buffer read, without an end */
+	memset(big, '9', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	memcpy(big, "5 (x) S ", 8);
+	test_assert_int(nsi_parse_stat(big, &ppid, &kt), -EINVAL);
+
+	/* fd links: inodes past 63 bits, leading junk, no brackets */
+	test_assert_int(nsi_parse_fd_link("net:[9223372036854775808]", &ino), -1);
+	test_assert_int(nsi_parse_fd_link("net:[18446744073709551616]", &ino), -1);
+	test_assert_int(nsi_parse_fd_link("net:[ 1]", &ino), -1);
+	test_assert_int(nsi_parse_fd_link("net:[0]", &ino), -1);
+	test_assert_int(nsi_parse_fd_link("NET:[1]", &ino), -1);
+	test_assert_int(nsi_parse_fd_link("verylongtypename:[1]", &ino), -1);
+	test_assert_int(nsi_parse_fd_link(":[1]", &ino), -1);
+
+	{
+		/* mountinfo: fields missing, doubled blanks, a huge id, an
+		 * escape decoding to NUL, a target past PATH_MAX, a line past
+		 * the longest the kernel writes */
+		char l1[] = "36 35 0:4 net:[1] /x rw";
+		char l2[] = "36 35 0:4 net:[1] /x rw -";
+		char l3[] = "36  35 0:4 net:[1] /x rw - nsfs nsfs rw";
+		char l4[] = "99999999999999999999999999 35 0:4 net:[1] /x rw - nsfs nsfs rw";
+		char l5[] = "36 35 0:4 net:[1] /x\000y rw - nsfs nsfs rw";
+		char l6[] = "36 35 04 net:[1] /x rw - nsfs nsfs rw";
+		char l7[] = "36 35 0:4 net:[1] /x rw - nsfsx nsfs rw";
+		char l8[] = "-1 35 0:4 net:[1] /x rw - nsfs nsfs rw";
+		char l9[] = "36 35 0:4 net:[1] /a\012b rw - nsfs nsfs rw";
+		static char long_target[PATH_MAX + 64], long_line[NSI_MOUNTINFO_LINE_MAX + 64];
+		char *target;
+		size_t n;
+
+		test_assert(nsi_mountinfo_nsfs(l1, &target, &ino) < 0);
+		test_assert(nsi_mountinfo_nsfs(l2, &target, &ino) < 0);
+		test_assert(nsi_mountinfo_nsfs(l3, &target, &ino) < 0);
+		/* the ids are digits, of any length: only their shape matters */
+		test_assert_int(nsi_mountinfo_nsfs(l4, &target, &ino), 0);
+		test_assert_int(nsi_mountinfo_nsfs(l5, &target, &ino), -EINVAL);
+		test_assert_int(nsi_mountinfo_nsfs(l6, &target, &ino), -EINVAL);
+		test_assert_int(nsi_mountinfo_nsfs(l7, &target, &ino), -ENOENT);
+		test_assert_int(nsi_mountinfo_nsfs(l8, &target, &ino), -EINVAL);
+		/* a newline in a mount point, as the kernel escapes it */
+		test_assert_int(nsi_mountinfo_nsfs(l9, &target, &ino), 0);
+		test_assert_str(target, "/a\nb");
+
+		n = (size_t)sprintf(long_target, "1 2 0:4 net:[1] /");
+		memset(long_target + n, 'a', PATH_MAX);
+		strcpy(long_target + n + PATH_MAX, " rw - nsfs nsfs rw");
+		test_assert_int(nsi_mountinfo_nsfs(long_target, &target, &ino), -EINVAL);
+		n = (size_t)sprintf(long_line, "1 2 0:4 net:[1] /x rw ");
+		memset(long_line + n, 'o', NSI_MOUNTINFO_LINE_MAX);
+		strcpy(long_line + n + NSI_MOUNTINFO_LINE_MAX, " - nsfs nsfs rw");
+		test_assert_int(nsi_mountinfo_nsfs(long_line, &target, &ino), -EINVAL);
+	}
+
+	/* CapEff as the kernel writes it, and not as anything else */
+	test_assert_int(nsi_parse_cap_eff("a\nCapEff:\t000001ffffffffff\n", &eff), 0);
+	test_assert(eff == 0x1ffffffffffULL);
+	test_assert_int(nsi_parse_cap_eff("a\nCapEff:\t0\n", &eff), 0);
+	test_assert(eff == 0);
+	test_assert_int(nsi_parse_cap_eff("a\nCapEff:\tffffffffffffffff\n", &eff), 0);
+	test_assert(eff == ~0ULL);
+	test_assert_int(nsi_parse_cap_eff("a\nCapEff:\t-1\n", &eff), -EINVAL);
+	test_assert_int(nsi_parse_cap_eff("a\nCapEff:\t0x1f\n", &eff), -EINVAL);
+	test_assert_int(nsi_parse_cap_eff("a\nCapEff:\t 1f\n", &eff), -EINVAL);
+	test_assert_int(nsi_parse_cap_eff("a\nCapEff:\t1ffffffffffffffff\n", &eff), -EINVAL);
+	test_assert_int(nsi_parse_cap_eff("a\nCapEff:\t1F\n", &eff), -EINVAL);
+	test_assert_int(nsi_parse_cap_eff("a\nCapEff:\t1f", &eff), -EINVAL);
+	test_assert_int(nsi_parse_cap_eff("a\nCapEff:\t\n", &eff), -EINVAL);
+	test_assert_int(nsi_parse_cap_eff("CapEff:\t1f\n", &eff), -EINVAL);
+	test_assert_int(nsi_parse_cap_eff("a\nXCapEff:\t1f\n", &eff), -EINVAL);
+}
+
+/* A tree whose processes say hostile things: a command line with control
+ * bytes (kept as they are: the output shows them safely), a comm with a
+ * newline inside, stat lines that are truncated or out of range (the
+ * process is skipped), a PID directory past 31 bits (not a process). */
+static void test_hostile_tree(void)
+{
+	char dir[] = "/tmp/nsutils-test-nsinfo.XXXXXX", cmd[300];
+	struct ns_info *info = NULL;
+	char *s = NULL;
+	int d;
+
+	test_assert(mkdtemp(dir));
+	d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	test_assert(d >= 0);
+	{
+		static const struct {
+			const char *pid, *stat, *cmdline;
+			size_t cmdline_len;
+			const char *comm;
+		} p[] = {
+			{ "7", "7 (a) b) S 1 7 7 0 -1 0\n", "x\ny\tz\033[31m\xff\0", 12, "a\n" },
+			{ "8", "8 (x\n) S 7 8 8 0 -1 0\n", "", 0, "x\ny\n\n" },
+			{ "9", "9 (x) S 1 9", "", 0, "x" },
+			{ "10", "10 (x) S 99999999999 1 1 0 -1 0\n", "", 0, "x" },
+			{ "11", "", "", 0, "" },
+			{ "2147483648", "2147483648 (x) S 1 1 1 0 -1 0\n", "", 0, "x" },
+		};
+
+		for (size_t k = 0; k < sizeof(p) / sizeof(p[0]); k++) {
+			char path[64];
+
+			test_assert(mkdirat(d, p[k].pid, 0755) == 0);
+			snprintf(path, sizeof(path), "%s/ns", p[k].pid);
+			test_assert(mkdirat(d, path, 0755) == 0);
+			snprintf(path, sizeof(path), "%s/stat", p[k].pid);
+			put_raw(d, path, p[k].stat, strlen(p[k].stat));
+			snprintf(path, sizeof(path), "%s/cmdline", p[k].pid);
+			put_raw(d, path, p[k].cmdline, p[k].cmdline_len);
+			snprintf(path, sizeof(path), "%s/comm", p[k].pid);
+			put_raw(d, path, p[k].comm, strlen(p[k].comm));
+			snprintf(path, sizeof(path), "%s/ns/uts", p[k].pid);
+			test_assert(symlinkat("uts:[4026531838]", d, path) == 0);
+		}
+	}
+	test_assert_int(ns_info_scan(d, 1u << NS_TYPE_UTS, NS_INFO_COMMANDS, &info), 0);
+	/* 9 (truncated), 10 (ppid out of range), 11 (empty) and the PID past
+	 * 31 bits are skipped */
+	test_assert_int(ns_info_proc_count(info), 2);
+	test_assert_int(ns_info_proc_pid(info, 0), 7);
+	test_assert_int(ns_info_proc_ppid(info, 1), 7);
+	test_assert_int(ns_info_proc_parent(info, 1), 0);
+	test_assert_int(ns_info_nprocs(info, 0), 2);
+	test_assert_int(ns_info_proc_command(info, 0, &s), 0);
+	test_assert_str(s, "x\ny\tz\033[31m\xff");
+	free(s);
+	/* comm: the trailing newlines go, the one inside stays */
+	test_assert_int(ns_info_proc_command(info, 1, &s), 0);
+	test_assert_str(s, "x\ny");
+	free(s);
+	ns_info_free(info);
+	close(d);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	test_assert(system(cmd) == 0);
+}
+
 /* RTM_GETNSID with NETNSA_FD, an ACK asked for: the request nsinfo sends. */
 static void test_netnsid_request(void)
 {
@@ -625,11 +826,13 @@ static void test_capeff_hostile(void)
 int main(void)
 {
 	test_parsers();
+	test_hostile_parsers();
 	test_netnsid_request();
 	make_tree();
 	test_scan();
 	remove_tree();
 	test_enotty();
+	test_hostile_tree();
 	test_many();
 	test_idmap_hostile();
 	test_relation_cycle();

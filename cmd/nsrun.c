@@ -223,6 +223,7 @@ int main(int argc, char **argv)
 	sigset_t oldmask;
 
 	program_name = "nsrun";
+	hold_std_fds();
 	close_stdout_atexit();
 	parse_options(argc, argv, &o);
 	supervised = o.timeout_ms || o.status_fd >= 0;

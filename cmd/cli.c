@@ -2,6 +2,7 @@
 /* Messages of the shape "prog: what failed: why", and shared option parsers. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
@@ -97,6 +98,26 @@ void print_version(void)
 {
 	printf("%s %s\n", program_name, NS_VERSION);
 	exit(0);
+}
+
+/* A standard fd closed by whoever ran us would be the number the next
+ * open() takes, and what is written to stdout would go into that file or
+ * socket. Each is held on /dev/null opened the other way round (stdin
+ * write-only, stdout and stderr read-only), so a read or write fails as it
+ * would on the closed fd (a read or write error, silence for stderr) and
+ * no file of ours can take its place. */
+void hold_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		int n;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		n = open("/dev/null", (fd == 0 ? O_WRONLY : O_RDONLY) | O_NOCTTY);
+		/* nothing to say it with, if stderr is the one closed */
+		if (n != fd)
+			_exit(1);
+	}
 }
 
 static void check_stdout(void)

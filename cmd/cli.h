@@ -32,6 +32,11 @@ noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2
 /* "prog <version>" on stdout, exit 0. */
 noreturn void print_version(void);
 
+/* Each of fds 0-2 that is closed opened on /dev/null the other way round
+ * (stdin write-only, stdout and stderr read-only): reads and writes fail as
+ * on the closed fd, and no file or socket of ours takes its number. Exits 1
+ * if that cannot be done. */
+void hold_std_fds(void);
 /* Flush stdout and exit 1 with a message if that fails (a full disk or a
  * closed pipe must not pass silently); registered with atexit(). */
 void close_stdout_atexit(void);

@@ -422,26 +422,6 @@ static struct libscols_table *new_table(const struct nsls_opts *o)
 	return tab;
 }
 
-/* A standard fd closed by whoever ran us would be the number the next
- * open() takes, and the table written to stdout would go into that file or
- * socket. Each is held on /dev/null opened read-only, so a write fails as
- * it would on the closed fd (a write error for stdout, silence for stderr)
- * and no file of ours can take its place. nsls runs no program, so these
- * are close-on-exec like every other fd. */
-static void hold_std_fds(void)
-{
-	for (int fd = 0; fd <= 2; fd++) {
-		int n;
-
-		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
-			continue;
-		n = open("/dev/null", O_RDONLY | O_NOCTTY | O_CLOEXEC);
-		/* nothing to say it with, if stderr is the one closed */
-		if (n != fd)
-			_exit(1);
-	}
-}
-
 static void note_column(int id, void *data)
 {
 	bool *used = data;

@@ -23,7 +23,10 @@ static void say_nsmap(enum nsmap_fail f, const struct nsmap_why *w)
 		diex("invalid target '%s' (expected a PID or fd:N)", w->target);
 	case NSMAP_PID_ZERO:
 	case NSMAP_NO_PROCESS:
-		/* any failure to reach a PID reads the same */
+		/* any failure to reach a PID reads the same, but for the
+		 * caller's own want of fds or memory, which says nothing of it */
+		if (w->err == -EMFILE || w->err == -ENFILE || w->err == -ENOMEM)
+			die(w->err, "cannot open process %lu", w->pid);
 		die(-ESRCH, "cannot open process %lu", w->pid);
 	case NSMAP_NOT_PROC_DIR:
 		diex("invalid target '%s': not a /proc/PID directory", w->target);

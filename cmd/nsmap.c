@@ -68,6 +68,7 @@ static int open_target(const struct nsmap_voice *v, const char *s)
 		fd = ns_proc_open_pinned((pid_t)n);
 		if (fd >= 0)
 			return fd;
+		w.err = fd;
 		nsmap_fail(v, NSMAP_NO_PROCESS, &w);
 	}
 	r = ns_proc_check_dir((int)n);
@@ -201,6 +202,25 @@ static void deny_setgroups(const struct nsmap_job *j)
 		nsmap_fail(j->voice, NSMAP_SETGROUPS, &w);
 }
 
+/* The kernel's rule (mappings_overlap() in kernel/user_namespace.c): no
+ * two ranges may share an id inside, nor one outside. */
+static bool map_overlaps(const struct ns_idmap *m)
+{
+	for (size_t a = 0; a < m->n; a++) {
+		for (size_t b = a + 1; b < m->n; b++) {
+			const struct ns_idmap_range *x = &m->r[a], *y = &m->r[b];
+
+			if ((uint64_t)x->inner + x->count > y->inner &&
+			    (uint64_t)y->inner + y->count > x->inner)
+				return true;
+			if ((uint64_t)x->outer + x->count > y->outer &&
+			    (uint64_t)y->outer + y->count > x->outer)
+				return true;
+		}
+	}
+	return false;
+}
+
 static void write_one(struct nsmap_job *j, enum ns_idmap_kind k)
 {
 	const struct nsmap_voice *v = j->voice;
@@ -208,6 +228,10 @@ static void write_one(struct nsmap_job *j, enum ns_idmap_kind k)
 	bool deny = k == NS_GID_MAP && !j->from_subid[k];
 	int fd, r;
 
+	/* refused before setgroups is touched: the kernel's refusal would
+	 * come only after it, with setgroups denied for nothing */
+	if (map_overlaps(&j->map[k]))
+		nsmap_fail(v, NSMAP_MAP_OVERLAP, &w);
 	/* newgidmap sets setgroups before it tries the map; nsmap refuses a
 	 * map already written first */
 	if (deny && v->shadow)

@@ -103,11 +103,17 @@ void add_veth(struct nsrun_opts *o, const char *arg)
 int parse_status_fd(const char *s)
 {
 	uint32_t fd;
+	int fl;
 
 	if (parse_id(s, &fd) < 0 || fd > INT_MAX)
 		diex("invalid --json-status-fd '%s'", s);
-	if (fcntl((int)fd, F_GETFD) < 0)
+	fl = fcntl((int)fd, F_GETFL);
+	if (fl < 0)
 		die(-errno, "invalid --json-status-fd '%s'", s);
+	/* one open for reading only (a closed stdout held on /dev/null
+	 * among them) would take the reports and lose them */
+	if ((fl & O_ACCMODE) == O_RDONLY)
+		die(-EBADF, "invalid --json-status-fd '%s'", s);
 	return (int)fd;
 }
 

@@ -4,8 +4,8 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
-#include <signal.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +128,7 @@ void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m)
  * leaves instead of waiting forever. */
 pid_t fork_waiting(int *ret_fd)
 {
+	sigset_t stop;
 	int p[2];
 	char c;
 	pid_t pid;
@@ -144,6 +145,16 @@ pid_t fork_waiting(int *ret_fd)
 		return pid;
 	}
 	close(p[1]);
+	/* A helper's work is done whole or not at all: a signal between its
+	 * bind mounts (or links) and its exit would leave them with nothing
+	 * to take them back, the parent being in other namespaces by then.
+	 * The parent's death still ends it (end-of-file), SIGKILL too. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigaddset(&stop, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
 	n = TEMP_FAILURE_RETRY(read(p[0], &c, 1));
 	if (n != 1)
 		_exit(1);

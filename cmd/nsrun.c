@@ -238,6 +238,7 @@ int main(int argc, char **argv)
 		enter_main(argc - 1, argv + 1, "nsrun");
 	}
 	program_name = "nsrun";
+	hold_std_fds();
 	close_stdout_atexit();
 	parse_options(argc, argv, &o);
 	supervised = o.timeout_ms || o.status_fd >= 0;

@@ -131,13 +131,15 @@ static void add_item(const char **list, size_t *n, const char *s, const char *wh
 }
 
 /* An MTU or a link group: decimal digits, below 4294967295, which ip(8)
- * refuses as a group too. */
+ * refuses as a group too. An MTU of 0 would read as none given, the
+ * kernel's default silently in its place; a leading zero, which ip(8) reads
+ * as octal, would name another number than the one meant. */
 static uint32_t parse_number(const char *s, const char *what)
 {
 	uint32_t v;
 
-	if (parse_id(s, &v) < 0)
-		die_usage("invalid %s '%s'%s", what, s, msg_at());
+	if (parse_id(s, &v) < 0 || (v == 0 && !strcmp(what, "MTU")) || (s[0] == '0' && s[1]))
+		diex("invalid %s '%s'%s", what, s, msg_at());
 	return v;
 }
 
@@ -235,6 +237,11 @@ void parse_args(int argc, char **argv, struct nsveth_opts *o, bool line)
 		}
 	}
 	if (o->mode == MODE_CREATE) {
+		/* a batch line is data: its faults take one line, no --help */
+		if (argc - optind < 3 && line)
+			diex("missing operand: <name> <peer> <target>%s", msg_at());
+		if (argc - optind > 3 && line)
+			diex("extra operand '%s'%s", argv[optind + 3], msg_at());
 		if (argc - optind < 3)
 			die_usage("missing operand: <name> <peer> <target>%s", msg_at());
 		if (argc - optind > 3)

@@ -168,13 +168,15 @@ static void run_batch(const struct nsveth_opts *base)
 	size_t n = 0, cap = 0, bad = 0, no = 0;
 	char *line = NULL;
 	size_t len = 0;
+	ssize_t got;
 	FILE *f;
 	int r;
 
 	f = strcmp(base->batch, "-") ? fopen(base->batch, "re") : stdin;
 	if (!f)
 		die(-errno, "cannot open '%s'", base->batch);
-	while (getline(&line, &len, f) >= 0) {
+	/* errno cleared first: after the loop it is the read's, if any */
+	while (errno = 0, (got = getline(&line, &len, f)) >= 0) {
 		struct nsveth_opts o = *base;
 		char *argv[2 * MAX_ITEMS + 16];
 		char *copy;
@@ -182,6 +184,9 @@ static void run_batch(const struct nsveth_opts *base)
 
 		no++;
 		msg_line(no);
+		/* the words would end at the NUL, the rest of the line unread */
+		if (memchr(line, '\0', (size_t)got))
+			diex("invalid batch line%s: a NUL byte", msg_at());
 		copy = strdup(line); /* the options point into it until build_pair */
 		if (!copy)
 			die(-ENOMEM, "cannot read '%s'", base->batch);
@@ -215,7 +220,7 @@ static void run_batch(const struct nsveth_opts *base)
 		free(copy);
 	}
 	if (ferror(f))
-		die(-EIO, "cannot read '%s'", base->batch);
+		die(errno ? -errno : -EIO, "cannot read '%s'", base->batch);
 	free(line);
 	if (f != stdin)
 		fclose(f);
@@ -287,6 +292,7 @@ int main(int argc, char **argv)
 	int r;
 
 	program_name = "nsveth";
+	hold_std_fds();
 	close_stdout_atexit();
 	parse_args(argc, argv, &o, false);
 

@@ -244,6 +244,15 @@ Try 'nsveth --help' for more information." ]; then
 	fi
 }
 
+expect_value() {
+	if [ "$RC" -eq 1 ] && [ "$ERR" = "$2" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "status $RC" "stderr: $ERR" "wanted stderr: $2"
+	fi
+}
+
 case_usage() {
 	local m=$1
 	run_as "$m" "$NSVETH" a b
@@ -257,12 +266,14 @@ case_usage() {
 	run_as "$m" "$NSVETH" --list --delete a
 	expect_usage "$m: --list with --delete" \
 		"nsveth: --delete, --delete-group, --list and --batch exclude each other"
+	# a bad number is a bad value, not a bad command line: one line, as
+	# for an address or a name, without the pointer to --help
 	run_as "$m" "$NSVETH" --mtu 12x a b c
-	expect_usage "$m: bad MTU" "nsveth: invalid MTU '12x'"
+	expect_value "$m: bad MTU" "nsveth: invalid MTU '12x'"
 	run_as "$m" "$NSVETH" --group 4294967295 a b c
-	expect_usage "$m: group out of range, as ip refuses it" "nsveth: invalid group '4294967295'"
+	expect_value "$m: group out of range, as ip refuses it" "nsveth: invalid group '4294967295'"
 	run_as "$m" "$NSVETH" --delete-group +1
-	expect_usage "$m: group with a sign" "nsveth: invalid group '+1'"
+	expect_value "$m: group with a sign" "nsveth: invalid group '+1'"
 	run_as "$m" "$NSVETH" --bogus
 	expect "$m: unknown option" 1 ""
 	printf '%s\n' "$ERR" | grep -q "^Try 'nsveth --help' for more information.$" ||

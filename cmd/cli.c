@@ -113,7 +113,7 @@ void hold_std_fds(void)
 
 		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
 			continue;
-		n = open("/dev/null", (fd == 0 ? O_WRONLY : O_RDONLY) | O_NOCTTY);
+		n = open("/dev/null", (fd == 0 ? O_WRONLY : O_RDONLY) | O_NOCTTY | O_CLOEXEC);
 		/* nothing to say it with, if stderr is the one closed */
 		if (n != fd)
 			_exit(1);

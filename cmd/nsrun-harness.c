@@ -30,10 +30,14 @@ void add_sysctl(struct nsrun_opts *o, const char *arg)
 	o->sysctls[o->nsysctls++] = (struct sysctl_spec){ .key = key, .value = eq + 1 };
 	/* no leak: o->sysctls keeps key; gcc 12's analyzer loses track of a
 	 * pointer stored into an array element through a parameter */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+#endif
 }
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
 void add_rlimit(struct nsrun_opts *o, const char *arg)
 {

@@ -585,8 +585,10 @@ int ns_environ_read(int proc_fd, char ***ret, size_t *ret_n)
 	/* no leak: each copy is kept in vec, freed on failure or handed to
 	 * the caller; gcc 12's analyzer loses track of a pointer stored into
 	 * an array element */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+#endif
 	for (size_t i = 0; i < n; i++) {
 		vec[i] = strdup(vec[i]);
 		if (!vec[i]) {
@@ -598,7 +600,9 @@ int ns_environ_read(int proc_fd, char ***ret, size_t *ret_n)
 	*ret = take_ptr(&vec);
 	*ret_n = n;
 	return 0;
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 }
 
 int ns_cgroup_path_read(int proc_fd, char **ret)

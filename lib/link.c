@@ -36,8 +36,10 @@ static int loopback_up_ioctl(struct ns_nl_error *e)
 	if (fd < 0)
 		return -errno;
 	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		/* cppcheck-suppress resourceLeak ; _cleanup_close_ closes fd */
 		return -errno;
 	if (ifr.ifr_flags & IFF_UP)
+		/* cppcheck-suppress resourceLeak ; _cleanup_close_ closes fd */
 		return 1;
 	ifr.ifr_flags |= IFF_UP;
 	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0) {
@@ -47,6 +49,7 @@ static int loopback_up_ioctl(struct ns_nl_error *e)
 			nl_explain_eperm(e, -1, CAP_NET_ADMIN);
 		return r;
 	}
+	/* cppcheck-suppress resourceLeak ; _cleanup_close_ closes fd */
 	return 0;
 }
 

@@ -33,30 +33,43 @@
 	X(mnl_socket_setsockopt)
 
 static struct {
+/* NOLINTNEXTLINE(bugprone-macro-parentheses): f names a member here */
 #define X(f) typeof(f) *f;
 	MNL_FUNCTIONS(X)
 #undef X
 } fns;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int loaded;
+static int load_errno;
 
 static void load_once(void)
 {
 	/* never closed: the functions stay in use until exit */
-	void *h = dlopen("libmnl.so.0", RTLD_NOW | RTLD_LOCAL);
+	void *h;
 
-	if (!h)
+	errno = 0;
+	h = dlopen("libmnl.so.0", RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		/* dlopen(3) sets no errno of its own: what the loader's last
+		 * system call failed with, if any, is the cause */
+		load_errno = errno;
 		return;
-#define X(f) if (!(fns.f = (typeof(f) *)dlsym(h, #f))) return;
+	}
+/* NOLINTNEXTLINE(bugprone-macro-parentheses): f names a member here */
+#define X(f) if (!(fns.f = (typeof(f) *)dlsym(h, #f))) goto missing;
 	MNL_FUNCTIONS(X)
 #undef X
 	loaded = 1;
+	return;
+missing:
+	/* cppcheck-suppress resourceLeak ; never closed on purpose, see above */
+	return;
 }
 
 static int load(void)
 {
 	pthread_once(&once, load_once);
-	return loaded ? 0 : -ELIBACC;
+	return loaded ? 0 : load_errno > 0 ? -load_errno : -ELIBACC;
 }
 
 #define LOADED() (load() == 0 ? &fns : (abort(), &fns))

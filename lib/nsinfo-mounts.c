@@ -71,10 +71,14 @@ int nsi_list_add(char **list, const char *s)
 	*list = p;
 	/* no leak: *list is the caller's; gcc 12's analyzer loses track of a
 	 * pointer stored through an out-parameter into an array element */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+#endif
 	return 0;
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 }
 
 /* One line of mountinfo(5), "id parent maj:min root target opts [tags...] -

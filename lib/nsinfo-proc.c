@@ -465,10 +465,14 @@ int nsi_read_command(int proc_fd, pid_t pid, char **ret)
 	*ret = strdup(buf);
 	/* no leak: *ret is the caller's; gcc 12's analyzer loses track of a
 	 * pointer stored through an out-parameter into an array element */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wanalyzer-malloc-leak"
+#endif
 	return *ret ? 0 : -ENOMEM;
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 }
 
 struct cmd_worker {

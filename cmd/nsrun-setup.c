@@ -168,8 +168,13 @@ void release_child(pid_t pid, int fd)
 {
 	int status, r;
 
-	if (write(fd, "", 1) != 1)
+	void (*was)(int) = signal(SIGPIPE, SIG_IGN);
+	ssize_t n = write(fd, "", 1);
+
+	/* a child already gone (EPIPE) is reported below as it ended */
+	if (n != 1 && errno != EPIPE)
 		die(-errno, "cannot signal child %d", (int)pid);
+	signal(SIGPIPE, was);
 	close(fd);
 	r = ns_wait(pid, &status);
 	if (r < 0)
@@ -388,9 +393,22 @@ pid_t fork_binder(const struct nsrun_opts *o, int ppidfd, int *ret_fd)
 	int p[2], r;
 	ssize_t n;
 
+	sigset_t stop, old;
+
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
 		die(-errno, "cannot create socket pair");
+	/* Blocked across the fork and kept so in the binder: a signal between
+	 * its binds and its report would leave mounts nobody takes back. Its
+	 * parent's end (end-of-file) and SIGKILL still end it. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sigaddset(&stop, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &stop, &old);
 	pid = ns_fork(NULL);
+	if (pid != 0)
+		sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0)
 		die(pid, "fork failed");
 	if (pid > 0) {

@@ -264,9 +264,11 @@ void gate_shut(struct gate *g)
 
 static noreturn void persist_failed(int r, pid_t pid, enum ns_type type, const char *target)
 {
-	if (r == -EINVAL && ns_mount_is_shared(target) > 0)
+	/* the kernel refuses a bind that would propagate with EINVAL, and on
+	 * some kernels (6.18) a mount namespace's at times with ELOOP */
+	if ((r == -EINVAL || (r == -ELOOP && type == NS_TYPE_MNT)) && ns_mount_is_shared(target) > 0)
 		diex("mount /proc/%d/ns/%s on %s failed: %s (the mount holding '%s' is shared; make it private first, e.g. mount --make-private on its mount point)",
-		    (int)pid, ns_type_proc_name(type, true), target, strerror(EINVAL), target);
+		    (int)pid, ns_type_proc_name(type, true), target, strerror(-r), target);
 	die(r, "mount /proc/%d/ns/%s on %s failed", (int)pid, ns_type_proc_name(type, true),
 	    target);
 }

@@ -278,7 +278,7 @@ case_persist_root() {
 	mount --bind "$T/s" "$T/s" && mount --make-shared "$T/s" && touch "$T/s/f"
 	run_as root "$NSRUN" --mount="$T/s/f" true
 	expect_err "root: --mount=FILE on a shared mount: the hint" 1 \
-		"^nsrun: mount /proc/[0-9]+/ns/mnt on $T/s/f failed: Invalid argument \(the mount holding '$T/s/f' is shared; make it private first, e\.g\. mount --make-private on its mount point\)\$"
+		"^nsrun: mount /proc/[0-9]+/ns/mnt on $T/s/f failed: (Invalid argument|Too many levels of symbolic links) \(the mount holding '$T/s/f' is shared; make it private first, e\.g\. mount --make-private on its mount point\)\$"
 	check "root: --mount=FILE on a shared mount: nothing left mounted" mountpoint_free "$T/s/f"
 	run_as root "$NSRUN" --net="$T/s/f" true
 	expect "root: --net=FILE on a shared mount is fine" 0 ""

@@ -539,7 +539,6 @@ void parse_options(int argc, char **argv, struct nsrun_opts *o)
 		}
 	}
 	o->argv = argv + optind;
-	session_dispatch(o);
 
 	if ((o->force_monotonic || o->force_boottime) && !(o->flags & NS_CLONE_NEWTIME))
 		diex("options --monotonic and --boottime require unsharing of a time namespace (-T)");

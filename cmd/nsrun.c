@@ -241,6 +241,8 @@ int main(int argc, char **argv)
 	hold_std_fds();
 	close_stdout_atexit();
 	parse_options(argc, argv, &o);
+	/* --destroy and --list-names end here */
+	session_dispatch(&o);
 	supervised = o.timeout_ms || o.status_fd >= 0;
 	if (supervised) {
 		proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -20,6 +20,9 @@
 #define CLONE_NEWTIME NS_CLONE_NEWTIME
 #endif
 
+#ifndef STATX_MNT_ID
+#define STATX_MNT_ID 0x00001000U
+#endif
 #ifndef NSFS_MAGIC
 #define NSFS_MAGIC 0x6e736673
 #endif
@@ -36,6 +39,9 @@
 #endif
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
+#endif
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
 #endif
 #ifndef SYS_openat2
 #define SYS_openat2 437

@@ -42,6 +42,7 @@ struct parser {
 	size_t errsz;
 	int rc;
 	int depth;		/* parentheses and "not"s open around the cursor */
+	size_t regex_cost;	/* nsls_regex_cost() of the patterns so far */
 };
 
 static void node_free(struct node *n)
@@ -319,7 +320,8 @@ static struct node *parse_unary(struct parser *p)
 static struct node *parse_regex(struct parser *p, struct node *l, bool neg)
 {
 	struct node *r, *n;
-	regex_t re;
+	regex_t re = { 0 };
+	size_t cost;
 	int rc;
 
 	r = parse_unary(p);
@@ -332,9 +334,18 @@ static struct node *parse_regex(struct parser *p, struct node *l, bool neg)
 		node_free(r);
 		return fail(p, "the right side of =~ and !~ must be a string");
 	}
-	/* compiled before the node owns @r, so that nothing is freed twice;
-	 * the text is regerror(3)'s, as libsmartcols reports it */
-	rc = regcomp(&re, r->str, REG_EXTENDED | REG_NOSUB);
+	/* all the patterns of one filter share one budget; past it, the
+	 * words of regcomp's own refusal */
+	rc = nsls_regex_cost(r->str, &cost);
+	p->regex_cost = cost > NSLS_FILTER_REGEX_MAX - p->regex_cost ? NSLS_FILTER_REGEX_MAX + 1
+								     : p->regex_cost + cost;
+	if (rc == 0 && p->regex_cost > NSLS_FILTER_REGEX_MAX)
+		rc = REG_ESIZE;
+	if (rc == 0) {
+		/* compiled before the node owns @r, so that nothing is freed
+		 * twice; the text is regerror(3)'s, as libsmartcols reports it */
+		rc = regcomp(&re, r->str, REG_EXTENDED | REG_NOSUB);
+	}
 	if (rc != 0) {
 		char msg[128];
 

@@ -13,6 +13,17 @@ struct nsls_filter;
  * Parsing, evaluating and freeing recurse once a level. */
 #define NSLS_FILTER_DEPTH_MAX 1000
 
+/* What the regular expressions of one filter may cost together, in
+ * nsls_regex_cost()'s units: some tens of megabytes of regcomp(3)'s.
+ * "(a{256}){256}" is within it, as are 2,000 groups or 160 anchors. */
+#define NSLS_FILTER_REGEX_MAX ((size_t)1 << 22)
+
+/* Sets @ret_cost to what glibc's regcomp(3) would spend on compiling
+ * @pattern, in units of about ten bytes, saturating far past
+ * NSLS_FILTER_REGEX_MAX. Returns 0, or REG_BADRPT for a repetition right
+ * after a repetition ("a**"), which POSIX leaves undefined. */
+int nsls_regex_cost(const char *pattern, size_t *ret_cost);
+
 /* Looks a column name up (case-insensitive); returns its id and whether it
  * holds numbers, or -1 for an unknown column. */
 typedef int (*nsls_filter_column_fn)(const char *name, size_t len, bool *ret_number);

@@ -135,6 +135,27 @@ case_big() {
 	hostile_case "-Q 20,000 terms joined by or, 1 MiB of stack" 1 \
 		'nested deeper than 1000 levels$' -- prlimit --stack=1048576 \
 		"$NSLS" -Q "NS$(yes ' or NS' | head -n 20000 | tr -d '\n')"
+	# regcomp(3) writes repetitions out and its closures grow with the
+	# square of the empty nodes and the cube of the anchors: patterns of a
+	# few bytes that would take gigabytes and minutes are refused at once
+	hostile_case "-Q four nested {100}" 1 'Regular expression too big$' -- \
+		timeout 10 "$NSLS" -Q 'COMMAND =~ "(((a{100}){100}){100}){100}"'
+	# POSIX leaves a repetition of a repetition undefined; glibc's cost
+	# for it grows exponentially
+	hostile_case "-Q a+ stacked around a star" 1 'Invalid preceding regular expression$' -- \
+		timeout 10 "$NSLS" -Q 'COMMAND =~ "a+++++*++++++++++++"'
+	hostile_case "-Q 100 stars after an anchor" 1 'Invalid preceding regular expression$' -- \
+		timeout 10 "$NSLS" -Q "COMMAND =~ \"^0$(printf '%*s' 100 '' | tr ' ' '*')\""
+	hostile_case "-Q starred groups nested 200 deep" 1 'Regular expression too big$' -- \
+		timeout 10 "$NSLS" -Q "COMMAND =~ \"^$(printf '%*s' 200 '' | tr ' ' '(')0$(yes ')*' | head -n 200 | tr -d '\n')\""
+	hostile_case "-Q 2,000 anchors" 1 'Regular expression too big$' -- \
+		timeout 10 "$NSLS" -Q "COMMAND =~ \"$(printf '%*s' 2000 '' | tr ' ' '^')\""
+	hostile_case "-Q 30,000 times a*" 1 'Regular expression too big$' -- \
+		timeout 10 "$NSLS" -Q "COMMAND =~ \"$(yes 'a*' | head -n 30000 | tr -d '\n')\""
+	hostile_case "-Q 20 patterns share one budget" 1 'Regular expression too big$' -- \
+		timeout 10 "$NSLS" -Q "NS == 0$(yes ' or COMMAND =~ "(a{256}){256}"' | head -n 20 | tr -d '\n')"
+	hostile_case "-Q 65,536 nodes written out" 0 - -- \
+		timeout 10 "$NSLS" -n -Q 'COMMAND =~ "(a{256}){256}" or TYPE =~ "^(mnt|net)+[a-z]{0,3}$"'
 	# as deep as allowed: it parses and runs (with -p 1, one row at most),
 	# within a stack of 1 MiB (the sanitizer build's frames included)
 	deep=$(printf '%*s' 999 '' | tr ' ' '(')NS$(printf '%*s' 999 '' | tr ' ' ')')

@@ -58,6 +58,14 @@ init_of() {
 	cut -d: -f1 "$(sdir "$1")/$2/init" 2>/dev/null
 }
 
+# destroy_session MODE NAME INIT DESC: --destroy NAME succeeds silently and
+# leaves nothing of it, its init INIT included
+destroy_session() {
+	run_as "$1" "$NSRUN" --destroy "$2"
+	expect "$4: --destroy" 0 ""
+	check "$4: nothing remains" session_gone "$1" "$2" "$3"
+}
+
 case_lab() {
 	local m=$1 init a b spid
 	# shellcheck disable=SC2046
@@ -158,9 +166,7 @@ case_killed_creator() {
 	init=$(init_of "$m" k)
 	run_as "$m" "$NSRUN" --enter --name k hostname
 	expect "$m: creator killed by SIGKILL: the session still enters" 0 lab1
-	run_as "$m" "$NSRUN" --destroy k
-	expect "$m: creator killed: --destroy" 0 ""
-	check "$m: creator killed: nothing remains" session_gone "$m" k "$init"
+	destroy_session "$m" k "$init" "$m: creator killed"
 	check "$m: creator killed: its program ended with the PID namespace" \
 		wait_for 5 sh -c '! pgrep -f "^sleep 1000$" >/dev/null'
 }
@@ -174,9 +180,7 @@ case_killed_program() {
 	init=$(init_of "$m" kp)
 	run_as "$m" "$NSRUN" --enter --name kp hostname
 	expect "$m: the creating program killed: the session enters" 0 kp1
-	run_as "$m" "$NSRUN" --destroy kp
-	expect "$m: the creating program killed: --destroy" 0 ""
-	check "$m: the creating program killed: nothing remains" session_gone "$m" kp "$init"
+	destroy_session "$m" kp "$init" "$m: the creating program killed"
 }
 
 # the init killed, or (root) the bound files unmounted: a stale session

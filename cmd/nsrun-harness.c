@@ -16,6 +16,23 @@
 #include "cli.h"
 #include "nsrun.h"
 
+static const char *const ns_option[NS_TYPE_MAX] = {
+	[NS_TYPE_MNT] = "--mount",   [NS_TYPE_UTS] = "--uts",   [NS_TYPE_IPC] = "--ipc",
+	[NS_TYPE_NET] = "--net",     [NS_TYPE_PID] = "--pid",   [NS_TYPE_USER] = "--user",
+	[NS_TYPE_CGROUP] = "--cgroup", [NS_TYPE_TIME] = "--time",
+};
+
+static const char *const ns_title[NS_TYPE_MAX] = {
+	[NS_TYPE_MNT] = "mount",     [NS_TYPE_UTS] = "UTS",     [NS_TYPE_IPC] = "IPC",
+	[NS_TYPE_NET] = "network",   [NS_TYPE_PID] = "PID",     [NS_TYPE_USER] = "user",
+	[NS_TYPE_CGROUP] = "cgroup", [NS_TYPE_TIME] = "time",
+};
+
+const char *title_of_type(enum ns_type type)
+{
+	return ns_title[type];
+}
+
 void add_sysctl(struct nsrun_opts *o, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
@@ -119,6 +136,32 @@ int parse_status_fd(const char *s)
 	if ((fl & O_ACCMODE) == O_RDONLY)
 		die(-EBADF, "invalid --json-status-fd '%s'", s);
 	return (int)fd;
+}
+
+/* A sysctl is written in a namespace of ours, never in the caller's: as
+ * root, the caller's would be the whole machine's. */
+void check_sysctls(const struct nsrun_opts *o)
+{
+	for (size_t i = 0; i < o->nsysctls; i++) {
+		struct sysctl_spec *s = &o->sysctls[i];
+		int t = ns_sysctl_type(s->key);
+
+		if (t == -EINVAL)
+			diex("invalid sysctl key '%s'", s->key);
+		if (t < 0)
+			diex("cannot set sysctl '%s': it is not per-namespace; it would change the whole system",
+			     s->key);
+		if (!(o->flags & ns_type_flag(t)))
+			diex("cannot set sysctl '%s': it belongs to the %s namespace, which is not a new one here (add %s)",
+			     s->key, ns_title[t], ns_option[t]);
+		/* ns_last_pid is that of the writer's PID namespace, and
+		 * unshare(CLONE_NEWPID) moves only the children there: nsrun
+		 * itself would write the host's */
+		if (t == NS_TYPE_PID && !o->fork)
+			diex("cannot set sysctl '%s': only a forked child is in the new PID namespace; without --fork it would change the host's (add --fork)",
+			     s->key);
+		s->type = t;
+	}
 }
 
 /* Before the user namespace exists: only there may a privileged caller

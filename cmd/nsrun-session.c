@@ -88,6 +88,23 @@ static void take_back(void)
 	}
 }
 
+/* what a session of root's binds: each new namespace but the mount
+ * namespace (see add_targets()) */
+static bool bound(const struct nsrun_opts *o, enum ns_type t)
+{
+	return (o->flags & ns_type_flag(t)) && t != NS_TYPE_MNT;
+}
+
+bool session_binds(const struct nsrun_opts *o, bool root)
+{
+	if (!o->session || !root)
+		return false;
+	for (int t = 0; t < NS_TYPE_MAX; t++)
+		if (bound(o, t))
+			return true;
+	return false;
+}
+
 /* Root's sessions: every namespace bound below the session, and the
  * network namespace also under /run/netns, by nsrun's persistence (the
  * targets opened here, before anything runs). The mount namespace is held
@@ -99,7 +116,7 @@ static void add_targets(struct nsrun_opts *o)
 	for (int t = 0; t < NS_TYPE_MAX; t++) {
 		int r;
 
-		if (!(o->flags & ns_type_flag(t)) || t == NS_TYPE_MNT)
+		if (!bound(o, t))
 			continue;
 		r = ns_session_target(made.sfd, t, &o->persist_fd[t]);
 		if (r < 0)
@@ -136,7 +153,7 @@ static void add_targets(struct nsrun_opts *o)
 	}
 }
 
-void session_prepare(struct nsrun_opts *o)
+void session_prepare(struct nsrun_opts *o, bool root)
 {
 	uint32_t types = 0;
 	int r;
@@ -169,7 +186,7 @@ void session_prepare(struct nsrun_opts *o)
 	if (r < 0)
 		die(r, "cannot create session '%s' in %s", made.name, made.dir);
 	atexit(take_back);
-	made.root = ns_session_root();
+	made.root = root;
 	if (made.root)
 		add_targets(o);
 }

@@ -18,111 +18,6 @@
 #include "nsrun.h"
 #include "config.h"
 
-/* what ns_idmap_parse_range() and the kernel take */
-#define RANGE_RULE "count at least 1, ids below 4294967295"
-
-/* The first subordinate range of the caller in @path: "auto" maps it from
- * inner id 0, "subids" maps it onto itself. */
-static void subid_range(const char *path, uid_t euid, bool identity, struct ns_idmap_range *ret)
-{
-	struct passwd *pw = getpwuid(euid);
-	struct ns_subid s;
-	int r;
-
-	/* unshare(1)'s words, its full stop included */
-	if (!pw)
-		diex("you (user %u) don't exist.", (unsigned)euid);
-	r = ns_subid_lookup(path, pw->pw_name, euid, &s);
-	/* ns_subid_lookup() says ENOENT also when @path itself is missing */
-	if (r == -ENOENT && access(path, F_OK) == 0)
-		diex("no line matching user \"%s\" in %s", pw->pw_name, path);
-	if (r < 0)
-		die(r, "could not open '%s'", path);
-	/* a line reaching id 2^32-1 would wrap round to low ids */
-	if ((uint64_t)s.start + s.count > UINT32_MAX)
-		diex("invalid mapping '%u:%u' for user '%s' in %s (%s)", s.start, s.count,
-		     pw->pw_name, path, RANGE_RULE);
-	*ret = (struct ns_idmap_range){
-		.inner = identity ? s.start : NS_ID_NONE,
-		.outer = s.start,
-		.count = s.count,
-	};
-}
-
-static noreturn void single_failed(int r, const char *kind)
-{
-	if (r == -ERANGE)
-		diex("invalid %s mapping (%s)", kind, RANGE_RULE);
-	diex("/proc/%d/%s_map too large for kernel 4k limit (the kernel takes %d ranges)",
-	     (int)getpid(), kind, NS_IDMAP_MAX);
-}
-
-void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m)
-{
-	int r;
-
-	if (o->map_current_user)
-		o->map_user = m->euid;
-	if (o->map_current_group)
-		o->map_group = m->egid;
-	/* what -r, -c and --map-group do for themselves (set_single_maps),
-	 * the privileged helper does for the owner */
-	m->deny_setgroups = o->map_group != NS_ID_NONE && o->owner_gid != NS_ID_NONE;
-
-	for (size_t i = 0; i < o->nspecs; i++) {
-		const struct map_spec *s = &o->specs[i];
-		bool uids = s->kind == NS_UID_MAP;
-		struct ns_idmap *map = uids ? &m->users : &m->groups;
-		const char *subid = uids ? NS_PATH_SUBUID : NS_PATH_SUBGID;
-		struct ns_idmap_range range;
-
-		if (strcmp(s->arg, "all") == 0) {
-			char path[64];
-
-			snprintf(path, sizeof(path), "/proc/self/%s", ns_idmap_file(s->kind));
-			r = ns_idmap_read_kernel(path, map);
-			if (r < 0)
-				die(r, "could not open '%s'", path);
-		} else {
-			if (strcmp(s->arg, "auto") == 0 || strcmp(s->arg, "subids") == 0) {
-				subid_range(subid, m->euid, strcmp(s->arg, "subids") == 0, &range);
-			} else {
-				r = ns_idmap_parse_range(s->arg, &range);
-				if (r == -ERANGE)
-					diex("invalid mapping '%s' (%s)", s->arg, RANGE_RULE);
-				if (r < 0)
-					diex("invalid mapping '%s' (expected inner:outer:count)", s->arg);
-			}
-			r = ns_idmap_prepend(map, &range);
-			if (r < 0)
-				diex("/proc/%d/%s too large for kernel 4k limit (the kernel takes %d ranges)",
-				     (int)getpid(), ns_idmap_file(s->kind), NS_IDMAP_MAX);
-		}
-		if (uids)
-			m->have_users = true;
-		else
-			m->have_groups = true;
-	}
-
-	/* A single-ID map given with ranges (or with --owner, where the
-	 * privileged helper child must write it) joins the range map, with a
-	 * hole cut where it overlaps. */
-	if (m->have_users || (o->map_user != NS_ID_NONE && o->owner_uid != NS_ID_NONE)) {
-		r = ns_idmap_add_single(&m->users, m->euid, o->map_user);
-		if (r < 0)
-			single_failed(r, "uid");
-		m->have_users = true;
-		o->map_user = NS_ID_NONE;
-	}
-	if (m->have_groups || (o->map_group != NS_ID_NONE && o->owner_gid != NS_ID_NONE)) {
-		r = ns_idmap_add_single(&m->groups, m->egid, o->map_group);
-		if (r < 0)
-			single_failed(r, "gid");
-		m->have_groups = true;
-		o->map_group = NS_ID_NONE;
-	}
-}
-
 /* Fork a child that blocks until the parent calls release_child(). A pipe,
  * not an eventfd: if the parent dies first the child reads end-of-file and
  * leaves instead of waiting forever. */
@@ -562,7 +457,7 @@ static const char *privileged_nsmap(void)
  * user namespace: root writes the maps itself, anyone else needs a
  * privileged helper: nsmap, both maps in one run, or else newuidmap and
  * newgidmap. Exits with the status of the first failure. */
-void write_maps_for(pid_t ppid, int ppidfd, const struct nsrun_maps *m)
+static noreturn void write_maps_for(pid_t ppid, int ppidfd, const struct nsrun_plan *p)
 {
 	const char *nsmap;
 	int r;
@@ -574,21 +469,22 @@ void write_maps_for(pid_t ppid, int ppidfd, const struct nsrun_maps *m)
 
 		if (proc < 0)
 			die(proc, "cannot open /proc/%d", (int)ppid);
-		if (m->have_users)
-			write_map_or_die(proc, ppid, NS_UID_MAP, &m->users);
-		if (m->deny_setgroups) {
+		if (p->uid.writer == MAP_HELPER)
+			write_map_or_die(proc, ppid, NS_UID_MAP, &p->uid.map);
+		if (p->helper_denies_setgroups) {
 			r = ns_setgroups_write(proc, false);
 			if (r < 0 && r != -ENOENT)
 				die(r, "cannot write /proc/%d/setgroups", (int)ppid);
 		}
-		if (m->have_groups)
-			write_map_or_die(proc, ppid, NS_GID_MAP, &m->groups);
+		if (p->gid.writer == MAP_HELPER)
+			write_map_or_die(proc, ppid, NS_GID_MAP, &p->gid.map);
 		_exit(0);
 	}
 	nsmap = privileged_nsmap();
 	if (nsmap) {
-		r = ns_idmap_run_nsmap(nsmap, ppid, m->have_users ? &m->users : NULL,
-				       m->have_groups ? &m->groups : NULL);
+		r = ns_idmap_run_nsmap(nsmap, ppid,
+				       p->uid.writer == MAP_HELPER ? &p->uid.map : NULL,
+				       p->gid.writer == MAP_HELPER ? &p->gid.map : NULL);
 		if (r == -EPROTO)
 			_exit(1);
 		if (r < 0)
@@ -596,18 +492,36 @@ void write_maps_for(pid_t ppid, int ppidfd, const struct nsrun_maps *m)
 		_exit(0);
 	}
 	for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++) {
-		const struct ns_idmap *map = k == NS_UID_MAP ? &m->users : &m->groups;
+		const struct plan_map *pm = k == NS_UID_MAP ? &p->uid : &p->gid;
 		const char *helper = helper_path(k);
 
-		if (!(k == NS_UID_MAP ? m->have_users : m->have_groups))
+		if (pm->writer != MAP_HELPER)
 			continue;
-		r = ns_idmap_run_helper(helper, ppid, map);
+		r = ns_idmap_run_helper(helper, ppid, &pm->map);
 		if (r == -EPROTO)
 			_exit(1);
 		if (r < 0)
 			die(r, "failed to execute %s", helper);
 	}
 	_exit(0);
+}
+
+pid_t fork_map_writer(const struct nsrun_plan *p, int self_pidfd, int *ret_fd)
+{
+	pid_t ppid = getpid(), pid = fork_waiting(ret_fd);
+
+	if (pid == 0)
+		write_maps_for(ppid, self_pidfd, p);
+	return pid;
+}
+
+pid_t fork_veth_creator(const struct nsrun_plan *p, int self_pidfd, int *ret_fd)
+{
+	pid_t ppid = getpid(), pid = fork_waiting(ret_fd);
+
+	if (pid == 0)
+		create_veths_for(ppid, self_pidfd, p->o);
+	return pid;
 }
 
 void unshare_or_die(int flags)
@@ -627,34 +541,45 @@ void unshare_or_die(int flags)
 		die(r, "unshare failed");
 }
 
-void set_single_maps(const struct nsrun_opts *o, const struct nsrun_maps *m)
+static void write_single_or_die(int proc, enum ns_idmap_kind kind, const struct ns_idmap *map)
 {
-	_cleanup_close_ int proc = -1;
+	int r = ns_idmap_write_single(proc, kind, map->r[0].inner, map->r[0].outer);
+
+	if (r < 0)
+		die(r, open_failed(r) ? "cannot open /proc/self/%s" : "write failed /proc/self/%s",
+		    ns_idmap_file(kind));
+}
+
+void set_single_maps(const struct nsrun_plan *p)
+{
+	_cleanup_close_ int proc = ns_proc_open(0);
 	int r;
 
-	if (o->map_user == NS_ID_NONE && o->map_group == NS_ID_NONE)
-		return;
-	proc = ns_proc_open(0);
 	if (proc < 0)
 		die(proc, "cannot open /proc/self");
-	if (o->map_user != NS_ID_NONE) {
-		r = ns_idmap_write_single(proc, NS_UID_MAP, o->map_user, m->euid);
-		if (r < 0)
-			die(r, open_failed(r) ? "cannot open /proc/self/%s" : "write failed /proc/self/%s",
-			    ns_idmap_file(NS_UID_MAP));
-	}
-	if (o->map_group != NS_ID_NONE) {
+	if (p->uid.writer == MAP_SELF)
+		write_single_or_die(proc, NS_UID_MAP, &p->uid.map);
+	if (p->gid.writer == MAP_SELF) {
 		/* unprivileged writers must deny setgroups before gid_map;
 		 * see user_namespaces(7) */
 		r = ns_setgroups_write(proc, false);
 		if (r < 0 && r != -ENOENT)
 			die(r, open_failed(r) ? "cannot open %s" : "write failed %s",
 			    "/proc/self/setgroups");
-		r = ns_idmap_write_single(proc, NS_GID_MAP, o->map_group, m->egid);
-		if (r < 0)
-			die(r, open_failed(r) ? "cannot open /proc/self/%s" : "write failed /proc/self/%s",
-			    ns_idmap_file(NS_GID_MAP));
+		write_single_or_die(proc, NS_GID_MAP, &p->gid.map);
 	}
+}
+
+void set_setgroups(const struct nsrun_plan *p)
+{
+	_cleanup_close_ int proc = ns_proc_open(0);
+	int r = proc < 0 ? proc : ns_setgroups_write(proc, p->setgroups == SETGROUPS_ALLOW);
+
+	if (r == -EPERM && p->gid.writer == MAP_SELF)
+		diex("write failed /proc/self/setgroups: %s (-r, -c and --map-group deny setgroups themselves before writing the gid map, after which it cannot change)",
+		     strerror(EPERM));
+	if (r < 0 && r != -ENOENT)
+		die(r, open_failed(r) ? "cannot open %s" : "write failed %s", "/proc/self/setgroups");
 }
 
 void setup_mounts(const struct nsrun_opts *o)

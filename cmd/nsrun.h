@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* nsrun's options and the setup steps main() runs through. */
+/* nsrun's options, the plan made of them, and the steps it runs through. */
 #ifndef NSUTILS_NSRUN_H
 #define NSUTILS_NSRUN_H
 
@@ -98,40 +98,75 @@ struct nsrun_opts {
 	char **argv;
 };
 
-/* The maps resolved from the options, and the ids they are built from: the
- * caller's as unshare sees them, taken before any namespace changes them,
- * or the owner's with --owner. */
-struct nsrun_maps {
-	uid_t euid;
-	gid_t egid;
-	/* the privileged helper denies setgroups before the gid map (--owner
-	 * with -r, -c or --map-group) */
-	bool deny_setgroups;
-	bool have_users;
-	bool have_groups;
-	struct ns_idmap users;
-	struct ns_idmap groups;
+/* Who writes an id map of the new user namespace. */
+enum map_writer {
+	MAP_NONE,   /* nobody: the namespace has no such map */
+	MAP_HELPER, /* the map writer, a child forked before unshare(2): ranges, or --owner */
+	MAP_SELF,   /* nsrun itself: the single map of -r, -c, --map-user or --map-group */
 };
 
-/* nsrun-opts.c */
-void parse_options(int argc, char **argv, struct nsrun_opts *o);
-/* Whether libns' error @r for writing a /proc file came from its open(2):
- * unshare(1) says "cannot open PATH" then, and "write failed PATH" when the
- * write(2) failed. Of the errors these files give, EACCES, ENOENT and
- * ENOTDIR come only from open(2). */
-bool open_failed(int r);
-/* setuid(2) or setgid(2) failed with errno: unshare(1)'s words @what, and a
- * hint when @kind ("uid" or "gid") @id is not mapped in the namespace. */
-noreturn void id_change_failed(const char *what, const char *kind, uint32_t id);
+struct plan_map {
+	enum map_writer writer;
+	struct ns_idmap map; /* as written; one range where MAP_SELF */
+};
 
-/* nsrun-setup.c: the steps of main(), in the order unshare(1) takes them */
-void resolve_maps(struct nsrun_opts *o, struct nsrun_maps *m);
-pid_t fork_waiting(int *ret_fd);
-void release_child(pid_t pid, int fd);
+/* What nsrun does, in this order; each step is in a plan only where it
+ * has something to do, but for STEP_HELPERS, STEP_UNSHARE and STEP_EXEC. */
+enum plan_step {
+	STEP_PROC,            /* /proc opened for the reports of the parent of --fork */
+	STEP_RLIMITS,         /* --rlimit, before the user namespace exists */
+	STEP_HELPERS,         /* SIGCHLD reset, namespace files opened, helper children forked */
+	STEP_OWNER,           /* --owner's credentials */
+	STEP_UNSHARE,
+	STEP_RELEASE_HELPERS, /* the map writer and the veth creator do their work */
+	STEP_TIME_OFFSETS,
+	STEP_SESSION_INIT,    /* --name: the init that holds the session */
+	STEP_FORK,            /* the parent of --fork does not come back */
+	STEP_SINGLE_MAPS,
+	STEP_SETGROUPS,       /* --setgroups */
+	STEP_PERSIST,         /* without --fork the binds; the helpers' pidfd closed */
+	STEP_MOUNTS,          /* /proc/sys opened for --sysctl, then the mounts and directories */
+	STEP_NAMESPACES,      /* loopback, sysctls, hostname */
+	STEP_CREDENTIALS,
+	STEP_ENVIRONMENT,
+	STEP_NEW_SESSION,
+	STEP_PARENT_WATCH,    /* --kill-child */
+	STEP_EXEC,            /* past the gate, the binds kept, the program run */
+	STEP_MAX
+};
 
-/* nsrun-watchdog.c */
-int watchdog_start(int parent_pidfd, int sig);
-void watchdog_hand(int sock, int pidfd);
+/* Everything nsrun decides from its options, once, before it changes
+ * anything: --dry-run prints it, a real run walks its steps. */
+struct nsrun_plan {
+	struct nsrun_opts *o;
+	bool dry_run;
+	/* the ids the maps are built from: the caller's, taken before any
+	 * namespace changes them, or the owner's with --owner */
+	uid_t euid;
+	gid_t egid;
+	struct plan_map uid, gid;
+	/* setgroups: what --setgroups has nsrun write after its maps
+	 * (SETGROUPS_NONE: nothing), whether the map writer denies it before
+	 * the gid map (--owner with -r, -c or --map-group), and what the
+	 * namespace ends with, whoever wrote it */
+	enum setgroups_mode setgroups;
+	bool helper_denies_setgroups;
+	enum setgroups_mode setgroups_end;
+	/* --name as root of the initial user namespace: the session binds */
+	bool session_root;
+	/* namespace files to bind: given, or a session's of root */
+	bool persist;
+	/* the helper children, and the pidfd by which they reach nsrun */
+	bool binder, map_writer, veth_creator, watchdog;
+	bool self_pidfd;
+	/* the parent of --fork: polls (--timeout, --json-status-fd), holds
+	 * the child at a gate before its exec, signals it through a pidfd */
+	bool supervised;
+	bool gate;
+	bool child_pidfd;
+	enum plan_step step[STEP_MAX];
+	size_t nsteps;
+};
 
 /* A gate holds a forked child at a point of its choosing (nsrun's child of
  * --fork: just before it execs the program) until the parent lets it
@@ -155,6 +190,64 @@ void watchdog_hand(int sock, int pidfd);
 struct gate {
 	int parent, child; /* the two ends; -1 once closed */
 };
+
+/* What a walk holds between its steps: the helpers and their fds, the
+ * pidfds, the gate and pipe of --fork. */
+struct plan_run {
+	pid_t pid_bind, pid_idmap, pid_veth;
+	int fd_bind, fd_idmap, fd_veth;
+	int self_pidfd;   /* nsrun's, for its helpers */
+	int parent_pidfd; /* nsrun's, for --kill-child */
+	int watchdog_fd;
+	int proc_fd;      /* /proc as nsrun found it (STEP_PROC) */
+	int sys_fd;       /* /proc/sys, for --sysctl */
+	int ready;        /* the child's end of the pipe it closes at exec */
+	struct gate gate;
+};
+
+/* nsrun-opts.c */
+void parse_options(int argc, char **argv, struct nsrun_opts *o);
+/* Whether libns' error @r for writing a /proc file came from its open(2):
+ * unshare(1) says "cannot open PATH" then, and "write failed PATH" when the
+ * write(2) failed. Of the errors these files give, EACCES, ENOENT and
+ * ENOTDIR come only from open(2). */
+bool open_failed(int r);
+/* setuid(2) or setgid(2) failed with errno: unshare(1)'s words @what, and a
+ * hint when @kind ("uid" or "gid") @id is not mapped in the namespace. */
+noreturn void id_change_failed(const char *what, const char *kind, uint32_t id);
+
+/* nsrun-plan.c: the plan, its checks and its walk. plan_build() fills @p
+ * from the parsed @o, which it keeps; it reads what the maps are built from
+ * (the caller's ids, /etc/subuid, /proc/self/uid_map) and exits on a bad
+ * map, changing nothing. */
+void plan_build(struct nsrun_plan *p, struct nsrun_opts *o);
+/* the checks made before anything changes, the same for --dry-run */
+void plan_check(const struct nsrun_plan *p);
+/* prints the plan (--dry-run) and exits, or runs its steps and the program */
+noreturn void plan_walk(const struct nsrun_plan *p);
+
+/* nsrun-fork.c: the parent of --fork. Forks; returns in the child, which
+ * goes on with the steps after STEP_FORK. */
+void fork_program(const struct nsrun_plan *p, struct plan_run *run);
+
+/* nsrun-watchdog.c: --kill-child's watchdog, forked before unshare(2); its
+ * socket, to which watchdog_hand() gives the program's pidfd */
+int watchdog_start(int parent_pidfd, int sig);
+void watchdog_hand(int sock, int pidfd);
+
+/* nsrun-setup.c: the steps, in the order unshare(1) takes them, and the
+ * helper children: each forked, waiting, until release_child() lets it do
+ * its work, waits for it and fails as it failed */
+pid_t fork_waiting(int *ret_fd);
+void release_child(pid_t pid, int fd);
+/* the map writer: writes the maps of MAP_HELPER (and denies setgroups
+ * where the plan says) once nsrun, reached through its pidfd
+ * @self_pidfd, is in its new user namespace */
+pid_t fork_map_writer(const struct nsrun_plan *p, int self_pidfd, int *ret_fd);
+/* the veth creator: makes the pairs of --veth from nsrun's network
+ * namespace into the new one, once nsrun (@self_pidfd) has it */
+pid_t fork_veth_creator(const struct nsrun_plan *p, int self_pidfd, int *ret_fd);
+
 void gate_init(struct gate *g);
 void gate_child(struct gate *g);
 void gate_pass(struct gate *g);
@@ -174,9 +267,9 @@ void persist_all(const struct nsrun_opts *o, pid_t pid, int pidfd);
 pid_t fork_binder(const struct nsrun_opts *o, int ppidfd, int *ret_fd);
 void persist_held(pid_t pid, int fd);
 void persist_commit(void);
-noreturn void write_maps_for(pid_t ppid, int ppidfd, const struct nsrun_maps *m);
 void unshare_or_die(int flags);
-void set_single_maps(const struct nsrun_opts *o, const struct nsrun_maps *m);
+void set_single_maps(const struct nsrun_plan *p);
+void set_setgroups(const struct nsrun_plan *p);
 void setup_mounts(const struct nsrun_opts *o);
 void set_credentials(const struct nsrun_opts *o);
 void set_environment(const struct nsrun_opts *o);
@@ -209,13 +302,19 @@ void add_rlimit(struct nsrun_opts *o, const char *arg);
 void add_veth(struct nsrun_opts *o, const char *arg);
 int parse_status_fd(const char *s);
 void apply_rlimits(const struct nsrun_opts *o);
+const char *title_of_type(enum ns_type type); /* "network", "mount", ... */
+/* the sysctls' keys checked, and the namespace of each noted */
+void check_sysctls(const struct nsrun_opts *o);
+/* the veth creator's work, in the child fork_veth_creator() forks */
 noreturn void create_veths_for(pid_t ppid, int ppidfd, const struct nsrun_opts *o);
 int open_proc_sys(const struct nsrun_opts *o);
 void setup_namespaces(const struct nsrun_opts *o, int sys_fd);
 void new_session(const struct nsrun_opts *o);
 
 /* nsrun-session.c */
-void session_prepare(struct nsrun_opts *o);
+/* whether a session (of root's with @root) binds namespace files */
+bool session_binds(const struct nsrun_opts *o, bool root);
+void session_prepare(struct nsrun_opts *o, bool root);
 void session_start_init(const struct nsrun_opts *o);
 void session_commit(void);
 void session_dispatch(struct nsrun_opts *o);
@@ -227,10 +326,5 @@ noreturn void session_list_main(bool json);
  * is entered and @argv run as ip netns exec does, and never returns. */
 void session_enter_files(const char *name, char **argv, uint32_t *types, int fd[NS_TYPE_MAX],
 			 const char *label[NS_TYPE_MAX]);
-
-/* nsrun-plan.c */
-const char *title_of_type(enum ns_type type); /* "network", "mount", ... */
-void check_sysctls(const struct nsrun_opts *o);
-noreturn void print_plan(const struct nsrun_opts *o, const struct nsrun_maps *m);
 
 #endif

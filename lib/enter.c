@@ -543,33 +543,15 @@ int ns_environ_read(int proc_fd, char ***ret, size_t *ret_n)
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
 	_cleanup_free_ char **vec = NULL;
-	size_t len = 0, cap = 0, n = 0;
+	size_t len = 0, n = 0;
+	int r;
 
 	fd = openat(proc_fd, "environ", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	for (;;) {
-		ssize_t got;
-
-		if (cap - len < 4096) {
-			char *p;
-
-			cap = cap ? cap * 2 : 16384;
-			p = realloc(buf, cap);
-			if (!p)
-				return -ENOMEM;
-			buf = p;
-		}
-		got = read(fd, buf + len, cap - len - 1);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			return -errno;
-		if (got == 0)
-			break;
-		len += (size_t)got;
-	}
-	buf[len] = '\0';
+	r = read_all_fd_len(fd, &buf, &len);
+	if (r < 0)
+		return r;
 	/* strings of NAME=value; one without '=' or with an empty name is
 	 * no variable */
 	vec = calloc(len / 2 + 2, sizeof(*vec));

@@ -75,6 +75,7 @@ int write_all(int fd, const void *buf, size_t len);
 int write_once(int fd, const char *text, size_t len);
 int read_all_at(int dirfd, const char *path, char **ret);
 int read_all_fd(int fd, char **ret);
+int read_all_fd_len(int fd, char **ret, size_t *ret_len);
 int write_file_at(int dirfd, const char *path, const char *text);
 int read_file_at(int dirfd, const char *path, char *buf, size_t size);
 int parse_u32(const char *s, uint32_t *ret);

@@ -206,10 +206,28 @@ int ns_session_dir_open(bool create, int *ret_fd)
 	return 0;
 }
 
+/* a new record file @name below @dirfd holding @text; one that could not
+ * be written whole is removed again, so no reader finds half a record */
+static int write_record(int dirfd, const char *name, const char *text)
+{
+	_cleanup_close_ int fd = -1;
+	int r;
+
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	r = write_all(fd, text, strlen(text));
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (r < 0)
+		unlinkat(dirfd, name, 0);
+	return r;
+}
+
 int ns_session_create(int dirfd, const char *name, uint32_t types, int *ret_fd)
 {
 	char text[NS_TYPE_MAX * 8 + 2] = "";
-	_cleanup_close_ int fd = -1, f = -1;
+	_cleanup_close_ int fd = -1;
 	int r;
 
 	r = ns_session_name_check(name);
@@ -229,14 +247,7 @@ int ns_session_create(int dirfd, const char *name, uint32_t types, int *ret_fd)
 			strcat(text, ns_type_name(t));
 		}
 	strcat(text, "\n");
-	f = openat(fd, SESSION_TYPES, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (f < 0) {
-		r = -errno;
-		goto fail;
-	}
-	r = write_all(f, text, strlen(text));
-	if (r == 0 && fsync(f) < 0)
-		r = -errno;
+	r = write_record(fd, SESSION_TYPES, text);
 	if (r < 0)
 		goto fail;
 	*ret_fd = take_fd(&fd);
@@ -332,7 +343,7 @@ static noreturn void keeper(int commit_fd)
 
 int ns_session_start_init(int sfd, pid_t *ret_pid, int *ret_commit_fd)
 {
-	_cleanup_close_ int pidfd = -1, f = -1, commit_r = -1, commit_w = -1;
+	_cleanup_close_ int pidfd = -1, commit_r = -1, commit_w = -1;
 	int p[2];
 	char text[64];
 	uint64_t ino = 0;
@@ -354,18 +365,9 @@ int ns_session_start_init(int sfd, pid_t *ret_pid, int *ret_commit_fd)
 	if (r < 0)
 		goto fail;
 	snprintf(text, sizeof(text), "%d:%llu\n", (int)pid, (unsigned long long)ino);
-	f = openat(sfd, SESSION_INIT, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (f < 0) {
-		r = -errno;
+	r = write_record(sfd, SESSION_INIT, text);
+	if (r < 0)
 		goto fail;
-	}
-	r = write_all(f, text, strlen(text));
-	if (r == 0 && fsync(f) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlinkat(sfd, SESSION_INIT, 0);
-		goto fail;
-	}
 	if (ret_pid)
 		*ret_pid = pid;
 	*ret_commit_fd = take_fd(&commit_w);

@@ -103,9 +103,10 @@ int ns_proc_check_dir(int fd)
 	return 0;
 }
 
-/* Whether the process behind @pidfd has ended: its pidfd turns readable
- * then (pidfd_open(2)), and polling needs no permission over it. */
-static int pidfd_ended(int pidfd)
+/* 0 while the process behind @pidfd runs, -ESRCH once it has ended: its
+ * pidfd turns readable then (pidfd_open(2)), and polling needs no
+ * permission over it. */
+static int pidfd_alive(int pidfd)
 {
 	struct pollfd p = { .fd = pidfd, .events = POLLIN };
 	int n;
@@ -113,7 +114,7 @@ static int pidfd_ended(int pidfd)
 	n = poll_eintr(&p, 1, 0);
 	if (n < 0)
 		return n;
-	return n > 0;
+	return n > 0 ? -ESRCH : 0;
 }
 
 int ns_proc_open_pinned(pid_t pid)
@@ -149,11 +150,9 @@ int ns_proc_open_pidfd(pid_t pid, int pidfd)
 	r = ns_proc_check_dir(fd);
 	if (r < 0)
 		return r;
-	r = pidfd_ended(pidfd);
+	r = pidfd_alive(pidfd);
 	if (r < 0)
 		return r;
-	if (r > 0)
-		return -ESRCH;
 	return take_fd(&fd);
 }
 
@@ -273,11 +272,9 @@ static int open_pid_dir(int proc_fd, pid_t pid, int pidfd)
 	if (fd < 0)
 		return fd;
 	if (pidfd >= 0) {
-		r = pidfd_ended(pidfd);
+		r = pidfd_alive(pidfd);
 		if (r < 0)
 			return r;
-		if (r > 0)
-			return -ESRCH;
 	}
 	return take_fd(&fd);
 }

@@ -236,6 +236,13 @@ int read_all_at(int dirfd, const char *path, char **ret)
 /* read_all_at() of an open @fd, read from where it is. */
 int read_all_fd(int fd, char **ret)
 {
+	return read_all_fd_len(fd, ret, NULL);
+}
+
+/* read_all_fd(), with the length in @ret_len (may be NULL), for text that
+ * may hold NUL bytes of its own. */
+int read_all_fd_len(int fd, char **ret, size_t *ret_len)
+{
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0, cap = 0;
 
@@ -262,5 +269,7 @@ int read_all_fd(int fd, char **ret)
 	}
 	buf[len] = '\0';
 	*ret = take_ptr(&buf);
+	if (ret_len)
+		*ret_len = len;
 	return 0;
 }

@@ -416,30 +416,48 @@ expect_re() {
 	ok "$desc"
 }
 
+# differ_with MODE DESC REF OURS REF_NAME OURS_NAME NORM CHECK ARG...: runs
+# ARG... through the reference tool REF and through OURS as MODE and
+# compares stdout and exit status exactly, and stderr: as many lines, and
+# CHECK REF_STDERR OURS_STDERR (a function) true. NORM (may be empty) is a
+# function NORM TEXT PATH that rewrites each stderr first. The test is
+# "MODE: same as REF_NAME: DESC".
+differ_with() {
+	local mode=$1 desc=$2 ref=$3 ours=$4 name=$5 oname=$6 norm=$7 check=$8
+	shift 8
+	local out1 err1 rc1 good=1
+	run_as "$mode" "$ref" "$@"
+	out1=$OUT err1=$ERR rc1=$RC
+	[ -n "$norm" ] && err1=$("$norm" "$err1" "$ref")
+	run_as "$mode" "$ours" "$@"
+	[ -n "$norm" ] && ERR=$("$norm" "$ERR" "$ours")
+	if [ "$(printf '%s' "$err1" | grep -c '')" -ne "$(printf '%s' "$ERR" | grep -c '')" ]; then
+		good=0
+	elif ! "$check" "$err1" "$ERR"; then
+		good=0
+	fi
+	if [ "$rc1" -ne "$RC" ] || [ "$out1" != "$OUT" ] || [ $good -eq 0 ]; then
+		not_ok "$mode: same as $name: $desc"
+		diag "$(printf '%-8s' "$name:") status $rc1, stdout: $out1, stderr: $err1" \
+			"$(printf '%-8s' "$oname:") status $RC, stdout: $OUT, stderr: $ERR"
+		return 1
+	fi
+	ok "$mode: same as $name: $desc"
+}
+
+# differ's stderr shape: where unshare's has a line "unshare: ...", ours has
+# one "nsrun: ..."
+differ_unshare_shape() {
+	! { printf '%s' "$1" | grep -q '^unshare: ' && ! printf '%s' "$2" | grep -q '^nsrun: '; }
+}
+
 # differ MODE DESC ARGS...: runs ARGS through unshare and through nsrun as
 # MODE and compares stdout and exit status exactly, and stderr's shape: as
 # many lines, each ours prefixed "nsrun:" where unshare's was "unshare:".
 differ() {
 	local mode=$1 desc=$2
 	shift 2
-	local out1 err1 rc1
-	run_as "$mode" "$UNSHARE" "$@"
-	out1=$OUT err1=$ERR rc1=$RC
-	run_as "$mode" "$NSRUN" "$@"
-	local shape_ok=1
-	if [ "$(printf '%s' "$err1" | grep -c '')" -ne "$(printf '%s' "$ERR" | grep -c '')" ]; then
-		shape_ok=0
-	elif printf '%s' "$err1" | grep -q '^unshare: ' &&
-		! printf '%s' "$ERR" | grep -q '^nsrun: '; then
-		shape_ok=0
-	fi
-	if [ "$rc1" -ne "$RC" ] || [ "$out1" != "$OUT" ] || [ $shape_ok -eq 0 ]; then
-		not_ok "$mode: same as unshare: $desc"
-		diag "unshare: status $rc1, stdout: $out1, stderr: $err1" \
-			"nsrun:   status $RC, stdout: $OUT, stderr: $ERR"
-		return 1
-	fi
-	ok "$mode: same as unshare: $desc"
+	differ_with "$mode" "$desc" "$UNSHARE" "$NSRUN" unshare nsrun "" differ_unshare_shape "$@"
 }
 
 # nsenter_norm TEXT PATH: TEXT with getopt's "PATH:" as "nsenter:" and the
@@ -447,6 +465,17 @@ differ() {
 nsenter_norm() {
 	printf '%s\n' "$1" | sed -E "s|^$2:|nsenter:|; s/line ([0-9]+): +[0-9]+ /line \\1: PID /"
 }
+
+# differ_nsenter's stderr check: each line of ours begins with nsenter's;
+# with NSENTER_LOOSE=1 only a "nsenter: " prefix where nsenter has one.
+differ_nsenter_shape() {
+	if [ "${NSENTER_LOOSE:-0}" = 1 ]; then
+		! { printf '%s' "$1" | grep -q '^nsenter: ' && ! printf '%s' "$2" | grep -q '^nsenter: '; }
+	else
+		[[ $2 == "$1"* ]]
+	fi
+}
+
 # differ_nsenter MODE DESC ARG...: runs nsenter(1) ($NSENTER_REF, Debian's
 # 2.38) and ours ($NSENTER, nsrun under that name) with ARG... as MODE and
 # compares stdout and exit status exactly, and stderr: as many lines, each
@@ -456,26 +485,8 @@ nsenter_norm() {
 differ_nsenter() {
 	local mode=$1 desc=$2
 	shift 2
-	local out1 err1 rc1 good=1
-	run_as "$mode" "$NSENTER_REF" "$@"
-	out1=$OUT err1=$(nsenter_norm "$ERR" "$NSENTER_REF") rc1=$RC
-	run_as "$mode" "$NSENTER" "$@"
-	ERR=$(nsenter_norm "$ERR" "$NSENTER")
-	if [ "$(printf '%s' "$err1" | grep -c '')" -ne "$(printf '%s' "$ERR" | grep -c '')" ]; then
-		good=0
-	elif [ "${NSENTER_LOOSE:-0}" = 1 ]; then
-		printf '%s' "$err1" | grep -q '^nsenter: ' &&
-			! printf '%s' "$ERR" | grep -q '^nsenter: ' && good=0
-	elif [[ $ERR != "$err1"* ]]; then
-		good=0
-	fi
-	if [ "$rc1" -ne "$RC" ] || [ "$out1" != "$OUT" ] || [ $good -eq 0 ]; then
-		not_ok "$mode: same as nsenter: $desc"
-		diag "nsenter: status $rc1, stdout: $out1, stderr: $err1" \
-			"ours:    status $RC, stdout: $OUT, stderr: $ERR"
-		return 1
-	fi
-	ok "$mode: same as nsenter: $desc"
+	differ_with "$mode" "$desc" "$NSENTER_REF" "$NSENTER" nsenter ours nsenter_norm \
+		differ_nsenter_shape "$@"
 }
 
 # ======================================================================

@@ -282,6 +282,26 @@ hostile_none_left() {
 }
 
 # hostile_table CMD...: the cases on stdin, one a line, as
+# hostile_split NAME ARGS: the tab-separated ARGS into the array NAME, one
+# element per tab-separated field, empty ones (two tabs in a row, a tab at
+# either end) kept: read(1) would merge or drop them.
+hostile_split() {
+	local -n hostile_split_out=$1
+	local rest=$2
+	hostile_split_out=()
+	while :; do
+		hostile_split_out+=("${rest%%$'\t'*}")
+		[[ $rest == *$'\t'* ]] || break
+		rest=${rest#*$'\t'}
+	done
+}
+
+# hostile_desc: the description of a case from its arguments on stdin:
+# shortened to 70 characters, control characters shown as '?'.
+hostile_desc() {
+	tr -c '[:print:]' '?' | cut -c1-70
+}
+
 # "STATUS|REGEX|ARGS" with the arguments separated by tabs (an empty
 # argument is two tabs in a row); each runs as hostile_case with CMD and the
 # line's arguments appended. Lines that are empty or begin with '#' are
@@ -294,16 +314,8 @@ hostile_table() {
 		line=()
 		[ -n "$args" ] && IFS=$'\t' read -r -a line <<<"$args"
 		# read(1) merges repeated tabs: split by hand to keep empty ones
-		if [[ $args == *$'\t\t'* ]]; then
-			line=()
-			local rest=$args
-			while :; do
-				line+=("${rest%%$'\t'*}")
-				[[ $rest == *$'\t'* ]] || break
-				rest=${rest#*$'\t'}
-			done
-		fi
-		desc=$(printf '%s ' "${line[@]}" | tr -c '[:print:]' '?' | cut -c1-70)
+		[[ $args == *$'\t\t'* ]] && hostile_split line "$args"
+		desc=$(printf '%s ' "${line[@]}" | hostile_desc)
 		hostile_case "${desc% }" "$want" "$re" -- "$@" "${line[@]}"
 	done
 }

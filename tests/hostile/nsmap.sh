@@ -36,22 +36,15 @@ target_stop() {
 # map_table MODE: hostile cases on stdin as STATUS|REGEX|ARGS (tabs between
 # the arguments), each against a fresh target, "@" in ARGS its PID.
 map_table() {
-	local m=$1 want re args line desc rest i
+	local m=$1 want re args line desc i
 	while IFS='|' read -r want re args; do
 		case $want in '' | '#'*) continue ;; esac
-		line=()
-		rest=$args
-		while :; do
-			line+=("${rest%%$'\t'*}")
-			[[ $rest == *$'\t'* ]] || break
-			rest=${rest#*$'\t'}
-		done
+		hostile_split line "$args"
 		target "$m"
 		for i in "${!line[@]}"; do
 			[ "${line[$i]}" = @ ] && line[i]=$TGT
 		done
-		desc=$(printf '%s ' "${line[@]}" | sed "s/\\b$TGT\\b/@/g" | tr -c '[:print:]' '?' |
-			cut -c1-70)
+		desc=$(printf '%s ' "${line[@]}" | sed "s/\\b$TGT\\b/@/g" | hostile_desc)
 		HOSTILE_PIDS=$TGT hostile_case "${desc% }" "$want" "$re" -- "$NSMAP" "${line[@]}"
 		target_stop
 	done

@@ -76,17 +76,11 @@ EOF
 # hostile_net_table: hostile_table's lines, each in a throwaway network
 # namespace with "@" its nsveth's own PID.
 hostile_net_table() {
-	local want re args line desc rest
+	local want re args line desc
 	while IFS='|' read -r want re args; do
 		case $want in '' | '#'*) continue ;; esac
-		line=()
-		rest=$args
-		while :; do
-			line+=("${rest%%$'\t'*}")
-			[[ $rest == *$'\t'* ]] || break
-			rest=${rest#*$'\t'}
-		done
-		desc=$(printf '%s ' "${line[@]}" | tr -c '[:print:]' '?' | cut -c1-70)
+		hostile_split line "$args"
+		desc=$(printf '%s ' "${line[@]}" | hostile_desc)
 		hostile_net_case "${desc% }" "$want" "$re" -- sh "$T/self.sh" "$NSVETH" "${line[@]}"
 	done
 }

@@ -26,6 +26,51 @@ static char root[] = "/tmp/nsutils-test-nsinfo.XXXXXX";
 static int root_fd = -1;
 static uint64_t self_net;
 
+/* A scratch tree shaped like /proc in @dir, a mkdtemp(3) template; its
+ * directory fd. tree_remove() takes it away again. */
+static int tree_make(char *dir)
+{
+	int d;
+
+	test_assert(mkdtemp(dir));
+	d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	test_assert(d >= 0);
+	return d;
+}
+
+static void tree_remove(const char *dir, int d)
+{
+	char cmd[PATH_MAX + 16];
+
+	close(d);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	test_assert(system(cmd) == 0);
+}
+
+static void put_raw(int d, const char *path, const char *text, size_t len)
+{
+	int fd = openat(d, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	test_assert(fd >= 0);
+	test_assert(write(fd, text, len) == (ssize_t)len);
+	close(fd);
+}
+
+/* A process directory @pid below @d with an empty ns/ and, unless NULL,
+ * @stat as its stat file. */
+static void put_pid_at(int d, const char *pid, const char *stat)
+{
+	char path[64];
+
+	test_assert(mkdirat(d, pid, 0755) == 0);
+	snprintf(path, sizeof(path), "%s/ns", pid);
+	test_assert(mkdirat(d, path, 0755) == 0);
+	if (!stat)
+		return;
+	snprintf(path, sizeof(path), "%s/stat", pid);
+	put_raw(d, path, stat, strlen(stat));
+}
+
 static void put_file(const char *path, const char *fmt, ...)
 {
 	char text[4096];
@@ -102,9 +147,7 @@ static void make_tree(void)
 	uint64_t host[NS_TYPE_MAX], child[NS_TYPE_MAX];
 	struct stat st;
 
-	test_assert(mkdtemp(root));
-	root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	test_assert(root_fd >= 0);
+	root_fd = tree_make(root);
 
 	for (int t = 0; t < NS_TYPE_MAX; t++)
 		host[t] = child[t] = HOST(t);
@@ -164,11 +207,7 @@ static void make_tree(void)
 
 static void remove_tree(void)
 {
-	char cmd[256];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	test_assert(system(cmd) == 0);
-	close(root_fd);
+	tree_remove(root, root_fd);
 }
 
 static void test_scan(void)
@@ -250,22 +289,14 @@ static void test_scan(void)
  * fail with ENOTTY, which is what a kernel without them answers. */
 static void test_enotty(void)
 {
-	char dir[] = "/tmp/nsutils-test-nsinfo.XXXXXX", cmd[300];
+	char dir[] = "/tmp/nsutils-test-nsinfo.XXXXXX";
 	struct ns_info *info = NULL;
-	int fd, d;
+	int d;
 
-	test_assert(mkdtemp(dir));
-	d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	test_assert(d >= 0);
-	test_assert(mkdirat(d, "7", 0755) == 0);
-	test_assert(mkdirat(d, "7/ns", 0755) == 0);
-	fd = openat(d, "7/stat", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	test_assert(fd >= 0 && write(fd, "7 (x) S 1 7 7 0 -1 0\n", 21) == 21);
-	close(fd);
+	d = tree_make(dir);
+	put_pid_at(d, "7", "7 (x) S 1 7 7 0 -1 0\n");
 	/* the link's text is what readlink gives; it points at a plain file */
-	fd = openat(d, "7/ns/uts:[4026531838]", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	test_assert(fd >= 0);
-	close(fd);
+	put_raw(d, "7/ns/uts:[4026531838]", "", 0);
 	test_assert(symlinkat("uts:[4026531838]", d, "7/ns/uts") == 0);
 
 	test_assert_int(ns_info_scan(d, 1u << NS_TYPE_UTS, 0, &info), 0);
@@ -273,35 +304,23 @@ static void test_enotty(void)
 	ns_info_free(info);
 	test_assert_int(ns_info_scan(d, 1u << NS_TYPE_UTS, NS_INFO_RELATIONS, &info), -ENOTTY);
 
-	close(d);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	test_assert(system(cmd) == 0);
+	tree_remove(dir, d);
 }
 
 /* Enough processes that the scan runs on several threads (on a machine
  * with more than one CPU); every one must be found once. */
 static void test_many(void)
 {
-	char dir[] = "/tmp/nsutils-test-nsinfo.XXXXXX", cmd[300], path[64], text[128];
+	char dir[] = "/tmp/nsutils-test-nsinfo.XXXXXX", path[64], text[128];
 	struct ns_info *info = NULL;
 	const int n = 2000;
 	int d;
 
-	test_assert(mkdtemp(dir));
-	d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	test_assert(d >= 0);
+	d = tree_make(dir);
 	for (int pid = 100; pid < 100 + n; pid++) {
-		int fd;
-
 		snprintf(path, sizeof(path), "%d", pid);
-		test_assert(mkdirat(d, path, 0755) == 0);
-		snprintf(path, sizeof(path), "%d/ns", pid);
-		test_assert(mkdirat(d, path, 0755) == 0);
-		snprintf(path, sizeof(path), "%d/stat", pid);
-		fd = openat(d, path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 		snprintf(text, sizeof(text), "%d (p) S %d 0 0 0 -1 0\n", pid, pid - 1);
-		test_assert(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text));
-		close(fd);
+		put_pid_at(d, path, text);
 		/* every tenth process in a namespace of its own */
 		snprintf(path, sizeof(path), "%d/ns/net", pid);
 		snprintf(text, sizeof(text), "net:[%lld]", pid % 10 ? 4026531840LL : 4026600000LL + pid);
@@ -343,22 +362,11 @@ static void test_many(void)
 		test_assert_int(ns_info_proc_parent(info, k), k - 1);
 	}
 	ns_info_free(info);
-	close(d);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	test_assert(system(cmd) == 0);
+	tree_remove(dir, d);
 }
 
 /* uid_map text is hostile input: a file bound over it, or a tree like this
  * one, says whatever it likes. Only what the kernel writes is shown. */
-static void put_raw(int d, const char *path, const char *text, size_t len)
-{
-	int fd = openat(d, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	test_assert(fd >= 0);
-	test_assert(write(fd, text, len) == (ssize_t)len);
-	close(fd);
-}
-
 static void idmap_is(int d, const char *text, size_t len, int want, const char *want_s)
 {
 	struct ns_info *info = NULL;
@@ -378,18 +386,14 @@ static void idmap_is(int d, const char *text, size_t len, int want, const char *
 
 static void test_idmap_hostile(void)
 {
-	char dir[] = "/tmp/nsutils-test-nsinfo.XXXXXX", cmd[300];
+	char dir[] = "/tmp/nsutils-test-nsinfo.XXXXXX";
 	static char big[400 * 8 + 1], many[NS_IDMAP_MAX * 34 + 1];
 	const char bin[] = "0 0 1\n\0\x01\xff 3 4\n";
 	size_t len = 0;
 	int d;
 
-	test_assert(mkdtemp(dir));
-	d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	test_assert(d >= 0);
-	test_assert(mkdirat(d, "7", 0755) == 0);
-	test_assert(mkdirat(d, "7/ns", 0755) == 0);
-	put_raw(d, "7/stat", "7 (x) S 1 7 7 0 -1 0\n", 21);
+	d = tree_make(dir);
+	put_pid_at(d, "7", "7 (x) S 1 7 7 0 -1 0\n");
 	test_assert(symlinkat("user:[4026531837]", d, "7/ns/user") == 0);
 
 	/* what the kernel writes: fields padded to 10 columns */
@@ -426,9 +430,7 @@ static void test_idmap_hostile(void)
 		len += (size_t)sprintf(big + len, "%d 0 1\n", k % 10);
 	idmap_is(d, big, len, -EINVAL, NULL);
 
-	close(d);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	test_assert(system(cmd) == 0);
+	tree_remove(dir, d);
 }
 
 /* A namespace's inode read from a link may not be the one its ioctls
@@ -496,20 +498,14 @@ static void test_relation_cycle(void)
 		ino[k] = st.st_ino;
 	}
 
-	test_assert(mkdtemp(dir));
-	d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	test_assert(d >= 0);
+	d = tree_make(dir);
 	for (int pid = 7; pid <= 8; pid++) {
 		int held = pid == 7 ? fds[2] : fds[1];
 		uint64_t claim = pid == 7 ? ino[0] : ino[1];
 
 		snprintf(path, sizeof(path), "%d", pid);
-		test_assert(mkdirat(d, path, 0755) == 0);
-		snprintf(path, sizeof(path), "%d/ns", pid);
-		test_assert(mkdirat(d, path, 0755) == 0);
-		snprintf(path, sizeof(path), "%d/stat", pid);
 		snprintf(cmd, sizeof(cmd), "%d (x) S 1 %d %d 0 -1 0\n", pid, pid, pid);
-		put_raw(d, path, cmd, strlen(cmd));
+		put_pid_at(d, path, cmd);
 		snprintf(name, sizeof(name), "user:[%llu]", (unsigned long long)claim);
 		snprintf(path, sizeof(path), "%d/ns/user", pid);
 		test_assert(symlinkat(name, d, path) == 0);
@@ -540,9 +536,7 @@ static void test_relation_cycle(void)
 
 	kill(child, SIGKILL);
 	test_assert(waitpid(child, NULL, 0) == child);
-	close(d);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	test_assert(system(cmd) == 0);
+	tree_remove(dir, d);
 }
 
 static void test_parsers(void)
@@ -716,14 +710,12 @@ static void test_hostile_parsers(void)
  * process is skipped), a PID directory past 31 bits (not a process). */
 static void test_hostile_tree(void)
 {
-	char dir[] = "/tmp/nsutils-test-nsinfo.XXXXXX", cmd[300];
+	char dir[] = "/tmp/nsutils-test-nsinfo.XXXXXX";
 	struct ns_info *info = NULL;
 	char *s = NULL;
 	int d;
 
-	test_assert(mkdtemp(dir));
-	d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	test_assert(d >= 0);
+	d = tree_make(dir);
 	{
 		static const struct {
 			const char *pid, *stat, *cmdline;
@@ -741,11 +733,7 @@ static void test_hostile_tree(void)
 		for (size_t k = 0; k < sizeof(p) / sizeof(p[0]); k++) {
 			char path[64];
 
-			test_assert(mkdirat(d, p[k].pid, 0755) == 0);
-			snprintf(path, sizeof(path), "%s/ns", p[k].pid);
-			test_assert(mkdirat(d, path, 0755) == 0);
-			snprintf(path, sizeof(path), "%s/stat", p[k].pid);
-			put_raw(d, path, p[k].stat, strlen(p[k].stat));
+			put_pid_at(d, p[k].pid, p[k].stat);
 			snprintf(path, sizeof(path), "%s/cmdline", p[k].pid);
 			put_raw(d, path, p[k].cmdline, p[k].cmdline_len);
 			snprintf(path, sizeof(path), "%s/comm", p[k].pid);
@@ -770,9 +758,7 @@ static void test_hostile_tree(void)
 	test_assert_str(s, "x\ny");
 	free(s);
 	ns_info_free(info);
-	close(d);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	test_assert(system(cmd) == 0);
+	tree_remove(dir, d);
 }
 
 /* RTM_GETNSID with NETNSA_FD, an ACK asked for: the request nsinfo sends. */
@@ -797,30 +783,21 @@ static void test_netnsid_request(void)
 static void test_capeff_hostile(void)
 {
 	static const char *const bad[] = { "-1", " 1ff", "0x1ff", "1ffffffffffffffffff", "" };
-	char dir[] = "/tmp/nsutils-test-nsinfo.XXXXXX", cmd[300];
+	char dir[] = "/tmp/nsutils-test-nsinfo.XXXXXX";
 	struct ns_info *info = NULL;
-	int fd, d;
+	int d;
 
-	test_assert(mkdtemp(dir));
-	d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	test_assert(d >= 0);
-	test_assert(mkdirat(d, "self", 0755) == 0);
-	test_assert(mkdirat(d, "self/ns", 0755) == 0);
-	fd = openat(d, "self/ns/user", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-	test_assert(fd >= 0);
-	close(fd);
+	d = tree_make(dir);
+	put_pid_at(d, "self", NULL);
+	put_raw(d, "self/ns/user", "", 0);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char text[128];
 		int n = snprintf(text, sizeof(text), "Name:\tx\nCapEff:\t%s\nCapBnd:\t0\n", bad[i]);
 
-		fd = openat(d, "self/status", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		test_assert(fd >= 0 && write(fd, text, (size_t)n) == n);
-		close(fd);
+		put_raw(d, "self/status", text, (size_t)n);
 		test_assert_int(ns_info_scan(d, 1u << NS_TYPE_USER, NS_INFO_CAPS, &info), -EINVAL);
 	}
-	close(d);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	test_assert(system(cmd) == 0);
+	tree_remove(dir, d);
 }
 
 int main(void)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -108,10 +109,19 @@ void print_version(void)
  * no file of ours can take its place. */
 void hold_std_fds(void)
 {
+	struct pollfd std[3] = { { .fd = 0 }, { .fd = 1 }, { .fd = 2 } };
+
+	/* one poll(2) for the three: a closed fd comes back POLLNVAL (and
+	 * an open one as it is, nothing asked); only if poll itself fails,
+	 * one fcntl(2) each */
+	if (poll(std, 3, 0) < 0) {
+		for (int fd = 0; fd <= 2; fd++)
+			std[fd].revents = fcntl(fd, F_GETFD) < 0 && errno == EBADF ? POLLNVAL : 0;
+	}
 	for (int fd = 0; fd <= 2; fd++) {
 		int n;
 
-		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+		if (!(std[fd].revents & POLLNVAL))
 			continue;
 		n = open("/dev/null", (fd == 0 ? O_WRONLY : O_RDONLY) | O_NOCTTY | O_CLOEXEC);
 		/* nothing to say it with, if stderr is the one closed */

@@ -119,17 +119,25 @@ else
 fi
 
 if [ -z "$quick" ]; then
-	# nsls: wall-clock medians at 1,000 and 5,000 namespace holders
-	if "$b/tests/bench/nsls-scale" -n 9 "$bin/nsls" /usr/bin/lsns >"$work/out" 2>&1; then
-		awk '/^N=/ {n = substr($1, 3)} /^  nsls / {a = $4} /^  lsns / {l = $4}
-		     /^  \/proc walk/ {w = $5; printf "%s %s %s %s\n", n, a, l, w}' "$work/out" |
-			while read -r n a l w; do
-				row "nsls (us), $n holders (lsns; /proc walk)" "$a" "$l" "$w" \
-					"$(ratio "$a" "$w")" "$(ratio "$a" "$l")"
-			done
-	else
-		row "nsls: skipped ($(tail -1 "$work/out"))" "-" "-" "-" "-" "-"
-	fi
+	# nsls: wall-clock medians at 1,000 and 5,000 namespace holders; then
+	# at 1,000 with every column lsns(8) knows, as JSON
+	cols=NS,TYPE,PATH,NPROCS,PID,PPID,COMMAND,UID,USER,NETNSID,NSFS,PNS,ONS
+	for args in "" "-J -o $cols"; do
+		what=nsls sizes=1000,5000
+		[ -n "$args" ] && what="nsls -J, lsns's columns" sizes=1000
+		if "$b/tests/bench/nsls-scale" -N $sizes -n 9 ${args:+-a "$args"} "$bin/nsls" \
+			/usr/bin/lsns >"$work/out" 2>&1; then
+			awk '/^N=/ {n = substr($1, 3)} /^  nsls / {a = $4} /^  lsns / {l = $4}
+			     /^  \/proc walk/ {w = $5; printf "%s %s %s %s\n", n, a, l, w}' \
+				"$work/out" |
+				while read -r n a l w; do
+					row "$what (us), $n holders (lsns; /proc walk)" "$a" "$l" \
+						"$w" "$(ratio "$a" "$w")" "$(ratio "$a" "$l")"
+				done
+		else
+			row "$what: skipped ($(tail -1 "$work/out"))" "-" "-" "-" "-" "-"
+		fi
+	done
 	# nsveth: seconds for 1,000 pairs, median of 3 rounds
 	if bash "$src/tests/bench/nsveth-bench.sh" -n 1000 -r 3 "$bin/nsrun" "$bin/nsveth" \
 		>"$work/out" 2>&1; then

@@ -459,6 +459,8 @@ int main(int argc, char **argv)
 		flags |= NS_INFO_NETNSID;
 	if (used[COL_CAPS])
 		flags |= NS_INFO_CAPS;
+	if (!used[COL_PPID] && o.tree != TREE_PROCESS)
+		flags |= NS_INFO_NO_PPID;
 	/* read ahead only when most rows will show */
 	if (used[COL_COMMAND] && !o.has_ns && !o.task && !o.persist)
 		flags |= NS_INFO_COMMANDS;

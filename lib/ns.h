@@ -723,6 +723,9 @@ enum {
 	NS_INFO_CAPS = 1u << 5,		/* the caller's capabilities over each namespace */
 	NS_INFO_COMMANDS = 1u << 6,	/* read the command of each namespace's lowest
 					 * PID now, in parallel (ns_info_proc_command) */
+	NS_INFO_NO_PPID = 1u << 7,	/* leave /proc/PID/stat unread: parent PIDs 0,
+					 * ns_info_proc_parent() -1, and a process
+					 * the stat file would refuse is kept */
 };
 
 /* ns_info_netnsid() for a network namespace the caller's has no id for. */

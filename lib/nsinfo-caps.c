@@ -69,21 +69,21 @@ static int caps_walk(struct ns_info *info, int fd, uint64_t ino)
 
 	if (ino == info->self_userns)
 		return info->self_userns_caps;
-	cur = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	if (cur < 0)
-		return -errno;
+	/* the caller's @fd is asked first, then the parents opened here */
 	for (int depth = 0; depth < 40; depth++) {
+		int at = cur >= 0 ? cur : fd;
 		struct stat st;
 		/* set first: memcheck cannot know NS_GET_OWNER_UID writes it */
 		uid_t owner = (uid_t)-1;
 		int pfd;
 
-		if (ioctl(cur, NS_GET_OWNER_UID, &owner) < 0)
+		if (ioctl(at, NS_GET_OWNER_UID, &owner) < 0)
 			return -errno;
-		pfd = ioctl(cur, NS_GET_PARENT, 0);
+		pfd = ioctl(at, NS_GET_PARENT, 0);
 		if (pfd < 0)
 			return errno == EPERM ? NS_CAPS_NONE : -errno;
-		close(cur);
+		if (cur >= 0)
+			close(cur);
 		cur = pfd;
 		if (fstat(cur, &st) < 0)
 			return -errno;

@@ -142,6 +142,8 @@ struct worker {
 	int proc_fd;
 	uint32_t types;
 	bool fds;
+	bool stat;		/* read /proc/PID/stat: parent PID, kernel thread */
+	bool fd_stat;		/* tell fds apart by stat(2) alone (the real /proc) */
 	dev_t nsfs_dev;
 	const uint32_t *pids;
 	size_t npids;
@@ -154,10 +156,55 @@ struct worker {
 	int err;
 };
 
+/* What stat(2) through /proc/PID/fd/N tells of the file: an nsfs file
+ * (its type yet unknown), a socket, or something else (-1). One call where
+ * readlink(2) needs a second for a path, which may name an nsfs file opened
+ * through a bind mount: and most fds are paths. */
+static int classify_by_stat(const struct worker *w, int fdfd, const char *name, uint64_t *ret_ino)
+{
+	struct stat st;
+
+	if (fstatat(fdfd, name, &st, 0) < 0)
+		return -1;
+	*ret_ino = st.st_ino;
+	if (st.st_dev == w->nsfs_dev)
+		return NSI_FD_NSFS;
+	if (S_ISSOCK(st.st_mode))
+		return NS_TYPE_MAX;
+	return -1;
+}
+
+/* The same from readlink(2), for a tree shaped like /proc whose fd entries
+ * are symlinks with the kernel's texts: "net:[4026531840]" for an nsfs
+ * file, "socket:[1234]" for a socket, a path for a file. */
+static int classify_by_link(const struct worker *w, int fdfd, const char *name, uint64_t *ret_ino)
+{
+	char link[64];
+	struct stat st;
+	ssize_t len;
+	int t;
+
+	len = readlinkat(fdfd, name, link, sizeof(link) - 1);
+	if (len < 0)
+		return -1;
+	link[len] = '\0';
+	t = nsi_parse_fd_link(link, ret_ino);
+	if (t >= 0 || link[0] != '/' || !w->nsfs_dev)
+		return t;
+	/* an nsfs file opened through a bind mount reads as the mount's path,
+	 * or "/" once it is gone; only a stat of the file tells. Other texts
+	 * ("pipe:[...]", "anon_inode:...") are decisive. */
+	if (fstatat(fdfd, name, &st, 0) < 0 || st.st_dev != w->nsfs_dev)
+		return -1;
+	*ret_ino = st.st_ino;
+	return NSI_FD_NSFS;
+}
+
 /* The fds of the process that are nsfs files or sockets, from one
  * getdents64(2) on the stack (no opendir(), which allocates and calls
- * fcntl(2)) and one readlink(2) per fd. procfs fills the buffer as far as
- * the fds go, so a buffer with room to spare means the end was reached. */
+ * fcntl(2)) and one stat(2) or readlink(2) per fd. procfs fills the buffer
+ * as far as the fds go, so a buffer with room to spare means the end was
+ * reached. */
 static int read_fds(struct worker *w, int dfd, pid_t pid, uint32_t types)
 {
 	_cleanup_close_ int fdfd = -1;
@@ -170,36 +217,22 @@ static int read_fds(struct worker *w, int dfd, pid_t pid, uint32_t types)
 	while ((n = getdents64(fdfd, buf, sizeof(buf))) > 0) {
 		for (ssize_t off = 0; off < n;) {
 			struct dirent64 *de = (struct dirent64 *)(buf + off);
-			char link[64];
-			uint64_t ino;
+			uint64_t ino = 0;
 			uint32_t fdno;
-			ssize_t len;
 			int t, r;
 
 			off += de->d_reclen;
 			if (parse_u32(de->d_name, &fdno) < 0 || fdno > INT32_MAX)
 				continue;
-			len = readlinkat(fdfd, de->d_name, link, sizeof(link) - 1);
-			if (len < 0)
+			if (w->fd_stat)
+				t = classify_by_stat(w, fdfd, de->d_name, &ino);
+			else
+				t = classify_by_link(w, fdfd, de->d_name, &ino);
+			/* an nsfs file of a type not asked for is dropped when
+			 * it is opened (add_ns_fd()) */
+			if (t < 0 || (t < NSI_FD_NSFS &&
+				      !(types & (1u << (t == NS_TYPE_MAX ? NS_TYPE_NET : t)))))
 				continue;
-			link[len] = '\0';
-			t = nsi_parse_fd_link(link, &ino);
-			if (t < 0 && link[0] == '/' && w->nsfs_dev) {
-				struct stat st;
-
-				/* an nsfs file opened through a bind mount reads
-				 * as the mount's path, or "/" once it is gone;
-				 * only a stat of the file tells. Other texts
-				 * ("pipe:[...]", "anon_inode:...") are decisive. */
-				if (fstatat(fdfd, de->d_name, &st, 0) < 0 ||
-				    st.st_dev != w->nsfs_dev)
-					continue;
-				t = NSI_FD_NSFS;
-				ino = st.st_ino;
-			} else if (t < 0 ||
-				   !(types & (1u << (t == NS_TYPE_MAX ? NS_TYPE_NET : t)))) {
-				continue;
-			}
 			r = nsi_grow((void **)&w->fd, &w->fd_cap, w->n_fd, sizeof(*w->fd));
 			if (r < 0)
 				return r;
@@ -258,13 +291,16 @@ static int read_proc(struct worker *w, uint32_t pid)
 		return r;
 	p = &w->procs[w->n_procs];
 	*p = (struct nsi_proc){ .pid = (pid_t)pid, .uid = st.st_uid, .parent = -1 };
-	r = read_once_at(dfd, "stat", stat, sizeof(stat));
-	if (r < 0)
-		return r;
-	r = nsi_parse_stat(stat, &p->ppid, &p->kthread);
-	if (r < 0)
-		return r;
-	/* "ns" looked up once, not once per link */
+	if (w->stat) {
+		r = read_once_at(dfd, "stat", stat, sizeof(stat));
+		if (r < 0)
+			return r;
+		r = nsi_parse_stat(stat, &p->ppid, &p->kthread);
+		if (r < 0)
+			return r;
+	}
+	/* "ns" looked up once, not once per link: a second component in
+	 * each of the paths costs more than opening and closing it */
 	nsfd = openat(dfd, "ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (nsfd < 0 && !nsi_is_gone(-errno))
 		return -errno;
@@ -276,7 +312,9 @@ static int read_proc(struct worker *w, uint32_t pid)
 			return r;
 	}
 	w->n_procs++;
-	/* a kernel thread has no files */
+	/* a kernel thread has no files: all share the initial task's empty
+	 * table (kthreadd starts them with CLONE_FILES), so without the stat
+	 * file read the scan of one finds nothing */
 	if (w->fds && !p->kthread)
 		return read_fds(w, dfd, (pid_t)pid, w->types);
 	return 0;
@@ -359,7 +397,8 @@ static int cmp_fd(const void *a, const void *b)
 	return (x->fd > y->fd) - (x->fd < y->fd);
 }
 
-int nsi_proc_read_all(int proc_fd, uint32_t types, bool fds, dev_t nsfs_dev, struct nsi_raw *ret)
+int nsi_proc_read_all(int proc_fd, uint32_t types, const struct nsi_proc_opts *opts,
+		      struct nsi_raw *ret)
 {
 	_cleanup_free_ uint32_t *pids = NULL;
 	struct worker w[MAX_THREADS];
@@ -375,8 +414,9 @@ int nsi_proc_read_all(int proc_fd, uint32_t types, bool fds, dev_t nsfs_dev, str
 	while (nw < MAX_THREADS && (long)nw < ncpu && npids / (nw + 1) >= MIN_PER_THREAD)
 		nw++;
 	for (size_t i = 0; i < nw; i++)
-		w[i] = (struct worker){ .proc_fd = proc_fd, .types = types, .fds = fds,
-					.nsfs_dev = nsfs_dev,
+		w[i] = (struct worker){ .proc_fd = proc_fd, .types = types, .fds = opts->fds,
+					.stat = opts->stat, .fd_stat = opts->fd_stat,
+					.nsfs_dev = opts->nsfs_dev,
 					.pids = pids, .npids = npids, .next = &next };
 	/* the calling thread is worker 0; a thread that cannot start leaves
 	 * its share to the others */
@@ -442,7 +482,10 @@ int nsi_read_command(int proc_fd, pid_t pid, char **ret)
 	int n;
 
 	snprintf(path, sizeof(path), "%d/cmdline", (int)pid);
-	n = read_file_at(proc_fd, path, buf, sizeof(buf));
+	/* one read(2): the kernel copies the arguments until the count is
+	 * met or they end, so a short read is the end (a second one finds
+	 * nothing more), and a full one is all we keep */
+	n = read_once_at(proc_fd, path, buf, sizeof(buf));
 	if (nsi_is_fatal(n))
 		return n;
 	if (n > 0) {

@@ -8,7 +8,14 @@
 /* A process that vanished or that we may not look into is skipped, as
  * lsns(8) does; only the errors of reading /proc itself are fatal. */
 bool nsi_is_gone(int r);
-int nsi_proc_read_all(int proc_fd, uint32_t types, bool fds, dev_t nsfs_dev,
+/* What nsi_proc_read_all() reads of each process besides its namespaces. */
+struct nsi_proc_opts {
+	bool fds;		/* its fds that hold namespaces, and its sockets */
+	bool stat;		/* /proc/PID/stat: parent PID, kernel thread */
+	bool fd_stat;		/* fds told apart by stat(2): the real /proc only */
+	dev_t nsfs_dev;		/* the device of nsfs files, 0 if unknown */
+};
+int nsi_proc_read_all(int proc_fd, uint32_t types, const struct nsi_proc_opts *opts,
 		      struct nsi_raw *ret);
 int nsi_parse_stat(const char *stat, pid_t *ret_ppid, bool *ret_kthread);
 int nsi_parse_fd_link(const char *s, uint64_t *ret_ino);

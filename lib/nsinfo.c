@@ -167,7 +167,12 @@ static int probe_fd(struct ns_info *info, int fd, size_t idx, int depth)
 				return r;
 		}
 	}
-	if (type == NS_TYPE_USER || type == NS_TYPE_PID) {
+	/* a user namespace's parent is its owner: the kernel answers
+	 * NS_GET_PARENT for it as NS_GET_USERNS (userns_operations'
+	 * get_parent is ns_get_owner), so the answer above serves */
+	if (type == NS_TYPE_USER && ofd >= 0)
+		info->ns[idx].parent = info->ns[idx].owner;
+	if (type == NS_TYPE_PID) {
 		pfd = related_fd(fd, NS_GET_PARENT);
 		if (pfd == -ENOTTY || pfd == -ENOSYS)
 			return -ENOTTY;
@@ -285,11 +290,16 @@ static int scan_mounts(struct ns_info *info)
  * time is probed through the process's /proc/PID/ns entry, only once. */
 static int scan_procs(struct ns_info *info)
 {
+	struct nsi_proc_opts opts = {
+		.fds = info->flags & NS_INFO_FDS,
+		.stat = !(info->flags & NS_INFO_NO_PPID),
+		.fd_stat = info->is_procfs && info->nsfs_dev,
+		.nsfs_dev = info->nsfs_dev,
+	};
 	struct nsi_raw raw = { 0 };
 	int r;
 
-	r = nsi_proc_read_all(info->proc_fd, info->types, info->flags & NS_INFO_FDS,
-			      info->nsfs_dev, &raw);
+	r = nsi_proc_read_all(info->proc_fd, info->types, &opts, &raw);
 	if (r < 0)
 		return r;
 	info->procs = raw.procs;

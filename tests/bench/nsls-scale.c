@@ -41,6 +41,8 @@ static void usage(FILE *out)
 		"Options:\n"
 		" -N, --holders <n,...>    numbers of holders (default 1000,5000)\n"
 		" -n, --runs <n>           timed runs at each size (default 10)\n"
+		" -a, --args <words>       arguments for both <nsls> and <lsns>, split at\n"
+		"                          blanks (default: none, the default listing)\n"
 		"     --net                holders in a new network namespace, not a\n"
 		"                          new UTS namespace (beside the user namespace)\n"
 		"     --scan               only walk /proc/PID/ns/ once (the least any\n"
@@ -187,6 +189,18 @@ static struct sample run_once(char *const argv[])
 	};
 }
 
+/* The words of --args joined by blanks again, for the output. */
+static const char *argv_text(char *const *w, size_t n)
+{
+	static char buf[1024];
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t k = 0; k < n && len < sizeof(buf); k++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", k ? " " : "", w[k]);
+	return buf;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -235,20 +249,26 @@ int main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "holders", required_argument, NULL, 'N'      },
 		{ "runs",    required_argument, NULL, 'n'      },
+		{ "args",    required_argument, NULL, 'a'      },
 		{ "scan",    no_argument,       NULL, OPT_SCAN },
 		{ "net",     no_argument,       NULL, OPT_NET  },
 		{ "help",    no_argument,       NULL, 'h'      },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *sizes_arg = "1000,5000";
+	char *args = NULL, *words[32];
+	size_t nwords = 0;
 	size_t sizes[16], nsizes = 0, max = 0, runs = 10;
 	struct sample t[16][3];
 	char self[4096];
 	ssize_t len;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "N:n:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "N:n:a:h", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'a':
+			args = optarg;
+			break;
 		case 'N':
 			sizes_arg = optarg;
 			break;
@@ -297,8 +317,18 @@ int main(int argc, char *argv[])
 		return 1;
 	self[len] = '\0';
 
-	char *nsls_argv[] = { argv[optind], NULL };
-	char *lsns_argv[] = { argv[optind + 1], NULL };
+	char *nsls_argv[34] = { argv[optind] }, *lsns_argv[34] = { argv[optind + 1] };
+
+	for (char *save = NULL, *w = args ? strtok_r(args, " \t", &save) : NULL; w;
+	     w = strtok_r(NULL, " \t", &save)) {
+		if (nwords == 32) {
+			fprintf(stderr, "nsls-scale: too many arguments in '%s'\n", args);
+			return 1;
+		}
+		words[nwords++] = w;
+	}
+	for (size_t k = 0; k < nwords; k++)
+		nsls_argv[k + 1] = lsns_argv[k + 1] = words[k];
 	char *scan_argv[] = { self, "--scan", NULL };
 	char *const *cmds[] = { nsls_argv, lsns_argv, scan_argv };
 	static const char *const names[] = { "nsls", "lsns", "/proc walk" };
@@ -316,8 +346,9 @@ int main(int argc, char *argv[])
 		/* let the kernel's deferred work for the new namespaces pass */
 		sleep(2);
 		bench(cmds, 3, runs, t[s]);
-		printf("N=%zu holders, each in a new user and %s namespace, %zu runs:\n",
-		       sizes[s], holder_flags & CLONE_NEWNET ? "network" : "UTS", runs);
+		printf("N=%zu holders, each in a new user and %s namespace, %zu runs%s%s:\n",
+		       sizes[s], holder_flags & CLONE_NEWNET ? "network" : "UTS", runs,
+		       nwords ? ", arguments " : "", nwords ? argv_text(words, nwords) : "");
 		for (size_t k = 0; k < 3; k++)
 			printf("  %-10s median wall %9.0f us  cpu %9.0f us\n", names[k], t[s][k].wall,
 			       t[s][k].cpu);

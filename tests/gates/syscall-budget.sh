@@ -103,7 +103,7 @@ for_each_mode case_nsrun
 # the only processes are strace (PID 1) and nsls: the whole run, loader,
 # libsmartcols, the user lookup and the table included. The few calls of
 # slack cover a longer /etc/passwd or mount table, not another design.
-NSLS_BUDGET=170
+NSLS_BUDGET=159
 case_nsls() {
 	local mode=$1
 	rm -f "$T/strace" "$T/tmp/strace"

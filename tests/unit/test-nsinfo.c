@@ -270,6 +270,26 @@ static void test_scan(void)
 	free(cmd);
 	ns_info_free(info);
 
+	/* without /proc/PID/stat: the same namespaces, no parents; 40 and
+	 * 50, which only their stat files refused, stay as processes in no
+	 * namespace */
+	info = NULL;
+	test_assert_int(ns_info_scan(root_fd, 0, NS_INFO_MOUNTS | NS_INFO_FDS | NS_INFO_NO_PPID,
+				     &info), 0);
+	test_assert_int(ns_info_proc_count(info), 7);
+	test_assert_int(ns_info_count(info), 10);
+	test_assert_int(ns_info_proc_pid(info, 3), 21);
+	test_assert_int(ns_info_proc_ppid(info, 3), 0);
+	test_assert_int(ns_info_proc_parent(info, 3), -1);
+	test_assert(ns_info_proc_ns(info, 3, NS_TYPE_NET) == 4026532100ULL);
+	for (int t = 0; t < NS_TYPE_MAX; t++)
+		test_assert(ns_info_proc_ns(info, 5, (enum ns_type)t) == 0 &&
+			    ns_info_proc_ns(info, 6, (enum ns_type)t) == 0);
+	i = ns_info_find(info, 4026532100ULL);
+	test_assert_int(ns_info_nprocs(info, i), 2);
+	test_assert_str(ns_info_nsfs(info, i), "/run/netns/blue\n/tmp/with space");
+	ns_info_free(info);
+
 	/* only some types; commands read by the scan */
 	test_assert_int(ns_info_scan(root_fd, 1u << NS_TYPE_USER | 1u << NS_TYPE_PID,
 				     NS_INFO_COMMANDS, &info), 0);

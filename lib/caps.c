@@ -54,17 +54,25 @@ bool caps_effective(int cap)
 
 int ns_caps_last(void)
 {
+	/* one kernel-wide value, the same in every namespace and for the
+	 * whole boot: read once per process (nsmap asks a dozen times) */
+	static int cached = -1;
+	int last = __atomic_load_n(&cached, __ATOMIC_RELAXED);
 	char buf[32];
-	uint32_t last;
+	uint32_t v;
 	int r;
 
+	if (last >= 0)
+		return last;
 	/* the kernel's own answer; the headers' last capability is the
 	 * fallback for a /proc without it (before Linux 3.2) */
 	r = read_file_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", buf, sizeof(buf));
 	if (r > 0) {
 		buf[strcspn(buf, "\n")] = '\0';
-		if (parse_u32(buf, &last) == 0 && last < 64)
-			return (int)last;
+		if (parse_u32(buf, &v) == 0 && v < 64) {
+			__atomic_store_n(&cached, (int)v, __ATOMIC_RELAXED);
+			return (int)v;
+		}
 	}
 	return CAP_LAST_CAP;
 }

@@ -492,7 +492,8 @@ int ns_caps_keep_ambient(void);
  * restored. Returns 0 or -errno. */
 int ns_caps_bound(uint64_t keep);
 
-/* ns_caps_last - the highest capability number the kernel knows. */
+/* ns_caps_last - the highest capability number the kernel knows (read once
+ * per process). */
 int ns_caps_last(void);
 
 /* How a program came by its privileges, as ns_privs_drop() finds them. */

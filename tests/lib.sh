@@ -116,13 +116,15 @@ ns_cleanup() {
 		kill -KILL "$j" 2>/dev/null
 	done
 	wait 2>/dev/null
+	# a test's own clean-up while its scratch directory (the staged tools
+	# in it) is still there
+	[ -n "${NS_EXTRA_CLEANUP:-}" ] && eval "$NS_EXTRA_CLEANUP"
 	# scratch mounts made by a test (persistence targets) go first
 	if [ -n "${T:-}" ] && [ -d "$T" ]; then
 		awk -v t="$T" 'index($5, t) == 1 {print $5}' /proc/self/mountinfo | sort -r |
 			while read -r m; do umount -l "$m" 2>/dev/null; done
 		rm -rf "$T"
 	fi
-	[ -n "${NS_EXTRA_CLEANUP:-}" ] && eval "$NS_EXTRA_CLEANUP"
 	exit $rc
 }
 

@@ -28,6 +28,19 @@ sdir() {
 	if [ "$1" = root ]; then echo /run/nsutils; else echo "$XDG/nsutils"; fi
 }
 
+# Sessions outlive the processes that made them: a run cut short (a
+# timeout, ^C) destroys whatever sessions are left, in every mode.
+cleanup_sessions() {
+	local m n
+	for m in $NS_MODES; do
+		[ -d "$(sdir "$m")" ] || continue
+		for n in $(ls "$(sdir "$m")" 2>/dev/null); do
+			run_as "$m" "$NSRUN" --destroy "$n"
+		done
+	done
+}
+NS_EXTRA_CLEANUP="cleanup_sessions${NS_EXTRA_CLEANUP:+; $NS_EXTRA_CLEANUP}"
+
 # make_opts MODE: the namespaces of a lab session; the user namespace
 # with root in it for anyone, root's too
 make_opts() {

@@ -36,6 +36,8 @@ static void say_nsmap(enum nsmap_fail f, const struct nsmap_why *w)
 		diex("cannot look up the caller's user name: no user with uid %lu", w->ids->uid);
 	case NSMAP_STAT:
 		die(w->err, "cannot stat process %s", w->target);
+	case NSMAP_REAPED:
+		die(-ESRCH, "cannot open process %s", w->target);
 	case NSMAP_NOT_OWNER:
 		diex("process %s is owned by uid %lu gid %lu, not by the caller (uid %lu gid %lu)",
 		     w->target, w->ids->st_uid, w->ids->st_gid, w->ids->uid, w->ids->gid);
@@ -146,6 +148,8 @@ static void say_shadow(enum ns_idmap_kind voice, enum nsmap_fail f, const struct
 		fprintf(stderr, "%s: Could not stat directory for target process: %s\n", p,
 			strerror(e));
 		return;
+	case NSMAP_REAPED:
+		/* upstream has no such check: its stat shows root's */
 	case NSMAP_NOT_OWNER:
 	case NSMAP_NOT_GROUP:
 		fprintf(stderr, "%s: Target process is owned by a different user: uid:%lu pw_uid:%lu st_uid:%lu, gid:%lu pw_gid:%lu st_gid:%lu\n",

@@ -22,6 +22,7 @@ enum nsmap_fail {
 	NSMAP_NO_USER,		/* ids: no passwd entry for the real uid */
 	NSMAP_STAT,		/* target, err */
 	NSMAP_NOT_OWNER,	/* target, ids: the target is not the caller's */
+	NSMAP_REAPED,		/* target: reaped since it was opened */
 	NSMAP_NOT_GROUP,	/* user, ids: the real gid is not the passwd group */
 	NSMAP_LOGIN_DEFS,	/* path, err: login.defs unreadable */
 	NSMAP_NO_RANGES,	/* kind */

@@ -101,6 +101,16 @@ static bool aux_group_granted(const struct nsmap_voice *v)
 	return r > 0;
 }
 
+/* A process reaped after its directory was opened reads as root's
+ * (proc(5) has no owner left to show), which is no reason to blame the
+ * caller: its directory holds no entries any more. */
+static bool target_reaped(int proc)
+{
+	struct stat st;
+
+	return fstatat(proc, "stat", &st, 0) < 0 && (errno == ENOENT || errno == ESRCH);
+}
+
 static void check_owner(struct nsmap_job *j)
 {
 	const struct nsmap_voice *v = j->voice;
@@ -121,8 +131,11 @@ static void check_owner(struct nsmap_job *j)
 	ids.pw_gid = j->pw->pw_gid;
 	ids.st_uid = st.st_uid;
 	ids.st_gid = st.st_gid;
-	if (ids.pw_uid != ids.uid || ids.st_uid != ids.uid || ids.st_gid != ids.gid)
+	if (ids.pw_uid != ids.uid || ids.st_uid != ids.uid || ids.st_gid != ids.gid) {
+		if (target_reaped(j->proc))
+			nsmap_fail(v, NSMAP_REAPED, &w);
 		nsmap_fail(v, NSMAP_NOT_OWNER, &w);
+	}
 	if (ids.pw_gid != ids.gid && !aux_group_granted(v))
 		nsmap_fail(v, NSMAP_NOT_GROUP, &w);
 	j->caller = (struct ns_idmap_caller){ .name = j->pw->pw_name, .uid = (uid_t)ids.uid,

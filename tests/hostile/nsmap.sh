@@ -174,10 +174,23 @@ wait $pid
 exec "$1" "$pid" 0 "$(id -u)" 1
 EOF
 
+# a /proc/PID directory opened, then its process reaped: it reads as
+# root's, which must not be reported as an owner mismatch
+cat >"$T/reaped.sh" <<'EOF'
+sleep 100 &
+pid=$!
+exec 7</proc/$pid
+kill $pid
+wait $pid 2>/dev/null
+exec "$1" fd:7 0 "$(id -u)" 1
+EOF
+
 case_gone() {
 	local m=$1 s want=0/1
 	hostile_case "a PID reaped before" 1 'cannot open process [0-9]+: No such process$' -- \
 		sh "$T/gone.sh" "$NSMAP"
+	hostile_case "fd:N of a process reaped since" 1 'cannot (open process|write the uid map of process) fd:7: No such process$' -- \
+		sh "$T/reaped.sh" "$NSMAP"
 	for s in 0.01 0.02 0.05; do
 		hostile_case "a target exiting after ${s}s" 0/1 \
 			'(cannot (open|write|read).*(No such process|Invalid argument|gone|exited)|neither set-user-ID)' -- \

@@ -459,6 +459,7 @@ static const char *privileged_nsmap(void)
  * newgidmap. Exits with the status of the first failure. */
 static noreturn void write_maps_for(pid_t ppid, int ppidfd, const struct nsrun_plan *p)
 {
+	enum ns_idmap_kind kind;
 	const char *nsmap;
 	int r;
 
@@ -480,30 +481,37 @@ static noreturn void write_maps_for(pid_t ppid, int ppidfd, const struct nsrun_p
 			write_map_or_die(proc, ppid, NS_GID_MAP, &p->gid.map);
 		_exit(0);
 	}
+	/* the last helper is exec'd, not waited for: this child exists to
+	 * run it, and its status and messages are the parent's to report */
 	nsmap = privileged_nsmap();
-	if (nsmap) {
-		r = ns_idmap_run_nsmap(nsmap, ppid,
-				       p->uid.writer == MAP_HELPER ? &p->uid.map : NULL,
-				       p->gid.writer == MAP_HELPER ? &p->gid.map : NULL);
-		if (r == -EPROTO)
-			_exit(1);
-		if (r < 0)
-			die(r, "failed to execute %s", nsmap);
-		_exit(0);
-	}
-	for (int k = NS_UID_MAP; k <= NS_GID_MAP; k++) {
-		const struct plan_map *pm = k == NS_UID_MAP ? &p->uid : &p->gid;
-		const char *helper = helper_path(k);
+	if (nsmap)
+		die(ns_idmap_exec_nsmap(nsmap, ppid,
+					p->uid.writer == MAP_HELPER ? &p->uid.map : NULL,
+					p->gid.writer == MAP_HELPER ? &p->gid.map : NULL),
+		    "failed to execute %s", nsmap);
+	if (p->uid.writer == MAP_HELPER && p->gid.writer == MAP_HELPER) {
+		/* as unshare(1): the first helper's failure is ours, with its
+		 * exit status */
+		pid_t pid = ns_fork(NULL);
+		int status;
 
-		if (pm->writer != MAP_HELPER)
-			continue;
-		r = ns_idmap_run_helper(helper, ppid, &pm->map);
-		if (r == -EPROTO)
-			_exit(1);
+		if (pid < 0)
+			die(pid, "fork failed");
+		if (pid == 0)
+			die(ns_idmap_exec_helper(helper_path(NS_UID_MAP), ppid, &p->uid.map),
+			    "failed to execute %s", helper_path(NS_UID_MAP));
+		r = ns_wait(pid, &status);
 		if (r < 0)
-			die(r, "failed to execute %s", helper);
+			die(r, "waitpid failed");
+		if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+			_exit(WEXITSTATUS(status));
+		if (WIFSIGNALED(status))
+			diex("%s died of signal %d", helper_path(NS_UID_MAP), WTERMSIG(status));
 	}
-	_exit(0);
+	kind = p->gid.writer == MAP_HELPER ? NS_GID_MAP : NS_UID_MAP;
+	die(ns_idmap_exec_helper(helper_path(kind), ppid,
+				 kind == NS_GID_MAP ? &p->gid.map : &p->uid.map),
+	    "failed to execute %s", helper_path(kind));
 }
 
 pid_t fork_map_writer(const struct nsrun_plan *p, int self_pidfd, int *ret_fd)

@@ -128,6 +128,50 @@ static int run_argv(char **argv)
 	return 0;
 }
 
+/* Becomes @argv, with the dispositions and mask run_argv() gives it; returns
+ * only on failure. For a caller that is itself a child made to run the
+ * helper: the process run_argv() would make is saved. */
+static int exec_argv(char **argv)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t none;
+
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			(void)sigaction(s, &dfl, NULL);
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		return -errno;
+	if (strchr(argv[0], '/'))
+		execv(argv[0], argv);
+	else
+		execvp(argv[0], argv);
+	return -errno;
+}
+
+int ns_idmap_exec_helper(const char *helper, pid_t pid, const struct ns_idmap *map)
+{
+	_cleanup_free_ char **argv = NULL;
+	int r;
+
+	r = ns_idmap_helper_argv(helper, pid, map, &argv);
+	if (r < 0)
+		return r;
+	return exec_argv(argv);
+}
+
+int ns_idmap_exec_nsmap(const char *nsmap, pid_t pid, const struct ns_idmap *users,
+			const struct ns_idmap *groups)
+{
+	_cleanup_free_ char **argv = NULL;
+	int r;
+
+	r = ns_idmap_nsmap_argv(nsmap, pid, users, groups, &argv);
+	if (r < 0)
+		return r;
+	return exec_argv(argv);
+}
+
 int ns_idmap_run_helper(const char *helper, pid_t pid, const struct ns_idmap *map)
 {
 	_cleanup_free_ char **argv = NULL;

@@ -357,6 +357,14 @@ int ns_idmap_nsmap_argv(const char *nsmap, pid_t pid, const struct ns_idmap *use
 int ns_idmap_run_nsmap(const char *nsmap, pid_t pid, const struct ns_idmap *users,
 		       const struct ns_idmap *groups);
 
+/* ns_idmap_exec_helper, ns_idmap_exec_nsmap - as ns_idmap_run_helper()
+ * and ns_idmap_run_nsmap(), but the caller becomes the helper (every signal
+ * default, none blocked), for a child forked only to run it. Return -errno
+ * only if the exec fails. */
+int ns_idmap_exec_helper(const char *helper, pid_t pid, const struct ns_idmap *map);
+int ns_idmap_exec_nsmap(const char *nsmap, pid_t pid, const struct ns_idmap *users,
+			const struct ns_idmap *groups);
+
 /* -- policy (idmap-policy.c) ---------------------------------------------- */
 
 /* Who asks for a map, as nsmap checks it: the real ids of the caller and

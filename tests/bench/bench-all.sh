@@ -9,7 +9,8 @@
 # order rotated; starts per second over 1,000 runs in a row; range maps as
 # root against a direct write and without privileges against unshare with
 # newuidmap/newgidmap; nsrun --enter against nsenter(1) once nsrun has an
-# enter mode; nsls against lsns(8) and a bare /proc walk; nsveth --batch
+# enter mode; nsls against lsns(8), a bare /proc walk and one reading what
+# lsns's default output needs of each process; nsveth --batch
 # against ip -batch. -q leaves out the slow nsls and nsveth runs.
 set -u
 runs=200 quick=
@@ -131,11 +132,14 @@ if [ -z "$quick" ]; then
 		if "$b/tests/bench/nsls-scale" -N $sizes -n 9 ${args:+-a "$args"} "$bin/nsls" \
 			/usr/bin/lsns >"$work/out" 2>&1; then
 			awk '/^N=/ {n = substr($1, 3)} /^  nsls / {a = $4} /^  lsns / {l = $4}
-			     /^  \/proc walk/ {w = $5; printf "%s %s %s %s\n", n, a, l, w}' \
+			     /^  \/proc walk/ {w = $5}
+			     /^  files walk/ {printf "%s %s %s %s %s\n", n, a, l, w, $5}' \
 				"$work/out" |
-				while read -r n a l w; do
+				while read -r n a l w f; do
 					row "$what (us), $n holders (lsns; /proc walk)" "$a" "$l" \
 						"$w" "$(ratio "$a" "$w")" "$(ratio "$a" "$l")"
+					row "  the same (lsns; walk + stat + fds)" "$a" "$l" \
+						"$f" "$(ratio "$a" "$f")" "$(ratio "$a" "$l")"
 				done
 		else
 			row "$what: skipped ($(tail -1 "$work/out"))" "-" "-" "-" "-" "-"
@@ -158,4 +162,4 @@ fi
 echo "nsutils $(meson introspect "$b" --projectinfo | sed -n 's/.*"version": "\([^"]*\)".*/\1/p') as installed, $runs runs each, medians; $(nproc) CPUs, load average $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after"
 printf '%-52s %12s %12s %12s %8s %8s\n' "benchmark" "nsutils" "other" "reference" "/ref" "/other"
 cat "$rows"
-echo "other: util-linux unshare (nsenter, lsns, ip -batch where named); reference: ref-unshare (the system calls the variant needs), or a bare /proc walk for nsls; starts/s ratios are ours over theirs"
+echo "other: util-linux unshare (nsenter, lsns, ip -batch where named); reference: ref-unshare (the system calls the variant needs), or for nsls a bare /proc walk and one that also reads each process's stat file and stats its fds; starts/s ratios are ours over theirs"

@@ -31,12 +31,13 @@ static void usage(FILE *out)
 	fprintf(out,
 		"Usage:\n"
 		" nsls-scale [options] <nsls> <lsns>\n"
-		" nsls-scale --scan\n"
+		" nsls-scale --scan | --scan-files\n"
 		"\n"
 		"Start N processes, each in a new user and UTS namespace, and time\n"
-		"<nsls>, <lsns> and a bare walk of /proc/PID/ns in turn at every N: the\n"
-		"median wall-clock and CPU times, their ratio, and how each grows from\n"
-		"the first N to the last.\n"
+		"<nsls>, <lsns>, a bare walk of /proc/PID/ns and a walk that also reads\n"
+		"what lsns's default output needs of each process (its stat file, a\n"
+		"stat of each fd) in turn at every N: the median wall-clock and CPU\n"
+		"times, their ratio, and how each grows from the first N to the last.\n"
 		"\n"
 		"Options:\n"
 		" -N, --holders <n,...>    numbers of holders (default 1000,5000)\n"
@@ -47,11 +48,45 @@ static void usage(FILE *out)
 		"                          new UTS namespace (beside the user namespace)\n"
 		"     --scan               only walk /proc/PID/ns/ once (the least any\n"
 		"                          namespace lister reads), as a baseline\n"
+		"     --scan-files         the same, with each process's stat file and\n"
+		"                          a stat(2) of each of its fds\n"
 		" -h, --help               display this help\n");
 }
 
-/* The baseline: open every /proc/PID and read its namespace links. */
-static int scan(void)
+/* What every process costs whoever lists namespaces as lsns(8) does, by
+ * the fd holding a namespace as well as by the process: its stat file
+ * (the parent PID, for the process tree) and a stat(2) of each of its fds. */
+static void scan_files(int pfd)
+{
+	char buf[8192] __attribute__((aligned(8)));
+	struct stat st;
+	ssize_t n;
+	int fd, dfd;
+
+	fd = openat(pfd, "stat", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (read(fd, buf, sizeof(buf)) < 0)
+			buf[0] = '\0';
+		close(fd);
+	}
+	dfd = openat(pfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	while ((n = getdents64(dfd, buf, sizeof(buf))) > 0) {
+		for (ssize_t off = 0; off < n;) {
+			struct dirent64 *de = (struct dirent64 *)(buf + off);
+
+			off += de->d_reclen;
+			if (de->d_name[0] != '.')
+				(void)fstatat(dfd, de->d_name, &st, 0);
+		}
+	}
+	close(dfd);
+}
+
+/* The baseline: open every /proc/PID and read its namespace links; with
+ * @files, scan_files() as well. */
+static int scan(bool files)
 {
 	static const char *const names[] = { "ns/mnt", "ns/uts", "ns/ipc", "ns/net",
 					      "ns/pid", "ns/user", "ns/cgroup", "ns/time" };
@@ -73,6 +108,8 @@ static int scan(void)
 		for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 			if (readlinkat(fd, names[i], buf, sizeof(buf)) > 0)
 				n++;
+		if (files)
+			scan_files(fd);
 		close(fd);
 	}
 	closedir(d);
@@ -245,12 +282,13 @@ static void bench(char *const *argv[], size_t ncmd, size_t runs, struct sample *
 
 int main(int argc, char *argv[])
 {
-	enum { OPT_SCAN = 256, OPT_NET };
+	enum { OPT_SCAN = 256, OPT_SCAN_FILES, OPT_NET };
 	static const struct option longopts[] = {
 		{ "holders", required_argument, NULL, 'N'      },
 		{ "runs",    required_argument, NULL, 'n'      },
 		{ "args",    required_argument, NULL, 'a'      },
 		{ "scan",    no_argument,       NULL, OPT_SCAN },
+		{ "scan-files", no_argument,    NULL, OPT_SCAN_FILES },
 		{ "net",     no_argument,       NULL, OPT_NET  },
 		{ "help",    no_argument,       NULL, 'h'      },
 		{ NULL, 0, NULL, 0 }
@@ -259,7 +297,7 @@ int main(int argc, char *argv[])
 	char *args = NULL, *words[32];
 	size_t nwords = 0;
 	size_t sizes[16], nsizes = 0, max = 0, runs = 10;
-	struct sample t[16][3];
+	struct sample t[16][4];
 	char self[4096];
 	ssize_t len;
 	int c, r;
@@ -280,7 +318,9 @@ int main(int argc, char *argv[])
 			}
 			break;
 		case OPT_SCAN:
-			return scan();
+			return scan(false);
+		case OPT_SCAN_FILES:
+			return scan(true);
 		case OPT_NET:
 			holder_flags = CLONE_NEWUSER | CLONE_NEWNET;
 			break;
@@ -330,8 +370,9 @@ int main(int argc, char *argv[])
 	for (size_t k = 0; k < nwords; k++)
 		nsls_argv[k + 1] = lsns_argv[k + 1] = words[k];
 	char *scan_argv[] = { self, "--scan", NULL };
-	char *const *cmds[] = { nsls_argv, lsns_argv, scan_argv };
-	static const char *const names[] = { "nsls", "lsns", "/proc walk" };
+	char *files_argv[] = { self, "--scan-files", NULL };
+	char *const *cmds[] = { nsls_argv, lsns_argv, scan_argv, files_argv };
+	static const char *const names[] = { "nsls", "lsns", "/proc walk", "files walk" };
 
 	holders = calloc(max, sizeof(*holders));
 	if (!holders)
@@ -345,11 +386,11 @@ int main(int argc, char *argv[])
 		}
 		/* let the kernel's deferred work for the new namespaces pass */
 		sleep(2);
-		bench(cmds, 3, runs, t[s]);
+		bench(cmds, 4, runs, t[s]);
 		printf("N=%zu holders, each in a new user and %s namespace, %zu runs%s%s:\n",
 		       sizes[s], holder_flags & CLONE_NEWNET ? "network" : "UTS", runs,
 		       nwords ? ", arguments " : "", nwords ? argv_text(words, nwords) : "");
-		for (size_t k = 0; k < 3; k++)
+		for (size_t k = 0; k < 4; k++)
 			printf("  %-10s median wall %9.0f us  cpu %9.0f us\n", names[k], t[s][k].wall,
 			       t[s][k].cpu);
 		printf("  nsls/lsns  wall %.3f  cpu %.3f\n", t[s][0].wall / t[s][1].wall,
@@ -362,7 +403,7 @@ int main(int argc, char *argv[])
 		size_t l = nsizes - 1;
 
 		printf("growth %zu/%zu (wall, cpu):", sizes[l], sizes[0]);
-		for (size_t k = 0; k < 3; k++)
+		for (size_t k = 0; k < 4; k++)
 			printf("  %s %.2f %.2f", names[k], t[l][k].wall / t[0][k].wall,
 			       t[l][k].cpu / t[0][k].cpu);
 		printf("\n");

@@ -419,7 +419,7 @@ static void run_helpers(const struct nsrun_plan *p, struct plan_run *run)
 	if (p->binder)
 		run->pid_bind = fork_binder(o, run->self_pidfd, &run->fd_bind);
 	if (p->map_writer)
-		run->pid_idmap = fork_map_writer(p, run->self_pidfd, &run->fd_idmap);
+		run->pid_idmap = fork_map_writer(p, run->self_pidfd, &run->fd_idmap, &run->idmap);
 	if (p->veth_creator)
 		run->pid_veth = fork_veth_creator(p, run->self_pidfd, &run->fd_veth);
 	/* before unshare: the watchdog stays in nsrun's namespaces, and with
@@ -455,7 +455,7 @@ static void run_release_helpers(const struct nsrun_plan *p, struct plan_run *run
 {
 	(void)p;
 	if (run->pid_idmap)
-		release_child(run->pid_idmap, run->fd_idmap);
+		release_map_writer(run->pid_idmap, run->fd_idmap, &run->idmap);
 	if (run->pid_veth)
 		release_child(run->pid_veth, run->fd_veth);
 }
@@ -594,6 +594,7 @@ noreturn void plan_walk(const struct nsrun_plan *p)
 {
 	struct plan_run run = {
 		.fd_bind = -1, .fd_idmap = -1, .fd_veth = -1, .self_pidfd = -1, .parent_pidfd = -1,
+		.idmap = { .err_fd = -1 },
 		.watchdog_fd = -1, .proc_fd = -1, .sys_fd = -1, .ready = -1,
 		.gate = { .parent = -1, .child = -1 },
 	};

@@ -191,11 +191,18 @@ struct gate {
 	int parent, child; /* the two ends; -1 once closed */
 };
 
+/* The map writer's helper, for release_map_writer(). */
+struct map_writer_run {
+	const char *helper;	/* the program the writer became, or NULL */
+	int err_fd;		/* its stderr, read by release_map_writer() */
+};
+
 /* What a walk holds between its steps: the helpers and their fds, the
  * pidfds, the gate and pipe of --fork. */
 struct plan_run {
 	pid_t pid_bind, pid_idmap, pid_veth;
 	int fd_bind, fd_idmap, fd_veth;
+	struct map_writer_run idmap;
 	int self_pidfd;   /* nsrun's, for its helpers */
 	int parent_pidfd; /* nsrun's, for --kill-child */
 	int watchdog_fd;
@@ -243,7 +250,11 @@ void release_child(pid_t pid, int fd);
 /* the map writer: writes the maps of MAP_HELPER (and denies setgroups
  * where the plan says) once nsrun, reached through its pidfd
  * @self_pidfd, is in its new user namespace */
-pid_t fork_map_writer(const struct nsrun_plan *p, int self_pidfd, int *ret_fd);
+pid_t fork_map_writer(const struct nsrun_plan *p, int self_pidfd, int *ret_fd,
+		      struct map_writer_run *ret);
+/* release_child() for the map writer: what the helper it became writes to
+ * stderr is passed on, and its failure named if it said nothing */
+void release_map_writer(pid_t pid, int fd, struct map_writer_run *m);
 /* the veth creator: makes the pairs of --veth from nsrun's network
  * namespace into the new one, once nsrun (@self_pidfd) has it */
 pid_t fork_veth_creator(const struct nsrun_plan *p, int self_pidfd, int *ret_fd);

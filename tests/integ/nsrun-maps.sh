@@ -264,7 +264,11 @@ make_fakes() {
 			echo "fail${k}map: refused" >&2
 			exit 3
 		EOF
-		chmod 755 "$T/bin/fake${k}map" "$T/bin/fail${k}map"
+		cat >"$T/bin/killed${k}map" <<-EOF
+			#!/bin/sh
+			kill -KILL \$\$
+		EOF
+		chmod 755 "$T/bin/fake${k}map" "$T/bin/fail${k}map" "$T/bin/killed${k}map"
 	done
 }
 
@@ -323,9 +327,25 @@ case_helpers() {
 		--map-groups=$G0,0,10 true
 	helper_failed "$m: unshare with a failing uid helper: the same" failuidmap
 	rm -r "$T/tmp/failpath"
+	# unshare's helper child ends in errexec(): 127 for a helper that is
+	# not there, 126 for one that cannot run
 	run_as "$m" env NSRUN_NEWUIDMAP=/nonexistent/newuidmap "$NSRUN" --map-users=0:$U0:10 true
-	expect_err "$m: missing uid helper: one line" 1 \
+	expect_err "$m: missing uid helper: one line, status 127" 127 \
 		"^nsrun: failed to execute /nonexistent/newuidmap: No such file or directory\$"
+	run_as "$m" env NSRUN_NEWGIDMAP=/etc/passwd "$NSRUN" --map-groups=0:$G0:10 true
+	expect_err "$m: a gid helper that cannot run: one line, status 126" 126 \
+		"^nsrun: failed to execute /etc/passwd: Permission denied\$"
+	# a helper failing without a word is named, with how it ended
+	run_as "$m" env NSRUN_NEWUIDMAP=/bin/false "$NSRUN" --map-users=0:$U0:10 true
+	expect_err "$m: a silent failing uid helper is named" 1 \
+		"^nsrun: /bin/false failed with exit status 1\$"
+	run_as "$m" env NSRUN_NEWUIDMAP=/bin/false NSRUN_NEWGIDMAP="$T/bin/fakegidmap" \
+		"$NSRUN" --map-users=0:$U0:10 --map-groups=0:$G0:10 true
+	expect_err "$m: a silent failing uid helper before the gid one is named" 1 \
+		"^nsrun: /bin/false failed with exit status 1\$"
+	run_as "$m" env NSRUN_NEWGIDMAP="$T/bin/killedgidmap" "$NSRUN" --map-groups=0:$G0:10 true
+	expect_err "$m: a gid helper killed by a signal is named" 1 \
+		"^nsrun: $T/bin/killedgidmap died of signal 9\$"
 }
 
 helper_failed() {

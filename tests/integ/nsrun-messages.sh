@@ -134,9 +134,9 @@ done
 row root 1 2.42 "/proc/@PID/uid_map too large for kernel 4k limit" @ "${many[@]}" true
 row root 1 2.42 "failed to write /proc/@PID/uid_map: Invalid argument" \
 	@ --map-users=0:1000:10 --map-users=5:2000:10 true
-# unshare's helper child ends in errexec(), so unshare exits 127 here;
-# nsrun reports the helper it could not run and exits 1
-row user 1 2.42 "failed to execute /nonexistent/newuidmap: No such file or directory" \
+# unshare's helper child ends in errexec(), and so does nsrun's: 127 (the
+# helper named by its path: unshare has no variable to name it)
+row user 127 2.42 "failed to execute /nonexistent/newuidmap: No such file or directory" \
 	env NSRUN_NEWUIDMAP=/nonexistent/newuidmap @ --map-users=0:65534:1 true
 
 # --- run time -------------------------------------------------------------

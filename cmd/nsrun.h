@@ -247,14 +247,12 @@ void watchdog_hand(int sock, int pidfd);
  * its work, waits for it and fails as it failed */
 pid_t fork_waiting(int *ret_fd);
 void release_child(pid_t pid, int fd);
-/* the map writer: writes the maps of MAP_HELPER (and denies setgroups
- * where the plan says) once nsrun, reached through its pidfd
- * @self_pidfd, is in its new user namespace */
-pid_t fork_map_writer(const struct nsrun_plan *p, int self_pidfd, int *ret_fd,
-		      struct map_writer_run *ret);
-/* release_child() for the map writer: what the helper it became writes to
- * stderr is passed on, and its failure named if it said nothing */
-void release_map_writer(pid_t pid, int fd, struct map_writer_run *m);
+/* lets the child go and waits for it, first passing on its stderr, read
+ * from @err_fd (-1: none) until it closes, and telling whether there was
+ * any; returns the wait status */
+int release_wait(pid_t pid, int fd, int err_fd, bool *ret_said);
+bool relay_stderr(int fd);
+
 /* the veth creator: makes the pairs of --veth from nsrun's network
  * namespace into the new one, once nsrun (@self_pidfd) has it */
 pid_t fork_veth_creator(const struct nsrun_plan *p, int self_pidfd, int *ret_fd);
@@ -278,9 +276,21 @@ void persist_all(const struct nsrun_opts *o, pid_t pid, int pidfd);
 pid_t fork_binder(const struct nsrun_opts *o, int ppidfd, int *ret_fd);
 void persist_held(pid_t pid, int fd);
 void persist_commit(void);
-void unshare_or_die(int flags);
+/* nsrun-idmap.c: the single maps nsrun writes itself (MAP_SELF) and
+ * setgroups; the map writer, which writes the maps of MAP_HELPER (and
+ * denies setgroups where the plan says) once nsrun, reached through its
+ * pidfd @self_pidfd, is in its new user namespace, as root or by becoming
+ * a privileged helper */
 void set_single_maps(const struct nsrun_plan *p);
 void set_setgroups(const struct nsrun_plan *p);
+pid_t fork_map_writer(const struct nsrun_plan *p, int self_pidfd, int *ret_fd,
+		      struct map_writer_run *ret);
+/* release_child() for the map writer: what the helper it became writes to
+ * stderr is passed on, and its failure named if it said nothing */
+void release_map_writer(pid_t pid, int fd, struct map_writer_run *m);
+
+/* nsrun-setup.c: the other steps */
+void unshare_or_die(int flags);
 void setup_mounts(const struct nsrun_opts *o);
 void set_credentials(const struct nsrun_opts *o);
 void set_environment(const struct nsrun_opts *o);

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* nsrun --fork: the fork, and the parent that waits for the program. */
+/* nsrun --fork: the fork, and the parent that waits for the program.
+ *
+ * The rule of every supervisor in nsutils: once the program runs, the
+ * parent never resolves a path in a namespace the program can change
+ * (/proc, /sys, /run, the working directory). It works through what it
+ * opened before the fork: a /proc fd, pidfds and pidfd_send_signal(2). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

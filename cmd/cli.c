@@ -23,6 +23,11 @@
 
 const char *program_name;
 
+void getopt_use_program_name(char *argv[])
+{
+	argv[0] = (char *)program_name;
+}
+
 const char *nl_error_reason(int r, const struct ns_nl_error *e, bool with_errno, char *buf,
 			    size_t size)
 {

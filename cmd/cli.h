@@ -100,4 +100,9 @@ static inline void cli_closep(int *fd)
 
 extern const char *program_name;
 
+/* getopt(3) begins its messages with argv[0], the path the tool was run
+ * by; this makes them begin with program_name, as every other message
+ * does. Call before the first getopt_long(). */
+void getopt_use_program_name(char *argv[]);
+
 #endif

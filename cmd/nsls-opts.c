@@ -241,6 +241,7 @@ void nsls_parse_options(int argc, char **argv, struct nsls_opts *o)
 	bool is_net = false, seen_tree = false, list_cols = false;
 	int c;
 
+	getopt_use_program_name(argv);
 	while ((c = getopt_long(argc, argv, "JlPp:o:nruhVt:T::WQ:H", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'J':

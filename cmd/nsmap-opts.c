@@ -81,6 +81,7 @@ void parse_options(const struct nsmap_voice *v, int argc, char **argv, struct ns
 	}
 	/* '+': the ranges that follow the target are never options. Every
 	 * option only sets a flag, one line each. */
+	getopt_use_program_name(argv);
 	while ((c = getopt_long(argc, argv, "+gbacnhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'g': o->gid = true; break;

@@ -158,6 +158,7 @@ static void parse(int argc, char **argv, struct enter_opts *o)
 
 	/* -Z is in nsenter's short options whatever its build, but without
 	 * SELinux it falls through to the usage error, as here */
+	getopt_use_program_name(argv);
 	while ((c = getopt_long(argc, argv, "+ahVt:m::u::i::n::N:p::C::U::T::S:G:r::w::W::ecFZ",
 				longopts, NULL)) != -1) {
 		if ((c == 'w' || c == 'W') && !wd_first)

@@ -313,6 +313,7 @@ void parse_options(int argc, char **argv, struct nsrun_opts *o)
 	};
 	int c, r;
 
+	getopt_use_program_name(argv);
 	while ((c = getopt_long(argc, argv, "+fhVmuinpCTUrR:w:S:G:cl:J", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm':

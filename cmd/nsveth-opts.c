@@ -159,6 +159,7 @@ void parse_args(int argc, char **argv, struct nsveth_opts *o, bool line)
 
 	optind = 0;
 	opterr = !line;
+	getopt_use_program_name(argv);
 	while ((c = getopt_long(argc, argv, "a:A:m:g:r:ulG:N:d:D:LJb:hV", longopts, NULL)) != -1) {
 		if (line && strchr("NdDLJbhV", c))
 			diex("option not allowed in a batch line%s: %s", msg_at(),

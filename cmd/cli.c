@@ -67,6 +67,15 @@ void die(int r, const char *fmt, ...)
 	exit(1);
 }
 
+void warnr(int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(r, fmt, ap);
+	va_end(ap);
+}
+
 void diex(const char *fmt, ...)
 {
 	va_list ap;

@@ -26,6 +26,8 @@ noreturn void diex(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* As die() and diex() with exit status @status. */
 noreturn void die_status(int status, int r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* As die(), without exiting. */
+void warnr(int r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "prog: <msg>" if fmt is non-NULL, then "Try 'prog --help'...", exit 1. */
 noreturn void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

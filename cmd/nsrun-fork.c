@@ -114,7 +114,8 @@ static int kill_everything(const struct nsrun_opts *o, int proc_fd, pid_t pid, i
 /* Waits for the child while watching the clock of --timeout and the pipe
  * the child closes when it execs (--json-status-fd). Returns its status;
  * exits 124 when time ran out. @proc_fd is /proc as nsrun found it. */
-static int supervise(const struct nsrun_opts *o, int proc_fd, pid_t pid, int pidfd, int ready_fd)
+static int supervise(const struct nsrun_opts *o, int proc_fd, pid_t pid, int pidfd, int ready_fd,
+		     bool keeps_netns)
 {
 	uint64_t deadline = o->timeout_ms ? now_ms() + o->timeout_ms : 0;
 	int status, r;
@@ -140,6 +141,8 @@ static int supervise(const struct nsrun_opts *o, int proc_fd, pid_t pid, int pid
 			status = kill_everything(o, proc_fd, pid, pidfd);
 			if (o->status_fd >= 0)
 				report_exit(o, status);
+			if (!keeps_netns)
+				delete_veths(o);
 			exit(NS_EXIT_TIMEOUT);
 		}
 		if (ready_fd >= 0 && p[1].revents) {
@@ -171,6 +174,9 @@ static noreturn void run_parent(const struct nsrun_plan *p, const struct plan_ru
 {
 	struct nsrun_opts *o = p->o;
 	struct gate gate = run->gate;
+	/* a network namespace bound to a file or kept by a session keeps
+	 * its pairs, as it keeps everything else */
+	bool keeps_netns = o->session || o->persist[NS_TYPE_NET];
 	int status, r;
 	bool arrived;
 
@@ -216,12 +222,14 @@ static noreturn void run_parent(const struct nsrun_plan *p, const struct plan_ru
 	else
 		gate_shut(&gate);
 	if (p->supervised) {
-		status = supervise(o, run->proc_fd, pid, pidfd, ready[0]);
+		status = supervise(o, run->proc_fd, pid, pidfd, ready[0], keeps_netns);
 	} else {
 		r = ns_wait(pid, &status);
 		if (r < 0)
 			die(r, "cannot wait for child %d", (int)pid);
 	}
+	if (!keeps_netns)
+		delete_veths(o);
 	exit_like(status);
 }
 

@@ -117,7 +117,10 @@ void add_veth(struct nsrun_opts *o, const char *arg)
 			die(r, "cannot parse options");
 	}
 	o->veths = grow_or_die(o->veths, o->nveths, sizeof(*o->veths));
-	o->veths[o->nveths++] = (struct veth_opt){ .arg = arg, .veth = v };
+	o->veths[o->nveths] = (struct veth_opt){ .arg = arg, .veth = v };
+	/* ns_veth_new() took it: at most NS_IFNAME_MAX bytes */
+	snprintf(o->veths[o->nveths].peer, sizeof(o->veths[0].peer), "%s", colon + 1);
+	o->nveths++;
 	o->flags |= CLONE_NEWNET;
 }
 
@@ -256,6 +259,22 @@ noreturn void create_veths_for(pid_t ppid, int ppidfd, const struct nsrun_opts *
 			netlink_failed(r, &e);
 	}
 	_exit(0);
+}
+
+/* By name, in the program's own network namespace, which the program may
+ * have changed: whatever link of that name it holds there, deleting it (and
+ * its peer) reaches no namespace the program had no power over. A pair
+ * already gone is no failure; any other is said, not fatal: the program's
+ * status is what nsrun reports. */
+void delete_veths(const struct nsrun_opts *o)
+{
+	for (size_t i = 0; i < o->nveths; i++) {
+		struct ns_nl_error e = { 0 };
+		int r = ns_veth_delete(o->veths[i].peer, &e);
+
+		if (r < 0 && r != -ENODEV && r != -EMEDIUMTYPE)
+			warnr(r, "cannot delete veth '%s'", o->veths[i].peer);
+	}
 }
 
 /* In the new namespaces, after the maps and mounts and before any change

@@ -33,6 +33,7 @@ struct sysctl_spec {
 struct veth_opt {
 	const char *arg;
 	struct ns_veth *veth;
+	char peer[NS_IFNAME_MAX + 1]; /* its name in the new namespace */
 };
 
 struct nsrun_opts {
@@ -330,6 +331,11 @@ void check_sysctls(const struct nsrun_opts *o);
 noreturn void create_veths_for(pid_t ppid, int ppidfd, const struct nsrun_opts *o);
 int open_proc_sys(const struct nsrun_opts *o);
 void setup_namespaces(const struct nsrun_opts *o, int sys_fd);
+/* the pairs of --veth deleted from the new network namespace, which nsrun
+ * is in, once the program has ended: the kernel takes them only when it
+ * tears the namespace down, later, and a second identical run would find
+ * the names in use */
+void delete_veths(const struct nsrun_opts *o);
 void new_session(const struct nsrun_opts *o);
 
 /* nsrun-session.c */

@@ -93,6 +93,20 @@ PY
 	fi
 	rm -f "$T"/tmp/veth-*
 
+	# with --fork nsrun deletes its pairs once the program has ended, so
+	# that a harness can run the same command again at once (without it
+	# the kernel takes them when it tears the namespace down, later)
+	in_host "$m" '
+		for i in 1 2 3; do
+			$NSRUN -r --fork --veth h0:eth0,addr=10.7.0.1/24,peer-addr=10.7.0.2/24 \
+				ping -c 1 -W 2 -q 10.7.0.1 >/dev/null || echo "run $i: status $?"
+			ip -o link show h0 2>/dev/null | sed "s/^/left after run $i: /"
+		done
+		$NSRUN -r --fork --timeout 1 --veth h0:eth0 sleep 10; echo "timeout: status $?"
+		ip -o link show h0 2>/dev/null | sed "s/^/left after the timeout: /"'
+	expect "$m: --veth --fork three times in a row, and killed by --timeout: the pair gone each time" \
+		0 "timeout: status 124"
+
 	# two pairs, and --loopback beside them
 	in_host "$m" "$GONE_WITHIN"'
 		$NSRUN -r --loopback --veth a0:a1 --veth b0:b1,peer-addr=10.8.0.2/24 ip -o link show | awk "{print \$2}" | sort

@@ -52,9 +52,9 @@ static noreturn void usage(void)
 {
 	fputs("\nUsage:\n"
 	      " nsveth [options] <name> <peer> <target>\n"
-	      " nsveth --delete <name>\n"
-	      " nsveth --delete-group <group>\n"
-	      " nsveth --list [--json]\n"
+	      " nsveth [--netns <ns>] --delete <name>\n"
+	      " nsveth [--netns <ns>] --delete-group <group>\n"
+	      " nsveth [--netns <ns>] --list [--json]\n"
 	      " nsveth --batch <file>|- [options]\n"
 	      "\n"
 	      "Create a veth pair with <peer> placed in the network namespace of <target>\n"

@@ -517,7 +517,8 @@ enum ns_privs_origin {
  * only those in @keep (a mask of 1ull << CAP_*) and only as permitted, none
  * effective, inheritable or ambient, then verify all of it. May be called
  * again to keep fewer. @ret_origin (may be NULL) gets where the privileges
- * came from (set by the first call only: later ones see the real ids).
+ * came from; only the first call's answer tells, as later ones see the ids
+ * already dropped and the kept capabilities (NS_PRIVS_FILECAP).
  * Returns 0, -EPERM if the drop did not hold, or -errno. */
 int ns_privs_drop(uint64_t keep, enum ns_privs_origin *ret_origin);
 

@@ -92,6 +92,7 @@ static noreturn void usage(void)
 	      " -e, --env                     the environment of the target\n"
 	      " -F, --no-fork                 no fork before executing the program\n"
 	      " -c, --join-cgroup             join the cgroup of the target\n"
+	      "     --name <name>             the namespaces of nsrun session <name>\n"
 	      "\n"
 	      " -h, --help                    this help\n"
 	      " -V, --version                 the version\n", stdout);

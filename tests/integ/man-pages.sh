@@ -116,15 +116,10 @@ done
 
 # scdoc underlines _word_ only where the first _ does not follow a letter or
 # digit; elsewhere (\\x_hh_, outer+_count_) the underscores are printed.
-# Known cases, in prose that is edited elsewhere, are TODO points until fixed.
-KNOWN_UNDERSCORES="nsmap.1"
 for p in $PAGES libns.3; do
 	bad=$(render "$p" | grep -nE '(^|[^A-Z_])_[A-Za-z]+_([^A-Za-z0-9_]|$)')
 	if [ -z "$bad" ]; then
 		ok "$p: no underline markup printed as underscores"
-	elif [[ " $KNOWN_UNDERSCORES " == *" $p "* ]]; then
-		echo "not ok $((NS_TESTS += 1)) - $p: no underline markup printed as underscores # TODO a known case in its prose"
-		diag "$bad"
 	else
 		not_ok "$p: no underline markup printed as underscores"
 		diag "$bad"

@@ -108,10 +108,14 @@ static void run_helper_or_die(enum ns_idmap_kind kind, pid_t ppid, const struct 
 static const char *exec_helper(const struct nsrun_plan *p, bool *ret_nsmap)
 {
 	bool uid = p->uid.writer == MAP_HELPER, gid = p->gid.writer == MAP_HELPER;
-	const char *nsmap = geteuid() == 0 ? NULL : privileged_nsmap();
+	const char *nsmap;
 
+	*ret_nsmap = false;
+	if (geteuid() == 0)
+		return NULL;
+	nsmap = privileged_nsmap();
 	*ret_nsmap = nsmap != NULL;
-	if (geteuid() == 0 || nsmap)
+	if (nsmap)
 		return nsmap;
 	if (uid && gid)
 		return NULL;

@@ -149,48 +149,43 @@ static int exec_argv(char **argv)
 	return -errno;
 }
 
-int ns_idmap_exec_helper(const char *helper, pid_t pid, const struct ns_idmap *map)
+/* The helper's argument vector, then @how (run_argv() or exec_argv()) on it. */
+static int helper_via(int (*how)(char **), const char *helper, pid_t pid,
+		      const struct ns_idmap *map)
 {
 	_cleanup_free_ char **argv = NULL;
-	int r;
+	int r = ns_idmap_helper_argv(helper, pid, map, &argv);
 
-	r = ns_idmap_helper_argv(helper, pid, map, &argv);
-	if (r < 0)
-		return r;
-	return exec_argv(argv);
+	return r < 0 ? r : how(argv);
+}
+
+static int nsmap_via(int (*how)(char **), const char *nsmap, pid_t pid,
+		     const struct ns_idmap *users, const struct ns_idmap *groups)
+{
+	_cleanup_free_ char **argv = NULL;
+	int r = ns_idmap_nsmap_argv(nsmap, pid, users, groups, &argv);
+
+	return r < 0 ? r : how(argv);
+}
+
+int ns_idmap_exec_helper(const char *helper, pid_t pid, const struct ns_idmap *map)
+{
+	return helper_via(exec_argv, helper, pid, map);
 }
 
 int ns_idmap_exec_nsmap(const char *nsmap, pid_t pid, const struct ns_idmap *users,
 			const struct ns_idmap *groups)
 {
-	_cleanup_free_ char **argv = NULL;
-	int r;
-
-	r = ns_idmap_nsmap_argv(nsmap, pid, users, groups, &argv);
-	if (r < 0)
-		return r;
-	return exec_argv(argv);
+	return nsmap_via(exec_argv, nsmap, pid, users, groups);
 }
 
 int ns_idmap_run_helper(const char *helper, pid_t pid, const struct ns_idmap *map)
 {
-	_cleanup_free_ char **argv = NULL;
-	int r;
-
-	r = ns_idmap_helper_argv(helper, pid, map, &argv);
-	if (r < 0)
-		return r;
-	return run_argv(argv);
+	return helper_via(run_argv, helper, pid, map);
 }
 
 int ns_idmap_run_nsmap(const char *nsmap, pid_t pid, const struct ns_idmap *users,
 		       const struct ns_idmap *groups)
 {
-	_cleanup_free_ char **argv = NULL;
-	int r;
-
-	r = ns_idmap_nsmap_argv(nsmap, pid, users, groups, &argv);
-	if (r < 0)
-		return r;
-	return run_argv(argv);
+	return nsmap_via(run_argv, nsmap, pid, users, groups);
 }

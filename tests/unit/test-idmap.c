@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ns.h"
@@ -644,6 +646,90 @@ static void test_run_helper(void)
 	test_assert_int(rmdir(dir), 0);
 }
 
+/* A child with SIGINT ignored and SIGTERM blocked and stdout on @out_fd
+ * (-1: unchanged) that calls ns_idmap_exec_helper() (@nsmap false) or
+ * ns_idmap_exec_nsmap() with @helper for PID 4123; it exits 100 + -errno
+ * when the call returns. */
+static pid_t exec_child(int out_fd, const char *helper, bool nsmap, const struct ns_idmap *m)
+{
+	pid_t pid = fork();
+
+	test_assert(pid >= 0);
+	if (pid == 0) {
+		sigset_t term;
+		int r;
+
+		sigemptyset(&term);
+		sigaddset(&term, SIGTERM);
+		if (signal(SIGINT, SIG_IGN) == SIG_ERR || sigprocmask(SIG_BLOCK, &term, NULL) < 0 ||
+		    (out_fd >= 0 && dup2(out_fd, STDOUT_FILENO) < 0))
+			_exit(99);
+		r = nsmap ? ns_idmap_exec_nsmap(helper, 4123, m, m) :
+			    ns_idmap_exec_helper(helper, 4123, m);
+		_exit(100 + -r);
+	}
+	return pid;
+}
+
+static int exec_status(int out_fd, const char *helper, bool nsmap, const struct ns_idmap *m)
+{
+	pid_t pid = exec_child(out_fd, helper, nsmap, m);
+	int status;
+
+	test_assert(waitpid(pid, &status, 0) == pid);
+	test_assert(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void test_exec_helper(void)
+{
+	_cleanup_free_ struct ns_idmap *m = map_new();
+	char path[] = "/tmp/test-idmap-exec-XXXXXX", out[4096], status[64];
+	int fd, st;
+	pid_t pid;
+
+	ns_idmap_prepend(m, &R(1, 100000, 65535));
+	ns_idmap_prepend(m, &R(0, 1000, 1));
+	fd = mkstemp(path);
+	test_assert(fd >= 0);
+
+	/* the argument vectors, the program found in PATH for nsmap's */
+	test_assert_int(exec_status(fd, "/bin/echo", false, m), 0);
+	test_assert(read_file_at(fd, path, out, sizeof(out)) >= 0);
+	test_assert_str(out, "4123 0 1000 1 1 100000 65535\n");
+	test_assert_int(ftruncate(fd, 0), 0);
+	test_assert(lseek(fd, 0, SEEK_SET) == 0);
+	test_assert_int(exec_status(fd, "echo", true, m), 0);
+	test_assert(read_file_at(fd, path, out, sizeof(out)) >= 0);
+	test_assert_str(out, "--both 4123 0 1000 1 1 100000 65535 -- 0 1000 1 1 100000 65535\n");
+	close(fd);
+	unlink(path);
+
+	/* the exec's own failure comes back; the helper's status is its own */
+	test_assert_int(exec_status(-1, "/nonexistent/newuidmap", false, m), 100 + ENOENT);
+	test_assert_int(exec_status(-1, "/etc/passwd", true, m), 100 + EACCES);
+	test_assert_int(exec_status(-1, "/bin/false", false, m), 1);
+
+	/* the helper starts with no signal blocked or ignored: sleep(1), which
+	 * changes neither, read from outside once it runs (its arguments add
+	 * up to hours) */
+	pid = exec_child(-1, "/bin/sleep", false, m);
+	snprintf(status, sizeof(status), "/proc/%d/status", (int)pid);
+	for (int i = 0; i < 500; i++) {
+		char comm[32];
+
+		snprintf(out, sizeof(out), "/proc/%d/comm", (int)pid);
+		if (read_file_at(AT_FDCWD, out, comm, sizeof(comm)) >= 0 && strcmp(comm, "sleep\n") == 0)
+			break;
+		usleep(10000);
+	}
+	test_assert(read_file_at(AT_FDCWD, status, out, sizeof(out)) >= 0);
+	kill(pid, SIGKILL);
+	test_assert(waitpid(pid, &st, 0) == pid);
+	test_assert(strstr(out, "\nSigBlk:\t0000000000000000\n") != NULL);
+	test_assert(strstr(out, "\nSigIgn:\t0000000000000000\n") != NULL);
+}
+
 int main(void)
 {
 	test_parse_range();
@@ -655,5 +741,6 @@ int main(void)
 	test_write();
 	test_helper_argv();
 	test_run_helper();
+	test_exec_helper();
 	return 0;
 }

@@ -74,9 +74,24 @@ case_bad_options() {
 		not_ok "$m: bad option: getopt's line, then the --help hint, exit 1"
 		diag "status $RC" "stdout: $OUT" "stderr: $ERR"
 	fi
+	# the other tools' getopt lines too, each run by its path
+	local tool path
+	for tool in nsls nsveth nsmap; do
+		path=$NSLS
+		[ "$tool" = nsveth ] && path=$NSVETH
+		[ "$tool" = nsmap ] && path=$NSMAP
+		run_as "$m" "$path" --bogus
+		if [ "$RC" -eq 1 ] && [ "$ERR" = "$tool: unrecognized option '--bogus'
+Try '$tool --help' for more information." ]; then
+			ok "$m: $tool: getopt's line begins with the tool's name"
+		else
+			not_ok "$m: $tool: getopt's line begins with the tool's name"
+			diag "command: $path --bogus" "status $RC" "stderr: $ERR"
+		fi
+	done
 	run_as "$m" "$NSRUN" --map true
 	if [ "$RC" -eq 1 ] && [ "$(printf '%s\n' "$ERR" | wc -l)" -eq 2 ] &&
-		printf '%s\n' "$ERR" | head -n 1 | grep -q "^\([^ ]*/\)\{0,1\}nsrun: option '--map' is ambiguous"; then
+		printf '%s\n' "$ERR" | head -n 1 | grep -q "^nsrun: option '--map' is ambiguous"; then
 		ok "$m: --map is ambiguous"
 	else
 		not_ok "$m: --map is ambiguous"
